@@ -1,0 +1,20 @@
+// `pnpm cli …`: operator commands. Output meant for scripts goes to stdout; everything else to stderr.
+import { ConfigError } from '@ax/config';
+import { dispatch, type Command } from './command';
+import { createApiKeyCommand } from './commands/api-keys';
+import { migrateCommand } from './commands/migrate';
+import { seedCommand } from './commands/seed';
+
+const commands: Command[] = [migrateCommand, createApiKeyCommand, seedCommand];
+
+dispatch(commands, process.argv.slice(2), {
+  out: (s) => process.stdout.write(s),
+  err: (s) => process.stderr.write(s),
+  env: process.env,
+}).then(
+  (code) => process.exit(code),
+  (err) => {
+    process.stderr.write(err instanceof ConfigError ? `${err.message}\n` : `error: ${(err as Error).message}\n`);
+    process.exit(1);
+  },
+);

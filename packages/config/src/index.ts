@@ -1,0 +1,103 @@
+// Environment parsing: zod fragments per concern, one loader that names every bad variable.
+import { z } from 'zod';
+
+export { z };
+
+const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
+const url = (fallback?: string) => (fallback === undefined ? z.url() : z.url().default(fallback));
+const bool = (fallback: boolean) =>
+  z
+    .enum(['true', 'false', '1', '0'])
+    .default(fallback ? 'true' : 'false')
+    .transform((v) => v === 'true' || v === '1');
+
+export const postgresEnv = {
+  DATABASE_URL: url('postgres://postgres:postgres@127.0.0.1:5432/analytics_export'),
+  // Export queries may read from a replica; control tables always use DATABASE_URL.
+  ANALYTICS_DATABASE_URL: z.url().optional(),
+};
+
+export const redisEnv = {
+  REDIS_URL: url('redis://127.0.0.1:6379'),
+  // Prefix of every BullMQ key. Wrap it in {braces} for Redis Cluster hash tags.
+  QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_{}.-]+$/).default('ax'),
+};
+
+export const s3Env = {
+  // Empty string means "talk to AWS"; absent means the local emulator.
+  S3_ENDPOINT: z.union([z.literal(''), z.url()]).default('http://127.0.0.1:4568'),
+  S3_BUCKET: z.string().min(3).default('analytics-exports'),
+  S3_REGION: z.string().min(1).default('us-east-1'),
+  S3_ACCESS_KEY_ID: z.string().optional(),
+  S3_SECRET_ACCESS_KEY: z.string().optional(),
+  // Lifetime of presigned S3 URLs handed out by the download routes.
+  S3_PRESIGN_TTL_SECONDS: z.coerce.number().int().min(10).max(604800).default(300),
+};
+
+export const sesEnv = {
+  SES_ENDPOINT: z.union([z.literal(''), z.url()]).default('http://127.0.0.1:8005'),
+  SES_REGION: z.string().min(1).default('us-east-1'),
+  MAIL_FROM: z.email().default('reports@analytics-export.local'),
+  // Comma-separated list of domains recipients must belong to; empty = any domain.
+  RECIPIENT_DOMAIN_ALLOWLIST: z.string().default(''),
+};
+
+export const publicLinkEnv = {
+  PUBLIC_BASE_URL: url('http://127.0.0.1:3000'),
+  // HMAC secret for links in e-mails. The default is for local use only.
+  LINK_SIGNING_SECRET: z.string().min(16).default('local-development-link-secret'),
+  LINK_TTL_DAYS: z.coerce.number().int().min(7).max(366).default(14),
+};
+
+export const apiEnv = {
+  PORT: port(3000),
+  HOST: z.string().min(1).default('127.0.0.1'),
+};
+
+export const runtimeEnv = {
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).default(25000),
+};
+
+export const workerEnv = {
+  METRICS_PORT: port(9464),
+  METRICS_HOST: z.string().min(1).default('127.0.0.1'),
+  EXPORT_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
+};
+
+export const retentionEnv = {
+  RETENTION_MONTHS: z.coerce.number().int().min(1).max(120).default(24),
+  RETENTION_ENABLED: bool(true),
+};
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(problems.join('\n'));
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses `env` against `shape`; throws ConfigError with one line per bad variable. */
+export function loadConfig<S extends z.ZodRawShape>(shape: S, env: NodeJS.ProcessEnv = process.env): z.infer<z.ZodObject<S>> {
+  const result = z.object(shape).safeParse(env);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => {
+    const name = String(issue.path[0] ?? '?');
+    const value = env[name];
+    const secret = /SECRET|PASSWORD|KEY|URL/.test(name);
+    const shown = value === undefined ? 'missing' : secret ? 'value hidden' : `got ${JSON.stringify(value.length > 60 ? value.slice(0, 60) + '…' : value)}`;
+    return `invalid environment variable ${name}: ${issue.message} (${shown})`;
+  });
+  throw new ConfigError([...new Set(problems)]);
+}
+
+/** For main.ts: parse or print every problem, one line each, and exit 1. */
+export function loadConfigOrExit<S extends z.ZodRawShape>(shape: S, env: NodeJS.ProcessEnv = process.env): z.infer<z.ZodObject<S>> {
+  try {
+    return loadConfig(shape, env);
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    for (const line of err.problems) process.stderr.write(line + '\n');
+    process.exit(1);
+  }
+}

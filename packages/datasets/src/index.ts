@@ -1,0 +1,5 @@
+export * from './types';
+export * from './registry';
+export * from './access';
+export * from './json-frame';
+export * from './time-range';

@@ -1,0 +1,31 @@
+// Range inputs (local dates or RFC 3339), IANA time zones, and the 24-month retention cutoff.
+import { DateTime, IANAZone } from 'luxon';
+
+const DATE_RE = /^\d{4}-\d{2}-\d{2}$/;
+const RFC3339_RE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/i;
+
+export const isValidTimeZone = (tz: string): boolean => IANAZone.isValidZone(tz);
+
+export const isRangeInput = (input: string): boolean => DATE_RE.test(input) || RFC3339_RE.test(input);
+
+/** A `YYYY-MM-DD` means local midnight in `tz`; an RFC 3339 timestamp is taken as is. Null when invalid. */
+export function resolveInstant(input: string, tz: string): Date | null {
+  if (DATE_RE.test(input)) {
+    const d = DateTime.fromISO(input, { zone: tz });
+    return d.isValid && d.toISODate() === input ? d.startOf('day').toJSDate() : null;
+  }
+  if (RFC3339_RE.test(input)) {
+    const d = DateTime.fromISO(input, { setZone: true });
+    return d.isValid ? d.toJSDate() : null;
+  }
+  return null;
+}
+
+/** The first day kept: `today` (UTC) minus `months` calendar months, clamped at month ends. */
+export function retentionCutoff(today: Date | string, months = 24): string {
+  const base = typeof today === 'string' ? DateTime.fromISO(today, { zone: 'utc' }) : DateTime.fromJSDate(today, { zone: 'utc' });
+  return base.startOf('day').minus({ months }).toISODate()!;
+}
+
+/** The cutoff as an instant: midnight UTC of the cutoff day. */
+export const cutoffInstant = (cutoff: string): Date => DateTime.fromISO(cutoff, { zone: 'utc' }).toJSDate();

@@ -1,0 +1,179 @@
+// The exports table: one row per export, its state machine guarded in SQL.
+import type { Sql } from './client';
+
+export type ExportStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
+export type ExportFilters = { package_ids?: string[]; publisher_id?: string };
+
+export type ExportRow = {
+  id: string;
+  dataset: string;
+  format: 'csv' | 'json';
+  compression: 'none' | 'gzip';
+  csv_bom: boolean;
+  range_from: Date;
+  range_to: Date;
+  from_input: string;
+  to_input: string;
+  timezone: string;
+  granularity: 'day' | 'week' | 'month';
+  filters: ExportFilters;
+  scope_publisher_id: string | null;
+  owner_publisher_id: string | null;
+  api_key_id: string | null;
+  status: ExportStatus;
+  created_at: Date;
+  started_at: Date | null;
+  finished_at: Date | null;
+  heartbeat_at: Date | null;
+  attempts: number;
+  rows_written: number;
+  row_count: number | null;
+  bytes: number | null;
+  sha256: string | null;
+  content_type: string | null;
+  file_name: string | null;
+  s3_key: string | null;
+  error_code: string | null;
+  error_message: string | null;
+  schedule_id: string | null;
+  run_id: string | null;
+};
+
+export type NewExport = Pick<
+  ExportRow,
+  | 'dataset' | 'format' | 'compression' | 'csv_bom' | 'range_from' | 'range_to' | 'from_input' | 'to_input'
+  | 'timezone' | 'granularity' | 'filters' | 'scope_publisher_id' | 'owner_publisher_id' | 'api_key_id'
+> & { schedule_id?: string | null; run_id?: string | null };
+
+/** Who is looking: a publisher sees its own exports, an admin (null) sees all. */
+export type Viewer = { publisherId: string | null };
+
+export type ExportResult = {
+  row_count: number;
+  bytes: number;
+  sha256: string;
+  content_type: string;
+  file_name: string;
+  s3_key: string;
+};
+
+export async function insertExport(sql: Sql, e: NewExport): Promise<ExportRow> {
+  const [row] = await sql<ExportRow[]>`
+    insert into app.exports (dataset, format, compression, csv_bom, range_from, range_to, from_input, to_input, timezone,
+                             granularity, filters, scope_publisher_id, owner_publisher_id, api_key_id, schedule_id, run_id)
+    values (${e.dataset}, ${e.format}, ${e.compression}, ${e.csv_bom}, ${e.range_from}, ${e.range_to}, ${e.from_input},
+            ${e.to_input}, ${e.timezone}, ${e.granularity}, ${sql.json(e.filters)}, ${e.scope_publisher_id},
+            ${e.owner_publisher_id}, ${e.api_key_id}, ${e.schedule_id ?? null}, ${e.run_id ?? null})
+    returning *`;
+  return row!;
+}
+
+export async function getExport(sql: Sql, id: string, viewer?: Viewer): Promise<ExportRow | null> {
+  const [row] = await sql<ExportRow[]>`
+    select * from app.exports
+    where id = ${id} ${viewer?.publisherId ? sql`and owner_publisher_id = ${viewer.publisherId}` : sql``}`;
+  return row ?? null;
+}
+
+export async function listExports(
+  sql: Sql,
+  viewer: Viewer,
+  q: { status?: ExportStatus; dataset?: string; limit: number; after?: string },
+): Promise<ExportRow[]> {
+  return sql<ExportRow[]>`
+    select * from app.exports e
+    where true
+      ${viewer.publisherId ? sql`and e.owner_publisher_id = ${viewer.publisherId}` : sql``}
+      ${q.status ? sql`and e.status = ${q.status}` : sql``}
+      ${q.dataset ? sql`and e.dataset = ${q.dataset}` : sql``}
+      ${q.after ? sql`and (e.created_at, e.id) < (select created_at, id from app.exports where id = ${q.after})` : sql``}
+    order by e.created_at desc, e.id desc
+    limit ${q.limit}`;
+}
+
+/** Moves a queued (or retried running) export to running. Null when it was cancelled or already finished. */
+export async function claimExport(sql: Sql, id: string): Promise<ExportRow | null> {
+  const [row] = await sql<ExportRow[]>`
+    update app.exports
+    set status = 'running', started_at = coalesce(started_at, now()), heartbeat_at = now(),
+        attempts = attempts + 1, rows_written = 0
+    where id = ${id} and status in ('queued', 'running')
+    returning *`;
+  return row ?? null;
+}
+
+/** Records progress; returns false when the export is no longer running (cancelled), so the worker stops. */
+export async function reportProgress(sql: Sql, id: string, rowsWritten: number): Promise<boolean> {
+  const [row] = await sql`
+    update app.exports set rows_written = ${rowsWritten}, heartbeat_at = now()
+    where id = ${id} and status = 'running'
+    returning id`;
+  return Boolean(row);
+}
+
+/** Marks success; false when the export was cancelled meanwhile (the caller then removes the object). */
+export async function completeExport(sql: Sql, id: string, r: ExportResult): Promise<boolean> {
+  const [row] = await sql`
+    update app.exports
+    set status = 'succeeded', finished_at = now(), heartbeat_at = now(), rows_written = ${r.row_count},
+        row_count = ${r.row_count}, bytes = ${r.bytes}, sha256 = ${r.sha256}, content_type = ${r.content_type},
+        file_name = ${r.file_name}, s3_key = ${r.s3_key}, error_code = null, error_message = null
+    where id = ${id} and status = 'running'
+    returning id`;
+  return Boolean(row);
+}
+
+export async function failExport(sql: Sql, id: string, code: string, message: string): Promise<boolean> {
+  const [row] = await sql`
+    update app.exports
+    set status = 'failed', finished_at = now(), error_code = ${code}, error_message = ${message}
+    where id = ${id} and status in ('queued', 'running')
+    returning id`;
+  return Boolean(row);
+}
+
+/** Cancels a queued or running export. */
+export async function cancelExport(
+  sql: Sql,
+  id: string,
+  viewer: Viewer,
+): Promise<{ outcome: 'cancelled' | 'finished' | 'not_found'; row: ExportRow | null }> {
+  const [row] = await sql<ExportRow[]>`
+    update app.exports set status = 'cancelled', finished_at = now()
+    where id = ${id} and status in ('queued', 'running')
+      ${viewer.publisherId ? sql`and owner_publisher_id = ${viewer.publisherId}` : sql``}
+    returning *`;
+  if (row) return { outcome: 'cancelled', row };
+  const existing = await getExport(sql, id, viewer);
+  return existing ? { outcome: 'finished', row: existing } : { outcome: 'not_found', row: null };
+}
+
+/** Idempotency keys live 24 hours; an expired key is replaced by the new request. */
+export async function findIdempotentExport(
+  sql: Sql,
+  principal: string,
+  key: string,
+): Promise<{ request_hash: string; export_id: string } | null> {
+  const [row] = await sql<{ request_hash: string; export_id: string }[]>`
+    select request_hash, export_id from app.idempotency_keys
+    where principal = ${principal} and key = ${key} and created_at > now() - interval '24 hours'`;
+  return row ?? null;
+}
+
+/** Claims an idempotency key for a new export inside `tx`; false when another request holds it. */
+export async function claimIdempotencyKey(
+  tx: Sql,
+  principal: string,
+  key: string,
+  requestHash: string,
+  exportId: string,
+): Promise<boolean> {
+  await tx`delete from app.idempotency_keys
+           where principal = ${principal} and key = ${key} and created_at <= now() - interval '24 hours'`;
+  const rows = await tx`
+    insert into app.idempotency_keys (principal, key, request_hash, export_id)
+    values (${principal}, ${key}, ${requestHash}, ${exportId})
+    on conflict do nothing
+    returning key`;
+  return rows.length === 1;
+}

@@ -1,0 +1,72 @@
+// The only place that turns catalog handlers into BullMQ workers. Handlers are plain functions.
+import { UnrecoverableError, Worker, type Job } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Logger, Metrics } from '@ax/runtime';
+import { jobCatalog, type JobName, type JobsOf, type PayloadOf, type QueueName } from './catalog';
+
+export type JobContext = {
+  logger: Logger;
+  signal: AbortSignal;
+  jobId: string;
+  /** Attempt number, starting at 1. */
+  attempt: number;
+  /** True on the last attempt BullMQ will make. */
+  finalAttempt: boolean;
+  /** When the job was due: the scheduled time for repeatable jobs. */
+  scheduledAt: Date;
+};
+
+export type Handler<N extends JobName> = (payload: PayloadOf<N>, ctx: JobContext) => Promise<void>;
+export type Handlers<Q extends QueueName> = { [N in JobsOf<Q>]: Handler<N> };
+
+/** Thrown by handlers for failures a retry cannot fix: BullMQ fails the job at once. */
+export class PermanentError extends UnrecoverableError {
+  constructor(readonly code: string, message: string) {
+    super(message);
+    this.name = 'PermanentError';
+  }
+}
+
+export function createWorker<Q extends QueueName>(
+  queue: Q,
+  handlers: Handlers<Q>,
+  deps: { connection: Redis; prefix: string; logger: Logger; metrics?: Metrics; concurrency?: number; lockDuration?: number },
+): Worker {
+  const processor = async (job: Job, _token?: string, signal?: AbortSignal) => {
+    const name = job.name as JobsOf<Q>;
+    const handler = handlers[name] as Handler<JobName> | undefined;
+    const logger = deps.logger.child({ queue, job: job.name, jobId: job.id });
+    if (!handler) throw new UnrecoverableError(`no handler for job ${job.name} on queue ${queue}`);
+    const parsed = jobCatalog[name as JobName].schema.safeParse(job.data);
+    if (!parsed.success) throw new UnrecoverableError(`invalid payload for ${job.name}: ${parsed.error.message}`);
+    const attempts = job.opts.attempts ?? 1;
+    const started = process.hrtime.bigint();
+    let outcome = 'failed';
+    try {
+      await handler(parsed.data as PayloadOf<JobName>, {
+        logger,
+        signal: signal ?? new AbortController().signal,
+        jobId: job.id!,
+        attempt: job.attemptsMade + 1,
+        finalAttempt: job.attemptsMade + 1 >= attempts,
+        scheduledAt: new Date(job.timestamp + (job.opts.delay ?? 0)),
+      });
+      outcome = 'completed';
+    } finally {
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      deps.metrics?.jobDuration.observe({ queue, name: job.name, outcome }, seconds);
+    }
+  };
+  const worker = new Worker(queue, processor, {
+    connection: deps.connection,
+    prefix: deps.prefix,
+    concurrency: deps.concurrency ?? 1,
+    lockDuration: deps.lockDuration ?? 30_000,
+    maxStalledCount: 2,
+  });
+  worker.on('error', (err) => deps.logger.error({ err, queue }, 'worker error'));
+  worker.on('failed', (job, err) =>
+    deps.logger.warn({ queue, job: job?.name, jobId: job?.id, attemptsMade: job?.attemptsMade, err: err.message }, 'job failed'),
+  );
+  return worker;
+}

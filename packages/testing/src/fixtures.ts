@@ -1,0 +1,85 @@
+// Fixtures for tests on the real services: a fresh database per test file (cloned from a migrated
+// template), a unique queue prefix, and the local S3 emulator.
+import { randomBytes } from 'node:crypto';
+import postgres from 'postgres';
+import { createApiKey, createSql, ensureDatabase, migrate, type Role, type Sql } from '@ax/db';
+import { createStorage, ensureBucket, type Storage } from '@ax/storage';
+
+export const TEST_PG_BASE = 'postgres://postgres:postgres@127.0.0.1:5432';
+export const TEMPLATE_DB = 'ax_test_template';
+export const REDIS_URL = 'redis://127.0.0.1:6379';
+
+const dbUrl = (name: string) => `${TEST_PG_BASE}/${name}`;
+
+/** Run once per test run (jest globalSetup): migrate the template every test database is cloned from. */
+export async function prepareTemplate(): Promise<void> {
+  await ensureDatabase(dbUrl(TEMPLATE_DB));
+  const sql = createSql(dbUrl(TEMPLATE_DB), { max: 1 });
+  try {
+    await migrate(sql);
+  } finally {
+    await sql.end();
+  }
+}
+
+export type TestDb = { name: string; url: string; sql: Sql; drop(): Promise<void> };
+
+export async function createTestDatabase(): Promise<TestDb> {
+  const name = `ax_test_${randomBytes(5).toString('hex')}`;
+  const admin = postgres(dbUrl('postgres'), { max: 1, onnotice: () => {} });
+  try {
+    await admin.unsafe(`create database "${name}" template "${TEMPLATE_DB}"`);
+  } finally {
+    await admin.end();
+  }
+  const url = dbUrl(name);
+  const sql = createSql(url, { max: 5, applicationName: 'test' });
+  return {
+    name,
+    url,
+    sql,
+    async drop() {
+      await sql.end({ timeout: 1 });
+      const a = postgres(dbUrl('postgres'), { max: 1, onnotice: () => {} });
+      try {
+        await a.unsafe(`drop database if exists "${name}" with (force)`);
+      } finally {
+        await a.end();
+      }
+    },
+  };
+}
+
+export const uniquePrefix = (label = 't') => `axt-${label}-${randomBytes(4).toString('hex')}`;
+
+export const testStorageConfig = {
+  S3_ENDPOINT: 'http://127.0.0.1:4568',
+  S3_BUCKET: 'analytics-exports-test',
+  S3_REGION: 'us-east-1',
+  S3_PRESIGN_TTL_SECONDS: 300,
+};
+
+export async function testStorage(): Promise<Storage> {
+  const storage = createStorage(testStorageConfig);
+  await ensureBucket(storage);
+  return storage;
+}
+
+export async function apiKey(sql: Sql, role: Role, publisherId: string | null = null): Promise<string> {
+  return (await createApiKey(sql, { role, publisherId, name: `test ${role}` })).token;
+}
+
+/** Two publishers with two packages each, and a handful of installs, for access and format tests. */
+export async function basicMarketplace(sql: Sql): Promise<void> {
+  await sql`insert into analytics.publishers values ('pub-a', 'Publisher A'), ('pub-b', 'Publisher B')`;
+  await sql`insert into analytics.packages values ('pkg-a1', 'pub-a', 'A one'), ('pkg-a2', 'pub-a', 'A two'),
+                                                  ('pkg-b1', 'pub-b', 'B one'), ('pkg-b2', 'pub-b', 'B two')`;
+}
+
+export const daysAgo = (n: number, hour = 12) => {
+  const d = new Date();
+  d.setUTCHours(hour, 0, 0, 0);
+  d.setUTCDate(d.getUTCDate() - n);
+  return d;
+};
+export const isoDay = (d: Date) => d.toISOString().slice(0, 10);

@@ -1,0 +1,58 @@
+// Builds the Express app from its dependencies; no listen here, so tests drive it directly.
+import { randomUUID } from 'node:crypto';
+import express, { type Express } from 'express';
+import type { Redis } from 'ioredis';
+import type { Sql } from '@ax/db';
+import type { Queues } from '@ax/jobs';
+import type { Logger, Metrics } from '@ax/runtime';
+import type { Storage } from '@ax/storage';
+import { requireAuth } from './auth';
+import { errorHandler, notFound, sendError } from './errors';
+import { exportRoutes } from './routes/exports';
+import { healthRoutes } from './routes/health';
+
+export type AppDeps = {
+  sql: Sql;
+  redis: Redis;
+  queues: Queues;
+  storage: Storage;
+  logger: Logger;
+  metrics?: Metrics;
+};
+
+export function buildApp(deps: AppDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', false);
+  app.use((req, res, next) => {
+    const requestId = (req.header('x-request-id') ?? '').slice(0, 100) || randomUUID();
+    res.setHeader('X-Request-Id', requestId);
+    const started = process.hrtime.bigint();
+    res.on('finish', () => {
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      const route = (req.route?.path ? `${req.baseUrl}${req.route.path}` : 'unmatched') as string;
+      deps.metrics?.httpDuration.observe({ method: req.method, route, status: String(res.statusCode) }, seconds);
+      deps.logger.info({ requestId, method: req.method, route, status: res.statusCode, ms: Math.round(seconds * 1000) }, 'request');
+    });
+    next();
+  });
+  app.use(express.json({ limit: '100kb' }));
+
+  app.use(healthRoutes(deps));
+  if (deps.metrics) {
+    const registry = deps.metrics.registry;
+    app.get('/metrics', async (_req, res) => {
+      res.setHeader('Content-Type', registry.contentType);
+      res.send(await registry.metrics());
+    });
+  }
+
+  const v1 = express.Router();
+  v1.use(requireAuth(deps.sql));
+  v1.use('/exports', exportRoutes({ ...deps, redisReady: () => deps.redis.status === 'ready' }));
+  app.use('/v1', v1);
+
+  app.use((_req, res) => sendError(res, notFound('route')));
+  app.use(errorHandler(deps.logger));
+  return app;
+}

@@ -1,0 +1,52 @@
+// API errors in the contract's shape: {"error": {"code", "message", "details"}}.
+import type { ErrorRequestHandler, Response } from 'express';
+import type { z } from 'zod';
+import type { Logger } from '@ax/runtime';
+
+export type ErrorDetail = { field: string; message: string };
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details: ErrorDetail[] = [],
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+  }
+}
+
+export const badRequest = (details: ErrorDetail[], message = 'The request is invalid.') =>
+  new ApiError(400, 'invalid_request', message, details);
+export const notFound = (what = 'resource') => new ApiError(404, 'not_found', `No such ${what}.`);
+export const forbidden = (message: string) => new ApiError(403, 'forbidden', message);
+export const unavailable = (message: string) =>
+  new ApiError(503, 'service_unavailable', message, [], { 'Retry-After': '5' });
+
+export function zodDetails(error: z.ZodError, prefix = ''): ErrorDetail[] {
+  return error.issues.map((issue) => {
+    if (issue.code === 'unrecognized_keys') {
+      const base = [prefix, ...issue.path.map(String)].filter(Boolean).join('.');
+      return { field: issue.keys.map((k) => (base ? `${base}.${k}` : k)).join(','), message: `Unknown field(s): ${issue.keys.join(', ')}.` };
+    }
+    const field = [prefix, ...issue.path.map(String)].filter(Boolean).join('.') || '(body)';
+    return { field, message: issue.message };
+  });
+}
+
+export function sendError(res: Response, err: ApiError): void {
+  for (const [k, v] of Object.entries(err.headers)) res.setHeader(k, v);
+  res.status(err.status).json({ error: { code: err.code, message: err.message, details: err.details } });
+}
+
+export function errorHandler(logger: Logger): ErrorRequestHandler {
+  return (err, req, res, _next) => {
+    if (err instanceof ApiError) return sendError(res, err);
+    const e = err as { type?: string; status?: number };
+    if (e.type === 'entity.parse.failed') return sendError(res, badRequest([{ field: '(body)', message: 'Body is not valid JSON.' }]));
+    if (e.type === 'entity.too.large') return sendError(res, new ApiError(413, 'payload_too_large', 'The request body is too large.'));
+    logger.error({ err, requestId: req.headers['x-request-id'] }, 'unhandled error');
+    sendError(res, new ApiError(500, 'internal_error', 'Something went wrong on our side.'));
+  };
+}

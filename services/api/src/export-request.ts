@@ -1,0 +1,122 @@
+// Turns an export request body into a validated, scoped export: shape (zod), meaning (dates, zone),
+// access (role, package ownership) and retention. Shared by exports and schedules.
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import { foreignPackages, publisherExists, type NewExport, type Principal, type Sql } from '@ax/db';
+import {
+  cutoffInstant, datasetIds, effectivePublisher, formats, getDataset, granularities, isRangeInput, isValidTimeZone,
+  mayExport, resolveInstant, retentionCutoff, type Dataset,
+} from '@ax/datasets';
+import { ApiError, badRequest, forbidden, notFound, zodDetails, type ErrorDetail } from './errors';
+
+const id = z.string().min(1).max(200).regex(/^[^\s,{}"\\]+$/, 'must not contain whitespace, commas, braces, quotes or backslashes');
+
+export const filtersSchema = z
+  .object({
+    package_ids: z.array(id).min(1).max(1000).optional(),
+    publisher_id: id.optional(),
+  })
+  .strict();
+
+/** What exports and schedules share: what to export and how to encode it. */
+export const exportShape = {
+  dataset: z.enum(datasetIds),
+  format: z.enum(formats),
+  timezone: z.string().max(64).default('UTC'),
+  granularity: z.enum(granularities).default('day'),
+  compression: z.enum(['none', 'gzip']).default('none'),
+  csv_bom: z.boolean().default(false),
+  filters: filtersSchema.default({}),
+};
+
+export const createExportSchema = z
+  .object({ ...exportShape, from: z.string().max(40), to: z.string().max(40) })
+  .strict();
+export type CreateExportBody = z.infer<typeof createExportSchema>;
+
+export function parseBody<T extends z.ZodType>(schema: T, body: unknown): z.infer<T> {
+  const parsed = schema.safeParse(body ?? {});
+  if (!parsed.success) throw badRequest(zodDetails(parsed.error));
+  return parsed.data;
+}
+
+export type ExportSpec = Pick<CreateExportBody, 'dataset' | 'format' | 'timezone' | 'granularity' | 'compression' | 'csv_bom' | 'filters'>;
+
+/** Checks zone, filters and access for a caller. Returns the dataset and the publisher the data is scoped to. */
+export async function authorizeSpec(
+  sql: Sql,
+  principal: Principal,
+  spec: ExportSpec,
+): Promise<{ dataset: Dataset; scopePublisherId: string | null }> {
+  const details: ErrorDetail[] = [];
+  if (!isValidTimeZone(spec.timezone)) details.push({ field: 'timezone', message: 'Must be an IANA time zone such as "Europe/Berlin".' });
+  const dataset = getDataset(spec.dataset)!;
+  if (spec.filters.publisher_id !== undefined && principal.role !== 'admin')
+    details.push({ field: 'filters.publisher_id', message: 'Only admins may filter by publisher.' });
+  if (spec.filters.publisher_id !== undefined && dataset.ownership === 'none')
+    details.push({ field: 'filters.publisher_id', message: `Dataset ${dataset.id} has no per-publisher data.` });
+  if (spec.filters.package_ids !== undefined && dataset.ownership !== 'packages')
+    details.push({ field: 'filters.package_ids', message: `Dataset ${dataset.id} cannot be filtered by package.` });
+  if (details.length) throw badRequest(details);
+
+  if (!mayExport(principal, dataset)) throw forbidden(`Dataset ${dataset.id} is available to admins only.`);
+  const scopePublisherId = dataset.ownership === 'none' ? null : effectivePublisher(principal, spec.filters.publisher_id);
+  if (principal.role === 'admin' && spec.filters.publisher_id !== undefined && !(await publisherExists(sql, spec.filters.publisher_id)))
+    throw notFound('publisher');
+  if (spec.filters.package_ids) {
+    const foreign = await foreignPackages(sql, spec.filters.package_ids, scopePublisherId);
+    if (foreign.length) throw new ApiError(404, 'not_found', `No such package: ${foreign.join(', ')}.`, foreign.map((f) => ({ field: 'filters.package_ids', message: `unknown package ${f}` })));
+  }
+  return { dataset, scopePublisherId };
+}
+
+/** Resolves `from`/`to` in the zone and checks order and retention. */
+export function resolveRange(body: { from: string; to: string; timezone: string }, today = new Date()): { from: Date; to: Date } {
+  const details: ErrorDetail[] = [];
+  const from = isRangeInput(body.from) ? resolveInstant(body.from, body.timezone) : null;
+  const to = isRangeInput(body.to) ? resolveInstant(body.to, body.timezone) : null;
+  const hint = 'Must be a date YYYY-MM-DD or an RFC 3339 timestamp with offset.';
+  if (!from) details.push({ field: 'from', message: hint });
+  if (!to) details.push({ field: 'to', message: hint });
+  if (from && to && from >= to) details.push({ field: 'to', message: 'Must be after "from".' });
+  if (details.length) throw badRequest(details);
+  const cutoff = retentionCutoff(today);
+  if (from! < cutoffInstant(cutoff))
+    throw new ApiError(422, 'outside_retention', `Data before ${cutoff} is no longer kept (24-month retention).`, [
+      { field: 'from', message: `Must be on or after ${cutoff}.` },
+    ]);
+  return { from: from!, to: to! };
+}
+
+export function newExportFrom(
+  body: CreateExportBody,
+  range: { from: Date; to: Date },
+  principal: Principal,
+  scopePublisherId: string | null,
+): NewExport {
+  return {
+    dataset: body.dataset,
+    format: body.format,
+    compression: body.compression,
+    csv_bom: body.csv_bom,
+    range_from: range.from,
+    range_to: range.to,
+    from_input: body.from,
+    to_input: body.to,
+    timezone: body.timezone,
+    granularity: body.granularity,
+    filters: body.filters,
+    scope_publisher_id: scopePublisherId,
+    owner_publisher_id: principal.role === 'publisher' ? principal.publisherId : null,
+    api_key_id: principal.keyId,
+  };
+}
+
+/** Stable hash of a parsed body, for Idempotency-Key comparisons. */
+export function requestHash(body: unknown): string {
+  const canonical = (v: unknown): unknown =>
+    Array.isArray(v) ? v.map(canonical) : v && typeof v === 'object'
+      ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, canonical((v as Record<string, unknown>)[k])]))
+      : v;
+  return createHash('sha256').update(JSON.stringify(canonical(body))).digest('hex');
+}

@@ -1,0 +1,35 @@
+// API process: config, connections, listen, graceful shutdown.
+import { loadConfigOrExit } from '@ax/config';
+import { createSql } from '@ax/db';
+import { checkEvictionPolicy, createQueues, producerConnection } from '@ax/jobs';
+import { createLogger, createMetrics, createShutdown } from '@ax/runtime';
+import { createStorage, ensureBucket } from '@ax/storage';
+import { buildApp } from './app';
+import { apiConfigShape } from './config';
+
+async function main() {
+  const config = loadConfigOrExit(apiConfigShape);
+  const logger = createLogger('api', config.LOG_LEVEL);
+  const metrics = createMetrics('api');
+  const shutdown = createShutdown(logger, config.SHUTDOWN_TIMEOUT_MS);
+  shutdown.listen();
+
+  const sql = createSql(config.DATABASE_URL, { max: 10, applicationName: 'api' });
+  shutdown.add('postgres', () => sql.end({ timeout: 5 }));
+  const redis = producerConnection(config.REDIS_URL);
+  shutdown.add('redis', () => redis.quit());
+  const queues = createQueues(redis, config.QUEUE_PREFIX, (err) => logger.warn({ err: err.message }, 'queue error'));
+  shutdown.add('queues', () => queues.close());
+  redis.once('ready', () => void checkEvictionPolicy(redis, logger));
+  const storage = createStorage(config);
+  await ensureBucket(storage).catch((err) => logger.warn({ err: err.message }, 'bucket check failed'));
+
+  const app = buildApp({ sql, redis, queues, storage, logger, metrics });
+  const server = app.listen(config.PORT, config.HOST, () => logger.info({ port: config.PORT, host: config.HOST }, 'api listening'));
+  shutdown.add('http', () => new Promise((resolve) => server.close(() => resolve(undefined))));
+}
+
+main().catch((err) => {
+  process.stderr.write(`api failed to start: ${(err as Error).message}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,27 @@
+// Sorting failures into "retry later" and "will never work", each with a stable code users can act on.
+export type Failure = { code: string; message: string; transient: boolean };
+
+const TRANSIENT_NET = new Set(['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'ENOTFOUND', 'EHOSTUNREACH']);
+
+export function classify(err: unknown): Failure {
+  const e = err as { code?: string; name?: string; message?: string; $metadata?: { httpStatusCode?: number }; $fault?: string };
+  const message = e?.message ?? String(err);
+  if (e?.$metadata) {
+    const status = e.$metadata.httpStatusCode ?? 0;
+    if (status >= 500 || status === 429 || e.name === 'SlowDown' || e.name === 'ThrottlingException')
+      return { code: 'storage_unavailable', message: 'The file store is unavailable; the export will be retried.', transient: true };
+    return { code: 'storage_rejected', message: `The file store refused the export file: ${e.name ?? status}.`, transient: false };
+  }
+  if (e?.code && TRANSIENT_NET.has(e.code)) {
+    return { code: 'dependency_unavailable', message: `A connection failed (${e.code}); the export will be retried.`, transient: true };
+  }
+  if (typeof e?.code === 'string' && /^[0-9A-Z]{5}$/.test(e.code)) {
+    const cls = e.code.slice(0, 2);
+    if (['08', '53', '57', '40', '58'].includes(cls))
+      return { code: 'database_unavailable', message: 'The database was unavailable; the export will be retried.', transient: true };
+    return { code: 'query_failed', message: `The export query failed (${e.code}): ${message}`, transient: false };
+  }
+  if (/Connection terminated|socket hang up|write after end|Client has encountered a connection error/i.test(message))
+    return { code: 'dependency_unavailable', message: 'A connection was lost; the export will be retried.', transient: true };
+  return { code: 'internal_error', message: `The export failed: ${message}`, transient: true };
+}

@@ -1,0 +1,4 @@
+export * from './processor';
+export * from './run-export';
+export * from './failures';
+export * from './config';

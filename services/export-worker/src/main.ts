@@ -1,0 +1,67 @@
+// Export worker process: loads config, connects, processes export jobs, serves /metrics, shuts down in time.
+import { createServer } from 'node:http';
+import { loadConfigOrExit } from '@ax/config';
+import { createCopyPool, createSql } from '@ax/db';
+import { checkEvictionPolicy, workerConnection } from '@ax/jobs';
+import { createLogger, createMetrics, createShutdown } from '@ax/runtime';
+import { createStorage, ensureBucket } from '@ax/storage';
+import { exportWorkerEnv } from './config';
+import { createExportWorker } from './processor';
+
+async function main() {
+  const config = loadConfigOrExit(exportWorkerEnv);
+  const logger = createLogger('export-worker', config.LOG_LEVEL);
+  const metrics = createMetrics('export-worker');
+  const shutdown = createShutdown(logger, config.SHUTDOWN_TIMEOUT_MS);
+  shutdown.listen();
+
+  const analyticsUrl = config.ANALYTICS_DATABASE_URL ?? config.DATABASE_URL;
+  const sql = createSql(config.DATABASE_URL, { max: 5, applicationName: 'export-worker' });
+  const analyticsSql = analyticsUrl === config.DATABASE_URL ? sql : createSql(analyticsUrl, { max: 5, applicationName: 'export-worker' });
+  const copyPool = createCopyPool(analyticsUrl, config.EXPORT_CONCURRENCY * 2);
+  shutdown.add('postgres', async () => {
+    await copyPool.end();
+    await sql.end({ timeout: 5 });
+    if (analyticsSql !== sql) await analyticsSql.end({ timeout: 5 });
+  });
+  const storage = createStorage(config);
+  await ensureBucket(storage).catch((err) => logger.warn({ err: err.message }, 'bucket check failed; uploads will retry'));
+
+  const connection = workerConnection(config.REDIS_URL, logger);
+  shutdown.add('redis', () => connection.quit());
+  await checkEvictionPolicy(connection, logger);
+
+  const worker = createExportWorker(
+    { sql, analyticsSql, copyPool, storage, metrics },
+    { connection, prefix: config.QUEUE_PREFIX, logger, metrics, concurrency: config.EXPORT_CONCURRENCY },
+  );
+  shutdown.add('worker', async () => {
+    // Stop fetching, give active exports until shortly before the deadline, then abort them for a retry elsewhere.
+    const grace = setTimeout(() => worker.cancelAllJobs('shutdown'), Math.max(0, config.SHUTDOWN_TIMEOUT_MS - 3000));
+    await worker.close();
+    clearTimeout(grace);
+  });
+
+  const server = createServer(async (req, res) => {
+    if (req.url === '/metrics') {
+      res.setHeader('content-type', metrics.registry.contentType);
+      return res.end(await metrics.registry.metrics());
+    }
+    if (req.url === '/healthz') return res.end('ok');
+    if (req.url === '/readyz') {
+      const ok = worker.isRunning() && connection.status === 'ready';
+      res.statusCode = ok ? 200 : 503;
+      return res.end(ok ? 'ready' : 'not ready');
+    }
+    res.statusCode = 404;
+    res.end();
+  });
+  server.listen(config.METRICS_PORT, config.METRICS_HOST);
+  shutdown.add('metrics server', () => new Promise((resolve) => server.close(() => resolve(undefined))));
+  logger.info({ concurrency: config.EXPORT_CONCURRENCY, metricsPort: config.METRICS_PORT }, 'export worker started');
+}
+
+main().catch((err) => {
+  process.stderr.write(`export-worker failed to start: ${(err as Error).message}\n`);
+  process.exit(1);
+});

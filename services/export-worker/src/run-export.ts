@@ -1,0 +1,142 @@
+// Runs one export: claim the row, stream the dataset through its encoder into S3, record the result.
+import { createGzip } from 'node:zlib';
+import { PassThrough, Readable, type Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type pg from 'pg';
+import {
+  claimExport, completeExport, failExport, reportProgress, withCopyStream,
+  type ExportRow, type Sql,
+} from '@ax/db';
+import { getDataset, jsonDocument, type DatasetScope } from '@ax/datasets';
+import { PermanentError, type JobContext } from '@ax/jobs';
+import type { Metrics } from '@ax/runtime';
+import { deleteObject, exportKey, uploadStream, type Storage } from '@ax/storage';
+import { CsvRecords, csvHeader } from './encoders/csv-records';
+import { Digest } from './encoders/digest';
+import { classify } from './failures';
+
+export type ExportDeps = {
+  sql: Sql;
+  /** Analytics reads: postgres.js for JSON aggregates, node-postgres for COPY. May point at a replica. */
+  analyticsSql: Sql;
+  copyPool: pg.Pool;
+  storage: Storage;
+  metrics?: Metrics;
+  progressIntervalMs?: number;
+};
+
+class Cancelled extends Error {}
+
+export async function runExport(payload: { exportId: string }, deps: ExportDeps, ctx: JobContext): Promise<void> {
+  const row = await claimExport(deps.sql, payload.exportId);
+  if (!row) return ctx.logger.info({ exportId: payload.exportId }, 'export is no longer queued; nothing to do');
+  const logger = ctx.logger.child({ exportId: row.id, dataset: row.dataset });
+  const dataset = getDataset(row.dataset);
+  if (!dataset) {
+    await failExport(deps.sql, row.id, 'unknown_dataset', `Dataset ${row.dataset} does not exist.`);
+    throw new PermanentError('unknown_dataset', `unknown dataset ${row.dataset}`);
+  }
+
+  const file = fileFor(row);
+  const key = exportKey(row.id, file.name);
+  const abort = new AbortController();
+  const onJobAbort = () => abort.abort(ctx.signal.reason);
+  ctx.signal.addEventListener('abort', onJobAbort, { once: true });
+  let rows = 0;
+  const progress = setInterval(() => {
+    reportProgress(deps.sql, row.id, rows).then(
+      (running) => void (running || abort.abort(new Cancelled('export cancelled'))),
+      () => {}, // a missed progress update is harmless
+    );
+  }, deps.progressIntervalMs ?? 1000);
+
+  try {
+    logger.info({ attempt: ctx.attempt }, 'export started');
+    const digest = new Digest();
+    const body = new PassThrough();
+    const encoders: Transform[] = row.compression === 'gzip' ? [createGzip({ level: 1, chunkSize: 128 * 1024 })] : [];
+    const upload = uploadStream(deps.storage, key, body, { contentType: file.contentType, fileName: file.name }, abort.signal);
+
+    if (row.format === 'csv') {
+      const records = new CsvRecords(csvHeader(dataset.columns, row.csv_bom));
+      const counting = setInterval(() => (rows = records.records), 200);
+      try {
+        await withCopyStream(deps.copyPool, dataset.csv(scopeOf(row)), (source) =>
+          settle(pipeline([source, records, ...encoders, digest, body], { signal: abort.signal }), upload),
+        );
+      } finally {
+        clearInterval(counting);
+      }
+      rows = records.records;
+    } else {
+      let periods = 0;
+      const doc = jsonDocument(deps.analyticsSql, dataset, scopeOf(row), {
+        dataset: dataset.id, granularity: row.granularity, timezone: row.timezone, from: row.from_input, to: row.to_input,
+      });
+      const counted = (async function* () {
+        for await (const piece of doc) {
+          periods += piece.periods;
+          rows = periods;
+          yield Buffer.from(piece.text, 'utf8');
+        }
+      })();
+      await settle(pipeline([Readable.from(counted), ...encoders, digest, body], { signal: abort.signal }), upload);
+      rows = periods;
+    }
+    if (abort.signal.aborted) throw abort.signal.reason;
+
+    const stored = await completeExport(deps.sql, row.id, {
+      row_count: rows, bytes: digest.bytes, sha256: digest.hex(), content_type: file.contentType, file_name: file.name, s3_key: key,
+    });
+    if (!stored) {
+      await deleteObject(deps.storage, key).catch(() => {});
+      return logger.info('export was cancelled while finishing; object removed');
+    }
+    deps.metrics?.exportsTotal.inc({ dataset: row.dataset, format: row.format, outcome: 'succeeded' });
+    deps.metrics?.rowsWritten.inc({ dataset: row.dataset }, rows);
+    deps.metrics?.bytesWritten.inc({ dataset: row.dataset }, digest.bytes);
+    logger.info({ rows, bytes: digest.bytes }, 'export succeeded');
+  } catch (err) {
+    if (abort.signal.reason instanceof Cancelled) {
+      await deleteObject(deps.storage, key).catch(() => {});
+      deps.metrics?.exportsTotal.inc({ dataset: row.dataset, format: row.format, outcome: 'cancelled' });
+      return logger.info('export cancelled');
+    }
+    const failure = classify(ctx.signal.aborted ? new Error('worker shutting down') : err);
+    logger.warn({ err: (err as Error).message, code: failure.code, transient: failure.transient }, 'export attempt failed');
+    if (!failure.transient || ctx.finalAttempt) {
+      await failExport(deps.sql, row.id, failure.code, failure.message);
+      deps.metrics?.exportsTotal.inc({ dataset: row.dataset, format: row.format, outcome: 'failed' });
+      if (!failure.transient) throw new PermanentError(failure.code, failure.message);
+    }
+    throw err;
+  } finally {
+    clearInterval(progress);
+    ctx.signal.removeEventListener('abort', onJobAbort);
+  }
+}
+
+/** Waits for both the encoding pipeline and the upload; the upload's error is the real cause when both fail. */
+async function settle(encoding: Promise<void>, upload: Promise<void>): Promise<void> {
+  const [e, u] = await Promise.allSettled([encoding, upload]);
+  if (u.status === 'rejected') throw u.reason;
+  if (e.status === 'rejected') throw e.reason;
+}
+
+export function scopeOf(row: ExportRow): DatasetScope {
+  return {
+    from: row.range_from,
+    to: row.range_to,
+    timezone: row.timezone,
+    granularity: row.granularity,
+    publisherId: row.scope_publisher_id,
+    packageIds: row.filters.package_ids ?? null,
+  };
+}
+
+export function fileFor(row: Pick<ExportRow, 'dataset' | 'format' | 'compression' | 'from_input' | 'to_input'>) {
+  const label = (s: string) => s.replace(/[^0-9A-Za-z-]/g, '');
+  const base = `${row.dataset}_${label(row.from_input)}_${label(row.to_input)}.${row.format}`;
+  if (row.compression === 'gzip') return { name: `${base}.gz`, contentType: 'application/gzip' };
+  return { name: base, contentType: row.format === 'csv' ? 'text/csv; charset=utf-8' : 'application/json' };
+}
