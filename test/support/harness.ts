@@ -1,0 +1,100 @@
+// An in-process system for integration tests: the real API app and export worker, wired to the real
+// PostgreSQL (a fresh database), Redis (a unique queue prefix) and the S3 emulator.
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Express } from 'express';
+import type { Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type pg from 'pg';
+import { buildApp } from '@ax/api';
+import { createCopyPool } from '@ax/db';
+import { createExportWorker } from '@ax/export-worker';
+import { createQueues, producerConnection, workerConnection, type Queues } from '@ax/jobs';
+import { createLogger } from '@ax/runtime';
+import { REDIS_URL, createTestDatabase, testStorage, uniquePrefix, type TestDb } from '@ax/testing';
+import type { Storage } from '@ax/storage';
+
+export type Harness = {
+  db: TestDb;
+  app: Express;
+  queues: Queues;
+  storage: Storage;
+  prefix: string;
+  copyPool: pg.Pool;
+  startWorker(opts?: { concurrency?: number; progressIntervalMs?: number }): Promise<Worker>;
+  close(): Promise<void>;
+};
+
+export async function createHarness(label: string): Promise<Harness> {
+  const db = await createTestDatabase();
+  const prefix = uniquePrefix(label);
+  const logger = createLogger('test', process.env.TEST_LOG_LEVEL ?? 'silent');
+  const storage = await testStorage();
+  const redis = producerConnection(REDIS_URL);
+  await new Promise<void>((resolve) => (redis.status === 'ready' ? resolve() : redis.once('ready', () => resolve())));
+  const queues = createQueues(redis, prefix);
+  const app = buildApp({ sql: db.sql, redis, queues, storage, logger });
+  const copyPool = createCopyPool(db.url, 4);
+  const workers: { worker: Worker; connection: Redis }[] = [];
+
+  return {
+    db, app, queues, storage, prefix, copyPool,
+    async startWorker(opts = {}) {
+      const connection = workerConnection(REDIS_URL);
+      const worker = createExportWorker(
+        { sql: db.sql, analyticsSql: db.sql, copyPool, storage, progressIntervalMs: opts.progressIntervalMs ?? 200 },
+        { connection, prefix, logger, concurrency: opts.concurrency ?? 2 },
+      );
+      await worker.waitUntilReady();
+      workers.push({ worker, connection });
+      return worker;
+    },
+    async close() {
+      for (const { worker, connection } of workers) {
+        await worker.close();
+        connection.disconnect();
+      }
+      await queues.close();
+      await obliterate(redis, prefix);
+      redis.disconnect();
+      await copyPool.end();
+      await db.drop();
+    },
+  };
+}
+
+async function obliterate(redis: Redis, prefix: string) {
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+    cursor = next;
+    if (keys.length) await redis.del(...keys);
+  } while (cursor !== '0');
+}
+
+/** Polls GET /v1/exports/:id through the app until the export leaves queued/running. */
+export async function waitForExport(app: Express, token: string, id: string, timeoutMs = 30_000) {
+  const request = (await import('supertest')).default;
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const res = await request(app).get(`/v1/exports/${id}`).set('Authorization', `Bearer ${token}`);
+    if (res.status !== 200) throw new Error(`GET export ${id}: ${res.status} ${JSON.stringify(res.body)}`);
+    if (!['queued', 'running'].includes(res.body.status)) return res.body;
+    if (Date.now() > deadline) throw new Error(`export ${id} still ${res.body.status} after ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** Downloads a URL (a presigned S3 URL) as bytes. */
+export async function fetchBytes(url: string): Promise<Buffer> {
+  const res = await fetch(url);
+  if (!res.ok) throw new Error(`GET ${url}: ${res.status}`);
+  return Buffer.from(await res.arrayBuffer());
+}
+
+export const listen = (app: Express): Promise<{ server: Server; base: string }> =>
+  new Promise((resolve) => {
+    const server = app.listen(0, '127.0.0.1', () => {
+      resolve({ server, base: `http://127.0.0.1:${(server.address() as AddressInfo).port}` });
+    });
+  });
