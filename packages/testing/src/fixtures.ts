@@ -1,12 +1,19 @@
 // Fixtures for tests on the real services: a fresh database per test file (cloned from a migrated
 // template), a unique queue prefix, and the local S3 emulator.
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import postgres from 'postgres';
-import { createApiKey, createSql, ensureDatabase, migrate, type Role, type Sql } from '@ax/db';
+import { createApiKey, createSql, ensureDatabase, migrate, migrationsDir, type Role, type Sql } from '@ax/db';
 import { createStorage, ensureBucket, type Storage } from '@ax/storage';
 
 export const TEST_PG_BASE = 'postgres://postgres:postgres@127.0.0.1:5432';
-export const TEMPLATE_DB = 'ax_test_template';
+/** One template per set of migrations, so checkouts with different migrations never share one. */
+export const TEMPLATE_DB = (() => {
+  const hash = createHash('sha256');
+  for (const f of readdirSync(migrationsDir).sort()) hash.update(f).update(readFileSync(join(migrationsDir, f)));
+  return `ax_test_tpl_${hash.digest('hex').slice(0, 12)}`;
+})();
 export const REDIS_URL = 'redis://127.0.0.1:6379';
 
 const dbUrl = (name: string) => `${TEST_PG_BASE}/${name}`;
@@ -28,7 +35,16 @@ export async function createTestDatabase(): Promise<TestDb> {
   const name = `ax_test_${randomBytes(5).toString('hex')}`;
   const admin = postgres(dbUrl('postgres'), { max: 1, onnotice: () => {} });
   try {
-    await admin.unsafe(`create database "${name}" template "${TEMPLATE_DB}"`);
+    // CREATE DATABASE … TEMPLATE fails while another session is connected to the template (55006): retry.
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await admin.unsafe(`create database "${name}" template "${TEMPLATE_DB}"`);
+        break;
+      } catch (err) {
+        if ((err as { code?: string }).code !== '55006' || attempt > 50) throw err;
+        await new Promise((r) => setTimeout(r, 100 + Math.random() * 200));
+      }
+    }
   } finally {
     await admin.end();
   }

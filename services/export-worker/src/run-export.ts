@@ -23,6 +23,8 @@ export type ExportDeps = {
   storage: Storage;
   metrics?: Metrics;
   progressIntervalMs?: number;
+  /** Called once an export reaches a final state (scheduled reports hook their delivery here). */
+  onFinished?: (exportId: string, outcome: 'succeeded' | 'failed') => Promise<void>;
 };
 
 class Cancelled extends Error {}
@@ -96,6 +98,7 @@ export async function runExport(payload: { exportId: string }, deps: ExportDeps,
     deps.metrics?.rowsWritten.inc({ dataset: row.dataset }, rows);
     deps.metrics?.bytesWritten.inc({ dataset: row.dataset }, digest.bytes);
     logger.info({ rows, bytes: digest.bytes }, 'export succeeded');
+    await deps.onFinished?.(row.id, 'succeeded');
   } catch (err) {
     if (abort.signal.reason instanceof Cancelled) {
       await deleteObject(deps.storage, key).catch(() => {});
@@ -107,6 +110,7 @@ export async function runExport(payload: { exportId: string }, deps: ExportDeps,
     if (!failure.transient || ctx.finalAttempt) {
       await failExport(deps.sql, row.id, failure.code, failure.message);
       deps.metrics?.exportsTotal.inc({ dataset: row.dataset, format: row.format, outcome: 'failed' });
+      await deps.onFinished?.(row.id, 'failed');
       if (!failure.transient) throw new PermanentError(failure.code, failure.message);
     }
     throw err;
