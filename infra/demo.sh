@@ -18,10 +18,10 @@ PUBLISHER_TOKEN="$(pnpm --silent cli api-keys create --role publisher --publishe
 
 mkdir -p "$DATA_DIR/logs"
 pids=()
-run() { # name command...
+run() { # name command... (tsx passes SIGTERM on to the service, which shuts down gracefully)
   local name="$1"
   shift
-  "$@" > >(sed -u "s/^/[$name] /" >>"$DATA_DIR/logs/$name.log") 2>&1 &
+  "$@" >>"$DATA_DIR/logs/$name.log" 2>&1 &
   pids+=($!)
 }
 stop() {
@@ -31,9 +31,10 @@ stop() {
 }
 trap stop INT TERM EXIT
 
-run api pnpm --silent api
-run export-worker pnpm --silent export-worker
-[ -f services/retention-worker/src/main.ts ] && run retention-worker pnpm --silent retention-worker
+TSX=(node_modules/.bin/tsx --conditions=source)
+run api "${TSX[@]}" services/api/src/main.ts
+run export-worker "${TSX[@]}" services/export-worker/src/main.ts
+METRICS_PORT=9465 run retention-worker "${TSX[@]}" services/retention-worker/src/main.ts
 wait_port "${PORT:-3000}" API 60
 
 FROM="$(date -u -d '30 days ago' +%F)"
