@@ -31,6 +31,10 @@ export async function withCopyStream<T>(
   consume: (source: Readable) => Promise<T>,
 ): Promise<T> {
   const client = await pool.connect();
+  // A checked-out client emits 'error' when its backend dies (restart, pg_terminate_backend); without a
+  // listener that would crash the process. The failure reaches us through the COPY stream instead.
+  const onClientError = () => {};
+  client.on('error', onClientError);
   let copyEnded = false;
   try {
     await client.query('begin read only');
@@ -46,10 +50,12 @@ export async function withCopyStream<T>(
     const result = await consume(source);
     await ended;
     await client.query('commit');
+    client.off('error', onClientError);
     client.release();
     return result;
   } catch (err) {
     if (!copyEnded) await cancelBackend(pool, client).catch(() => {});
+    client.off('error', onClientError);
     client.release(err instanceof Error ? err : new Error(String(err)));
     throw err;
   }

@@ -177,3 +177,12 @@ export async function claimIdempotencyKey(
     returning key`;
   return rows.length === 1;
 }
+
+/** Queued or running exports of one owner (a publisher, or an admin key). */
+export async function countActiveExports(sql: Sql, owner: { publisherId: string | null; apiKeyId: string }): Promise<number> {
+  const [row] = await sql<{ n: number }[]>`
+    select count(*)::int as n from app.exports
+    where status in ('queued', 'running') and schedule_id is null
+      and ${owner.publisherId ? sql`owner_publisher_id = ${owner.publisherId}` : sql`api_key_id = ${owner.apiKeyId}`}`;
+  return row!.n;
+}

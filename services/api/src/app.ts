@@ -8,6 +8,7 @@ import type { Logger, Metrics } from '@ax/runtime';
 import type { Storage } from '@ax/storage';
 import { requireAuth } from './auth';
 import { errorHandler, notFound, sendError } from './errors';
+import { datasetRoutes } from './routes/datasets';
 import { exportRoutes } from './routes/exports';
 import { healthRoutes } from './routes/health';
 
@@ -18,6 +19,7 @@ export type AppDeps = {
   storage: Storage;
   logger: Logger;
   metrics?: Metrics;
+  limits?: { activeExports?: number };
 };
 
 export function buildApp(deps: AppDeps): Express {
@@ -49,7 +51,8 @@ export function buildApp(deps: AppDeps): Express {
 
   const v1 = express.Router();
   v1.use(requireAuth(deps.sql));
-  v1.use('/exports', exportRoutes({ ...deps, redisReady: () => deps.redis.status === 'ready' }));
+  v1.use('/datasets', datasetRoutes());
+  v1.use('/exports', exportRoutes({ ...deps, redisReady: () => deps.redis.status === 'ready', activeLimit: deps.limits?.activeExports ?? 20 }));
   app.use('/v1', v1);
 
   app.use((_req, res) => sendError(res, notFound('route')));

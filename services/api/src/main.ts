@@ -24,7 +24,7 @@ async function main() {
   const storage = createStorage(config);
   await ensureBucket(storage).catch((err) => logger.warn({ err: err.message }, 'bucket check failed'));
 
-  const app = buildApp({ sql, redis, queues, storage, logger, metrics });
+  const app = buildApp({ sql, redis, queues, storage, logger, metrics, limits: { activeExports: config.EXPORT_ACTIVE_LIMIT } });
   const server = app.listen(config.PORT, config.HOST, () => logger.info({ port: config.PORT, host: config.HOST }, 'api listening'));
   shutdown.add('http', () => new Promise((resolve) => server.close(() => resolve(undefined))));
 }

@@ -2,11 +2,12 @@
 import { createServer } from 'node:http';
 import { loadConfigOrExit } from '@ax/config';
 import { createCopyPool, createSql } from '@ax/db';
-import { checkEvictionPolicy, workerConnection } from '@ax/jobs';
+import { checkEvictionPolicy, createQueues, producerConnection, workerConnection } from '@ax/jobs';
 import { createLogger, createMetrics, createShutdown } from '@ax/runtime';
 import { createStorage, ensureBucket } from '@ax/storage';
 import { exportWorkerEnv } from './config';
 import { createExportWorker } from './processor';
+import { sweepStalledExports } from './watchdog';
 
 async function main() {
   const config = loadConfigOrExit(exportWorkerEnv);
@@ -41,6 +42,17 @@ async function main() {
     await worker.close();
     clearTimeout(grace);
   });
+
+  const producer = producerConnection(config.REDIS_URL);
+  const queues = createQueues(producer, config.QUEUE_PREFIX, (err) => logger.warn({ err: err.message }, 'queue error'));
+  shutdown.add('producer', async () => {
+    await queues.close();
+    producer.disconnect();
+  });
+  const watchdog = setInterval(() => {
+    sweepStalledExports({ sql, queues, logger }).catch((err) => logger.warn({ err: err.message }, 'watchdog sweep failed'));
+  }, 30_000);
+  shutdown.add('watchdog', async () => clearInterval(watchdog));
 
   const server = createServer(async (req, res) => {
     if (req.url === '/metrics') {

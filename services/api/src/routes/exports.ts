@@ -2,7 +2,7 @@
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import {
-  cancelExport, claimIdempotencyKey, inTx, findIdempotentExport, getExport, insertExport, listExports, type Sql,
+  cancelExport, claimIdempotencyKey, countActiveExports, inTx, findIdempotentExport, getExport, insertExport, listExports, type Sql,
 } from '@ax/db';
 import { datasetIds } from '@ax/datasets';
 import { enqueue, jobCatalog, type Queues } from '@ax/jobs';
@@ -12,7 +12,14 @@ import { ApiError, badRequest, notFound, unavailable, zodDetails } from '../erro
 import { exportResource } from '../export-resource';
 import { authorizeSpec, createExportSchema, newExportFrom, parseBody, requestHash, resolveRange } from '../export-request';
 
-export type ExportRouteDeps = { sql: Sql; queues: Queues; storage: Storage; redisReady: () => boolean };
+export type ExportRouteDeps = {
+  sql: Sql;
+  queues: Queues;
+  storage: Storage;
+  redisReady: () => boolean;
+  /** Queued + running exports one caller may have at once. */
+  activeLimit: number;
+};
 
 const uuid = z.uuid();
 const listQuery = z
@@ -52,6 +59,9 @@ export function exportRoutes(deps: ExportRouteDeps): Router {
       if (existing) return replay(res, existing, hash);
     }
     if (!deps.redisReady()) throw unavailable('The job queue is unavailable; try again shortly.');
+    const active = await countActiveExports(sql, { publisherId: principal.role === 'publisher' ? principal.publisherId : null, apiKeyId: principal.keyId });
+    if (active >= deps.activeLimit)
+      throw new ApiError(429, 'too_many_exports', `You have ${active} exports queued or running; wait for one to finish.`, [], { 'Retry-After': '10' });
 
     const row = await sql.begin(async (t) => {
       const tx = inTx(t);

@@ -1,0 +1,18 @@
+// GET /v1/datasets: what this caller may export, with the oldest day still kept.
+import { Router } from 'express';
+import { allDatasets, formats, granularities, mayExport, retentionCutoff } from '@ax/datasets';
+import { principalOf } from '../auth';
+
+export function datasetRoutes(): Router {
+  const router = Router();
+  router.get('/', (_req, res) => {
+    const principal = principalOf(res);
+    const oldest = retentionCutoff(new Date());
+    res.json({
+      data: allDatasets()
+        .filter((d) => mayExport(principal, d))
+        .map((d) => ({ id: d.id, formats, columns: d.columns, granularities, oldest_available: oldest })),
+    });
+  });
+  return router;
+}
