@@ -1,6 +1,8 @@
-// Shared pieces of dataset SQL: UTC timestamps, safe text cells, and the publisher/package scope.
+// Shared pieces of dataset SQL: UTC timestamps, safe text cells, the publisher/package scope, local periods
+// and day ranges for date-typed tables.
 import { settingRef } from '@ax/db';
 import type { Sql } from '@ax/db';
+import { daysWithin } from './local-days';
 import type { DatasetScope } from './types';
 
 export const utcTimestamp = (col: string) => `to_char(${col} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')`;
@@ -17,19 +19,51 @@ export function scopeSettings(scope: DatasetScope): Record<string, string> {
 
 export const toPgArray = (values: string[]) => `{${values.map((v) => `"${v.replace(/(["\\])/g, '\\$1')}"`).join(',')}}`;
 
+/** Settings for COPY queries that group by local period (timezone, granularity) or compare days (day range). */
+export const periodSettings = (scope: DatasetScope): Record<string, string> => ({ timezone: scope.timezone, granularity: scope.granularity });
+export function daySettings(scope: DatasetScope): Record<string, string> {
+  const { fromDay, toDay } = daysWithin(scope.from, scope.to, scope.timezone);
+  return { from_day: fromDay, to_day: toDay };
+}
+
 /** COPY-side: WHERE clauses for a time column and a package-owned table. */
 export function copyRangeAndPackages(alias: string, timeCol: string, scope: DatasetScope, timeType = 'timestamptz'): string {
-  const clauses = [
+  return [
     `${alias}.${timeCol} >= ${settingRef('from', timeType)}`,
     `${alias}.${timeCol} < ${settingRef('to', timeType)}`,
-  ];
+    ...copyPackageClauses(alias, scope),
+  ].join(' and ');
+}
+
+function copyPackageClauses(alias: string, scope: DatasetScope): string[] {
+  const clauses: string[] = [];
   if (scope.publisherId !== null)
     clauses.push(
       `${alias}.package_id in (select p.package_id from analytics.packages p where p.publisher_id = ${settingRef('publisher_id', 'text')})`,
     );
   if (scope.packageIds !== null) clauses.push(`${alias}.package_id = any(${settingRef('package_ids', 'text[]')})`);
-  return clauses.join(' and ');
+  return clauses;
 }
+
+/** COPY-side: a timestamptz range on a table owned by a publisher account (reputation_events). */
+export function copyRangeAndPublisher(alias: string, timeCol: string, scope: DatasetScope): string {
+  return [
+    `${alias}.${timeCol} >= ${settingRef('from', 'timestamptz')}`,
+    `${alias}.${timeCol} < ${settingRef('to', 'timestamptz')}`,
+    ...(scope.publisherId !== null ? [`${alias}.publisher_id = ${settingRef('publisher_id', 'text')}`] : []),
+  ].join(' and ');
+}
+
+/** COPY-side: a `date` column within the scope's days (needs daySettings; see local-days.ts). */
+export const copyDays = (alias: string, dayCol: string): string =>
+  `${alias}.${dayCol} >= ${settingRef('from_day', 'date')} and ${alias}.${dayCol} < ${settingRef('to_day', 'date')}`;
+
+export const copyDaysAndPackages = (alias: string, dayCol: string, scope: DatasetScope): string =>
+  [copyDays(alias, dayCol), ...copyPackageClauses(alias, scope)].join(' and ');
+
+/** COPY-side: the local period start of a timestamptz expression (needs periodSettings). */
+export const copyLocalPeriod = (expr: string) =>
+  `date_trunc(${settingRef('granularity', 'text')}, ${expr} at time zone ${settingRef('timezone', 'text')})`;
 
 /** Query-side (postgres.js): the same scope with bind parameters. */
 export function packageScope(sql: Sql, alias: string, scope: DatasetScope) {
@@ -38,6 +72,22 @@ export function packageScope(sql: Sql, alias: string, scope: DatasetScope) {
     ${scope.publisherId !== null ? sql`and ${a}.package_id in (select p.package_id from analytics.packages p where p.publisher_id = ${scope.publisherId})` : sql``}
     ${scope.packageIds !== null ? sql`and ${a}.package_id = any(${scope.packageIds}::text[])` : sql``}`;
 }
+
+/** Query-side: rows of the scope's publisher account. */
+export function publisherScope(sql: Sql, alias: string, scope: DatasetScope) {
+  return scope.publisherId !== null ? sql`and ${sql.unsafe(alias)}.publisher_id = ${scope.publisherId}` : sql``;
+}
+
+/** Query-side: a `date` column within the days whose local midnight lies in [from, to) (see local-days.ts). */
+export function dayRange(sql: Sql, alias: string, dayCol: string, scope: DatasetScope) {
+  const { fromDay, toDay } = daysWithin(scope.from, scope.to, scope.timezone);
+  const c = sql.unsafe(`${alias}.${dayCol}`);
+  return sql`${c} >= ${fromDay}::date and ${c} < ${toDay}::date`;
+}
+
+/** The period a local day falls into: the day itself is already local to the scope's time zone. */
+export const dayPeriod = (sql: Sql, scope: DatasetScope, dayExpr: string) =>
+  sql`date_trunc(${scope.granularity}, (${sql.unsafe(dayExpr)})::timestamp)`;
 
 /** The period a row falls into, as a local timestamp in the scope's time zone. */
 export const localPeriod = (sql: Sql, scope: DatasetScope, expr: string) =>
