@@ -12,8 +12,11 @@ let pubA: string;
 const p = (period_start: string, period_end: string, metrics: unknown) => ({ period_start, period_end, metrics });
 
 beforeAll(async () => {
-  h = await createHarness('json');
+  // Fixed 2026 dates: pin the API's clock and make sure their month partitions exist whenever this runs.
+  h = await createHarness('json', { now: () => new Date('2026-11-27T12:00:00Z') });
   const sql = h.db.sql;
+  await sql`select analytics.ensure_month_partitions(t, '2026-01-01', '2026-12-01')
+            from unnest(array['install_events', 'reviews', 'reputation_events']) t`;
   await basicMarketplace(sql);
   await sql`
     insert into analytics.install_events (package_id, version, tenant_id, tenant_region, country_code, install_date) values

@@ -25,7 +25,7 @@ export type Harness = {
   close(): Promise<void>;
 };
 
-export async function createHarness(label: string, opts: { activeExports?: number } = {}): Promise<Harness> {
+export async function createHarness(label: string, opts: { activeExports?: number; now?: () => Date } = {}): Promise<Harness> {
   const db = await createTestDatabase();
   const prefix = uniquePrefix(label);
   const logger = createLogger('test', process.env.TEST_LOG_LEVEL ?? 'silent');
@@ -33,7 +33,7 @@ export async function createHarness(label: string, opts: { activeExports?: numbe
   const redis = producerConnection(REDIS_URL);
   await new Promise<void>((resolve) => (redis.status === 'ready' ? resolve() : redis.once('ready', () => resolve())));
   const queues = createQueues(redis, prefix);
-  const app = buildApp({ sql: db.sql, redis, queues, storage, logger, limits: { activeExports: opts.activeExports } });
+  const app = buildApp({ sql: db.sql, redis, queues, storage, logger, limits: { activeExports: opts.activeExports }, now: opts.now });
   const copyPool = createCopyPool(db.url, 4);
   const workers: { worker: Worker; connection: Redis }[] = [];
 

@@ -20,6 +20,8 @@ export type AppDeps = {
   logger: Logger;
   metrics?: Metrics;
   limits?: { activeExports?: number };
+  /** The clock retention checks use; tests with fixed dates pin it. */
+  now?: () => Date;
 };
 
 export function buildApp(deps: AppDeps): Express {
@@ -51,8 +53,9 @@ export function buildApp(deps: AppDeps): Express {
 
   const v1 = express.Router();
   v1.use(requireAuth(deps.sql));
-  v1.use('/datasets', datasetRoutes());
-  v1.use('/exports', exportRoutes({ ...deps, redisReady: () => deps.redis.status === 'ready', activeLimit: deps.limits?.activeExports ?? 20 }));
+  const now = deps.now ?? (() => new Date());
+  v1.use('/datasets', datasetRoutes(now));
+  v1.use('/exports', exportRoutes({ ...deps, redisReady: () => deps.redis.status === 'ready', activeLimit: deps.limits?.activeExports ?? 20, now }));
   app.use('/v1', v1);
 
   app.use((_req, res) => sendError(res, notFound('route')));

@@ -51,6 +51,7 @@ export async function authorizeSpec(
   const details: ErrorDetail[] = [];
   if (!isValidTimeZone(spec.timezone)) details.push({ field: 'timezone', message: 'Must be an IANA time zone such as "Europe/Berlin".' });
   const dataset = getDataset(spec.dataset)!;
+  if (!mayExport(principal, dataset)) throw forbidden(`Dataset ${dataset.id} is available to admins only.`);
   if (spec.filters.publisher_id !== undefined && principal.role !== 'admin')
     details.push({ field: 'filters.publisher_id', message: 'Only admins may filter by publisher.' });
   if (spec.filters.publisher_id !== undefined && dataset.ownership === 'none')
@@ -58,8 +59,6 @@ export async function authorizeSpec(
   if (spec.filters.package_ids !== undefined && dataset.ownership !== 'packages')
     details.push({ field: 'filters.package_ids', message: `Dataset ${dataset.id} cannot be filtered by package.` });
   if (details.length) throw badRequest(details);
-
-  if (!mayExport(principal, dataset)) throw forbidden(`Dataset ${dataset.id} is available to admins only.`);
   const scopePublisherId = dataset.ownership === 'none' ? null : effectivePublisher(principal, spec.filters.publisher_id);
   if (principal.role === 'admin' && spec.filters.publisher_id !== undefined && !(await publisherExists(sql, spec.filters.publisher_id)))
     throw notFound('publisher');

@@ -3,11 +3,11 @@ import { Router } from 'express';
 import { allDatasets, formats, granularities, mayExport, retentionCutoff } from '@ax/datasets';
 import { principalOf } from '../auth';
 
-export function datasetRoutes(): Router {
+export function datasetRoutes(now: () => Date): Router {
   const router = Router();
   router.get('/', (_req, res) => {
     const principal = principalOf(res);
-    const oldest = retentionCutoff(new Date());
+    const oldest = retentionCutoff(now());
     res.json({
       data: allDatasets()
         .filter((d) => mayExport(principal, d))

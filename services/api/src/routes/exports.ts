@@ -19,6 +19,7 @@ export type ExportRouteDeps = {
   redisReady: () => boolean;
   /** Queued + running exports one caller may have at once. */
   activeLimit: number;
+  now: () => Date;
 };
 
 const uuid = z.uuid();
@@ -51,7 +52,7 @@ export function exportRoutes(deps: ExportRouteDeps): Router {
       throw badRequest([{ field: 'Idempotency-Key', message: 'Must be 1–200 visible ASCII characters.' }]);
     const body = parseBody(createExportSchema, req.body);
     const { scopePublisherId } = await authorizeSpec(sql, principal, body);
-    const range = resolveRange(body);
+    const range = resolveRange(body, deps.now());
     const hash = requestHash(body);
 
     if (keyHeader) {
