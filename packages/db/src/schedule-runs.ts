@@ -96,7 +96,13 @@ export async function getRunByExport(sql: Sql, exportId: string): Promise<RunRow
 }
 
 export type DeliveryView = { recipient: string; status: 'pending' | 'sent' | 'failed'; sent_at: Date | null; error: string | null };
-export type RunView = RunRow & { export_status: ExportStatus | null; deliveries: DeliveryView[] };
+export type RunView = RunRow & {
+  export_status: ExportStatus | null;
+  /** The period as local dates in the schedule's zone at the time of the run (the export's from/to). */
+  period_start_date: string | null;
+  period_end_date: string | null;
+  deliveries: DeliveryView[];
+};
 
 /** Runs of a schedule, newest period first, with their deliveries and the export's state. */
 export async function listRunsWithDeliveries(
@@ -104,8 +110,8 @@ export async function listRunsWithDeliveries(
   scheduleId: string,
   q: { limit: number; runId?: string } = { limit: 100 },
 ): Promise<RunView[]> {
-  const rows = await sql<(RunRow & { export_status: ExportStatus | null; deliveries: DeliveryView[] })[]>`
-    select r.*, e.status as export_status,
+  const rows = await sql<RunView[]>`
+    select r.*, e.status as export_status, e.from_input as period_start_date, e.to_input as period_end_date,
       coalesce((select json_agg(json_build_object('recipient', d.recipient, 'status', d.status, 'sent_at', d.sent_at,
                                                   'error', d.error) order by d.recipient)
                 from app.deliveries d where d.run_id = r.id), '[]'::json) as deliveries

@@ -10,6 +10,8 @@ import { requireAuth } from './auth';
 import { errorHandler, notFound, sendError } from './errors';
 import { exportRoutes } from './routes/exports';
 import { healthRoutes } from './routes/health';
+import { reportLinkRoutes } from './routes/report-links';
+import { scheduleRoutes } from './routes/schedules';
 
 export type AppDeps = {
   sql: Sql;
@@ -18,6 +20,8 @@ export type AppDeps = {
   storage: Storage;
   logger: Logger;
   metrics?: Metrics;
+  /** Scheduled reports: the e-mail link secret and the optional recipient domain allow-list. */
+  reports?: { linkSecret: string; recipientDomains: string[] };
 };
 
 export function buildApp(deps: AppDeps): Express {
@@ -47,9 +51,15 @@ export function buildApp(deps: AppDeps): Express {
     });
   }
 
+  // Report e-mail links carry their own signed token: mounted before the bearer-authenticated routes.
+  if (deps.reports) app.use('/v1/report-links', reportLinkRoutes({ ...deps, linkSecret: deps.reports.linkSecret }));
+
   const v1 = express.Router();
   v1.use(requireAuth(deps.sql));
   v1.use('/exports', exportRoutes({ ...deps, redisReady: () => deps.redis.status === 'ready' }));
+  v1.use('/schedules', scheduleRoutes({
+    ...deps, redisReady: () => deps.redis.status === 'ready', recipientDomains: deps.reports?.recipientDomains ?? [],
+  }));
   app.use('/v1', v1);
 
   app.use((_req, res) => sendError(res, notFound('route')));

@@ -2,3 +2,4 @@ export * from './processor';
 export * from './run-export';
 export * from './failures';
 export * from './config';
+export * from './reports';
