@@ -25,6 +25,8 @@ export function verifyReportLink(secret: string, token: string, now = new Date()
   const exp = Number(expText);
   const expected = mac(secret, exportId, exp);
   const given = Buffer.from(sigText, 'base64url');
+  // The 43rd character carries 2 unused bits: only the canonical spelling counts, so every edit is refused.
+  if (given.toString('base64url') !== sigText) return { ok: false, reason: 'bad_signature' };
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { ok: false, reason: 'bad_signature' };
   if (exp * 1000 <= now.getTime()) return { ok: false, reason: 'expired' };
   return { ok: true, exportId, expiresAt: new Date(exp * 1000) };
