@@ -1,9 +1,11 @@
 // /v1/schedules on the real services: CRUD, validation, scoping, next_run_at, job schedulers, backfill checks.
 import request from 'supertest';
+import { buildApp } from '@ax/api';
 import { cronPattern, nextRunAt } from '@ax/datasets';
-import { listReportSchedulers } from '@ax/jobs';
+import { createQueues, listReportSchedulers, producerConnection } from '@ax/jobs';
+import { createLogger } from '@ax/runtime';
 import { apiKey, basicMarketplace } from '@ax/testing';
-import { createHarness, type Harness } from './support/harness';
+import { createHarness, TEST_LINK_SECRET, type Harness } from './support/harness';
 
 let h: Harness;
 let admin: string;
@@ -173,5 +175,33 @@ describe('backfill requests', () => {
       expect([res.status, res.body.error?.code]).toEqual([status, code]);
     }
     expect((await h.db.sql`select count(*)::int as n from app.schedule_runs`)[0]!.n).toBe(0);
+  });
+});
+
+describe('with Redis down', () => {
+  it('still records the schedule (201); the reconciler creates its job scheduler later; backfills answer 503', async () => {
+    const dead = producerConnection('redis://127.0.0.1:1'); // nothing listens there
+    const queues = createQueues(dead, h.prefix);
+    const app = buildApp({
+      sql: h.db.sql, redis: dead, queues, storage: h.storage, logger: createLogger('test', 'silent'),
+      reports: { linkSecret: TEST_LINK_SECRET, recipientDomains: [] },
+    });
+    try {
+      const res = await request(app).post('/v1/schedules').set('Authorization', `Bearer ${pubA}`).send(valid);
+      expect(res.status).toBe(201);
+      expect(res.body.next_run_at).not.toBeNull();
+      expect((await listReportSchedulers(h.queues)).has(res.body.id)).toBe(false);
+      const backfill = await request(app).post(`/v1/schedules/${res.body.id}/runs`).set('Authorization', `Bearer ${pubA}`)
+        .send({ period_start: '2026-01-05' });
+      expect(backfill.status).toBe(503);
+      expect((await h.db.sql`select count(*)::int as n from app.schedule_runs where schedule_id = ${res.body.id}`)[0]!.n).toBe(0);
+
+      const result = await h.reconcile({ catchUpPeriods: 0 });
+      expect(result!.created).toBeGreaterThanOrEqual(1);
+      expect((await listReportSchedulers(h.queues)).get(res.body.id)).toEqual({ pattern: '0 6 * * 1', tz: 'UTC' });
+    } finally {
+      await queues.close().catch(() => {});
+      dead.disconnect();
+    }
   });
 });

@@ -40,21 +40,24 @@ export async function reconcileReports(deps: ReportDeps, opts: ReconcileOptions 
 async function syncSchedulers(deps: ReportDeps, live: ActiveSchedule[], opts: ReconcileOptions, result: ReconcileResult) {
   const present = await listReportSchedulers(deps.queues);
   const wanted = new Set<string>();
+  const changes: (() => Promise<void>)[] = [];
   for (const s of live) {
     if (s.paused) continue;
     wanted.add(s.id);
     const pattern = opts.patternFor?.(s) ?? cronPattern(s.frequency);
     const have = present.get(s.id);
     if (have && have.pattern === pattern && have.tz === s.timezone) continue;
-    await upsertReportScheduler(deps.queues, { scheduleId: s.id, pattern, tz: s.timezone });
+    changes.push(() => upsertReportScheduler(deps.queues, { scheduleId: s.id, pattern, tz: s.timezone }));
     if (have) result.updated++;
     else result.created++;
   }
   for (const id of present.keys()) {
     if (wanted.has(id)) continue;
-    await removeReportScheduler(deps.queues, id);
+    changes.push(() => removeReportScheduler(deps.queues, id).then(() => undefined));
     result.removed++;
   }
+  // After a flushed Redis there can be thousands: a few hundred at a time keeps Redis round trips overlapped.
+  for (let i = 0; i < changes.length; i += 200) await Promise.all(changes.slice(i, i + 200).map((change) => change()));
 }
 
 /** Periods whose run time passed while nothing ran them: at most `count` per schedule, never before active_from. */
