@@ -56,10 +56,10 @@ export function buildApp(deps: AppDeps): Express {
 
   const v1 = express.Router();
   v1.use(requireAuth(deps.sql));
-  v1.use('/exports', exportRoutes({ ...deps, redisReady: () => deps.redis.status === 'ready' }));
   v1.use('/schedules', scheduleRoutes({
     ...deps, redisReady: () => deps.redis.status === 'ready', recipientDomains: deps.reports?.recipientDomains ?? [],
   }));
+  v1.use('/exports', exportRoutes({ ...deps, redisReady: () => deps.redis.status === 'ready' }));
   app.use('/v1', v1);
 
   app.use((_req, res) => sendError(res, notFound('route')));
