@@ -8,7 +8,10 @@ import type { Redis } from 'ioredis';
 import type pg from 'pg';
 import { buildApp } from '@ax/api';
 import { createCopyPool } from '@ax/db';
-import { createExportWorker } from '@ax/export-worker';
+import {
+  createExportWorker, createReportsWorker, reconcileReports, reportExportFinished, type ReconcileOptions, type ReportDeps,
+} from '@ax/export-worker';
+import { createSesSender } from '@ax/mailer';
 import { createQueues, producerConnection, workerConnection, type Queues } from '@ax/jobs';
 import { createLogger } from '@ax/runtime';
 import { REDIS_URL, createTestDatabase, testStorage, uniquePrefix, type TestDb } from '@ax/testing';
@@ -22,8 +25,16 @@ export type Harness = {
   prefix: string;
   copyPool: pg.Pool;
   startWorker(opts?: { concurrency?: number; progressIntervalMs?: number }): Promise<Worker>;
+  /** Scheduled reports: the deps the reports worker and reconciler get (overridable per test). */
+  reportDeps(overrides?: Partial<ReportDeps>): ReportDeps;
+  startReportsWorker(overrides?: Partial<ReportDeps> & { concurrency?: number }): Promise<Worker>;
+  reconcile(opts?: ReconcileOptions, overrides?: Partial<ReportDeps>): ReturnType<typeof reconcileReports>;
   close(): Promise<void>;
 };
+
+export const TEST_LINK_SECRET = 'test-link-signing-secret-0123456789';
+export const SES_TEST_ENDPOINT = 'http://127.0.0.1:8005';
+export const PUBLIC_BASE_URL = 'http://reports.test';
 
 export async function createHarness(label: string, opts: { activeExports?: number; now?: () => Date } = {}): Promise<Harness> {
   const db = await createTestDatabase();
@@ -33,16 +44,35 @@ export async function createHarness(label: string, opts: { activeExports?: numbe
   const redis = producerConnection(REDIS_URL);
   await new Promise<void>((resolve) => (redis.status === 'ready' ? resolve() : redis.once('ready', () => resolve())));
   const queues = createQueues(redis, prefix);
-  const app = buildApp({ sql: db.sql, redis, queues, storage, logger, limits: { activeExports: opts.activeExports }, now: opts.now });
+  const app = buildApp({ sql: db.sql, redis, queues, storage, logger, reports: { linkSecret: TEST_LINK_SECRET, recipientDomains: [] },
+    limits: { activeExports: opts.activeExports }, now: opts.now,
+  });
+  const sendMail = createSesSender({ SES_ENDPOINT: SES_TEST_ENDPOINT, SES_REGION: 'us-east-1', MAIL_FROM: 'reports@analytics-export.test' });
+  const reportDeps = (overrides: Partial<ReportDeps> = {}): ReportDeps => ({
+    sql: db.sql, queues, logger, sendMail,
+    links: { publicBaseUrl: PUBLIC_BASE_URL, secret: TEST_LINK_SECRET, ttlDays: 14 },
+    ...overrides,
+  });
   const copyPool = createCopyPool(db.url, 4);
   const workers: { worker: Worker; connection: Redis }[] = [];
 
   return {
-    db, app, queues, storage, prefix, copyPool,
+    db, app, queues, storage, prefix, copyPool, reportDeps,
+    async startReportsWorker(overrides = {}) {
+      const connection = workerConnection(REDIS_URL);
+      const worker = createReportsWorker(reportDeps(overrides), { connection, prefix, logger, concurrency: overrides.concurrency ?? 4 });
+      await worker.waitUntilReady();
+      workers.push({ worker, connection });
+      return worker;
+    },
+    reconcile: (opts = {}, overrides = {}) => reconcileReports(reportDeps(overrides), opts),
     async startWorker(opts = {}) {
       const connection = workerConnection(REDIS_URL);
       const worker = createExportWorker(
-        { sql: db.sql, analyticsSql: db.sql, copyPool, storage, progressIntervalMs: opts.progressIntervalMs ?? 200 },
+        {
+          sql: db.sql, analyticsSql: db.sql, copyPool, storage, progressIntervalMs: opts.progressIntervalMs ?? 200,
+          onFinished: reportExportFinished({ sql: db.sql, queues }),
+        },
         { connection, prefix, logger, concurrency: opts.concurrency ?? 2 },
       );
       await worker.waitUntilReady();

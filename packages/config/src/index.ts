@@ -67,6 +67,14 @@ export const workerEnv = {
   EXPORT_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
 };
 
+export const reportsEnv = {
+  REPORT_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+  // How many past periods per schedule the reconciler catches up after downtime (0 = none).
+  REPORT_CATCH_UP_PERIODS: z.coerce.number().int().min(0).max(60).default(8),
+  // How often the reconciler rebuilds job schedulers from PostgreSQL and sweeps stuck runs (0 = only at start).
+  REPORT_RECONCILE_INTERVAL_MS: z.coerce.number().int().min(0).default(60_000),
+};
+
 export const retentionEnv = {
   RETENTION_MONTHS: z.coerce.number().int().min(1).max(120).default(24),
   RETENTION_ENABLED: bool(true),

@@ -3,3 +3,4 @@ export * from './registry';
 export * from './access';
 export * from './json-frame';
 export * from './time-range';
+export * from './report-periods';

@@ -4,3 +4,6 @@ export * from './copy-stream';
 export * from './api-keys';
 export * from './publishers';
 export * from './exports';
+export * from './schedules';
+export * from './schedule-runs';
+export * from './deliveries';

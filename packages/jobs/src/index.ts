@@ -2,3 +2,4 @@ export * from './catalog';
 export * from './connections';
 export * from './queues';
 export * from './worker';
+export * from './report-schedulers';

@@ -27,6 +27,19 @@ export class PermanentError extends UnrecoverableError {
   }
 }
 
+/**
+ * When a job was due. A job scheduler's job has the id `repeat:<schedulerId>:<millis>`, where millis is the
+ * cron slot it was made for (BullMQ 6 builds it so in JS and Lua alike); its `timestamp` is only when the job
+ * was created, and its delay is clamped at 0 when late. Other jobs: creation time plus their delay.
+ */
+export function scheduledAtOf(job: Pick<Job, 'id' | 'repeatJobKey' | 'timestamp' | 'delay' | 'opts'>): Date {
+  if (job.repeatJobKey && job.id) {
+    const m = /^repeat:.+:(\d+)$/.exec(job.id);
+    if (m) return new Date(Number(m[1]));
+  }
+  return new Date(job.timestamp + (job.delay ?? job.opts.delay ?? 0));
+}
+
 export function createWorker<Q extends QueueName>(
   queue: Q,
   handlers: Handlers<Q>,
@@ -49,7 +62,7 @@ export function createWorker<Q extends QueueName>(
         jobId: job.id!,
         attempt: job.attemptsMade + 1,
         finalAttempt: job.attemptsMade + 1 >= attempts,
-        scheduledAt: new Date(job.timestamp + (job.opts.delay ?? 0)),
+        scheduledAt: scheduledAtOf(job),
       });
       outcome = 'completed';
     } finally {

@@ -11,6 +11,8 @@ import { errorHandler, notFound, sendError } from './errors';
 import { datasetRoutes } from './routes/datasets';
 import { exportRoutes } from './routes/exports';
 import { healthRoutes } from './routes/health';
+import { reportLinkRoutes } from './routes/report-links';
+import { scheduleRoutes } from './routes/schedules';
 
 export type AppDeps = {
   sql: Sql;
@@ -22,6 +24,8 @@ export type AppDeps = {
   limits?: { activeExports?: number };
   /** The clock retention checks use; tests with fixed dates pin it. */
   now?: () => Date;
+  /** Scheduled reports: the e-mail link secret and the optional recipient domain allow-list. */
+  reports?: { linkSecret: string; recipientDomains: string[] };
 };
 
 export function buildApp(deps: AppDeps): Express {
@@ -51,11 +55,16 @@ export function buildApp(deps: AppDeps): Express {
     });
   }
 
+  // Report e-mail links carry their own signed token: mounted before the bearer-authenticated routes.
+  if (deps.reports) app.use('/v1/report-links', reportLinkRoutes({ ...deps, linkSecret: deps.reports.linkSecret }));
+
   const v1 = express.Router();
   v1.use(requireAuth(deps.sql));
   const now = deps.now ?? (() => new Date());
+  const redisReady = () => deps.redis.status === 'ready';
   v1.use('/datasets', datasetRoutes(now));
-  v1.use('/exports', exportRoutes({ ...deps, redisReady: () => deps.redis.status === 'ready', activeLimit: deps.limits?.activeExports ?? 20, now }));
+  v1.use('/schedules', scheduleRoutes({ ...deps, redisReady, recipientDomains: deps.reports?.recipientDomains ?? [] }));
+  v1.use('/exports', exportRoutes({ ...deps, redisReady, activeLimit: deps.limits?.activeExports ?? 20, now }));
   app.use('/v1', v1);
 
   app.use((_req, res) => sendError(res, notFound('route')));

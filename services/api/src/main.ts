@@ -5,6 +5,7 @@ import { checkEvictionPolicy, createQueues, producerConnection } from '@ax/jobs'
 import { createLogger, createMetrics, createShutdown } from '@ax/runtime';
 import { createStorage, ensureBucket } from '@ax/storage';
 import { buildApp } from './app';
+import { parseDomainList } from './schedule-request';
 import { apiConfigShape } from './config';
 
 async function main() {
@@ -24,7 +25,8 @@ async function main() {
   const storage = createStorage(config);
   await ensureBucket(storage).catch((err) => logger.warn({ err: err.message }, 'bucket check failed'));
 
-  const app = buildApp({ sql, redis, queues, storage, logger, metrics, limits: { activeExports: config.EXPORT_ACTIVE_LIMIT } });
+  const reports = { linkSecret: config.LINK_SIGNING_SECRET, recipientDomains: parseDomainList(config.RECIPIENT_DOMAIN_ALLOWLIST) };
+  const app = buildApp({ sql, redis, queues, storage, logger, metrics, reports, limits: { activeExports: config.EXPORT_ACTIVE_LIMIT } });
   const server = app.listen(config.PORT, config.HOST, () => logger.info({ port: config.PORT, host: config.HOST }, 'api listening'));
   shutdown.add('http', () => new Promise((resolve) => server.close(() => resolve(undefined))));
 }

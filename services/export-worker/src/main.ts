@@ -2,11 +2,13 @@
 import { createServer } from 'node:http';
 import { loadConfigOrExit } from '@ax/config';
 import { createCopyPool, createSql } from '@ax/db';
-import { checkEvictionPolicy, createQueues, producerConnection, workerConnection } from '@ax/jobs';
+import { checkEvictionPolicy, createQueues, workerConnection } from '@ax/jobs';
+import { createSesSender } from '@ax/mailer';
 import { createLogger, createMetrics, createShutdown } from '@ax/runtime';
 import { createStorage, ensureBucket } from '@ax/storage';
 import { exportWorkerEnv } from './config';
 import { createExportWorker } from './processor';
+import { createReportsWorker, reportExportFinished, startReconciler, type ReportDeps } from './reports';
 import { sweepStalledExports } from './watchdog';
 
 async function main() {
@@ -32,8 +34,21 @@ async function main() {
   shutdown.add('redis', () => connection.quit());
   await checkEvictionPolicy(connection, logger);
 
+  // Scheduled reports: producers for follow-up jobs, the reports worker, and the reconciler loop.
+  const queueConnection = workerConnection(config.REDIS_URL, logger);
+  const queues = createQueues(queueConnection, config.QUEUE_PREFIX, (err) => logger.warn({ err: err.message }, 'queue error'));
+  shutdown.add('report queues', async () => {
+    await queues.close();
+    await queueConnection.quit();
+  });
+  const reportDeps: ReportDeps = {
+    sql, queues, logger, metrics,
+    sendMail: createSesSender(config),
+    links: { publicBaseUrl: config.PUBLIC_BASE_URL, secret: config.LINK_SIGNING_SECRET, ttlDays: config.LINK_TTL_DAYS },
+  };
+
   const worker = createExportWorker(
-    { sql, analyticsSql, copyPool, storage, metrics },
+    { sql, analyticsSql, copyPool, storage, metrics, onFinished: reportExportFinished(reportDeps) },
     { connection, prefix: config.QUEUE_PREFIX, logger, metrics, concurrency: config.EXPORT_CONCURRENCY },
   );
   shutdown.add('worker', async () => {
@@ -43,12 +58,18 @@ async function main() {
     clearTimeout(grace);
   });
 
-  const producer = producerConnection(config.REDIS_URL);
-  const queues = createQueues(producer, config.QUEUE_PREFIX, (err) => logger.warn({ err: err.message }, 'queue error'));
-  shutdown.add('producer', async () => {
-    await queues.close();
-    producer.disconnect();
+  const reportsWorker = createReportsWorker(reportDeps, {
+    connection, prefix: config.QUEUE_PREFIX, logger, metrics, concurrency: config.REPORT_CONCURRENCY,
   });
+  const reconciler = startReconciler(reportDeps, {
+    intervalMs: config.REPORT_RECONCILE_INTERVAL_MS, catchUpPeriods: config.REPORT_CATCH_UP_PERIODS,
+  });
+  shutdown.add('reports worker', async () => {
+    await reconciler.stop();
+    await reportsWorker.close();
+  });
+
+  // No export stays queued or running forever: re-queue lost jobs, fail exports whose job ended without a result.
   const watchdog = setInterval(() => {
     sweepStalledExports({ sql, queues, logger }).catch((err) => logger.warn({ err: err.message }, 'watchdog sweep failed'));
   }, 30_000);

@@ -1,0 +1,76 @@
+// One delivery row per (run, recipient). Sending is guarded by a claim taken right before the SES call:
+// pending (unclaimed) → claimed → sent | failed, or released back to unclaimed when SES surely took nothing.
+// A claim older than the send timeout means its sender died during the call; whether SES accepted the message
+// is unknown, and we choose at most once: such a delivery is marked failed ("outcome unknown"), never resent.
+import type { Sql } from './client';
+
+export type DeliveryStatus = 'pending' | 'sent' | 'failed';
+
+export type DeliveryRow = {
+  id: string;
+  run_id: string;
+  recipient: string;
+  status: DeliveryStatus;
+  ses_message_id: string | null;
+  sent_at: Date | null;
+  error: string | null;
+  attempts: number;
+  claimed_at: Date | null;
+  claim_token: string | null;
+};
+
+export const OUTCOME_UNKNOWN =
+  'delivery_outcome_unknown: the sender stopped while SES was handling this e-mail; it was not sent again to avoid a duplicate';
+
+export async function listDeliveries(sql: Sql, runId: string): Promise<DeliveryRow[]> {
+  return sql<DeliveryRow[]>`select * from app.deliveries where run_id = ${runId} order by recipient`;
+}
+
+/** Takes the send claim; null when another sender holds it or the delivery is final. */
+export async function claimDelivery(sql: Sql, id: string, token: string): Promise<DeliveryRow | null> {
+  const [row] = await sql<DeliveryRow[]>`
+    update app.deliveries set claimed_at = now(), claim_token = ${token}, attempts = attempts + 1
+    where id = ${id} and status = 'pending' and claimed_at is null
+    returning *`;
+  return row ?? null;
+}
+
+export async function markDeliverySent(sql: Sql, id: string, token: string, messageId: string): Promise<boolean> {
+  const rows = await sql`
+    update app.deliveries set status = 'sent', ses_message_id = ${messageId}, sent_at = now(), error = null
+    where id = ${id} and claim_token = ${token} and status = 'pending'
+    returning id`;
+  return rows.length === 1;
+}
+
+export async function markDeliveryFailed(sql: Sql, id: string, token: string, error: string): Promise<boolean> {
+  const rows = await sql`
+    update app.deliveries set status = 'failed', error = ${error.slice(0, 1000)}
+    where id = ${id} and claim_token = ${token} and status = 'pending'
+    returning id`;
+  return rows.length === 1;
+}
+
+/** SES refused before accepting anything (throttling, 5xx, no connection): the next attempt may send. */
+export async function releaseDelivery(sql: Sql, id: string, token: string, error: string): Promise<void> {
+  await sql`
+    update app.deliveries set claimed_at = null, claim_token = null, error = ${error.slice(0, 1000)}
+    where id = ${id} and claim_token = ${token} and status = 'pending'`;
+}
+
+/** Claims whose sender must have died mid-call (older than `olderThanMs`) become failed with OUTCOME_UNKNOWN. */
+export async function expireStaleClaims(sql: Sql, runId: string, olderThanMs: number): Promise<number> {
+  const rows = await sql`
+    update app.deliveries set status = 'failed', error = ${OUTCOME_UNKNOWN}
+    where run_id = ${runId} and status = 'pending' and claimed_at is not null
+      and claimed_at <= now() - ${olderThanMs / 1000} * interval '1 second'
+    returning id`;
+  return rows.length;
+}
+
+/** Unclaimed deliveries that will not be sent (the schedule was deleted meanwhile). */
+export async function failUnclaimedDeliveries(sql: Sql, runId: string, reason: string): Promise<void> {
+  await sql`
+    update app.deliveries set status = 'failed', error = ${reason}
+    where run_id = ${runId} and status = 'pending' and claimed_at is null`;
+}

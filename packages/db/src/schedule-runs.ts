@@ -1,0 +1,185 @@
+// Runs (one per schedule and period, claimed before any work) and their export, in one transaction.
+// Resends of a period get sequence 1, 2, …; the scheduled run, catch-up and a first backfill share sequence 0.
+import { inTx, type Sql } from './client';
+import { insertExport, type ExportStatus } from './exports';
+import type { ScheduleRow } from './schedules';
+
+export type RunStatus = 'queued' | 'running' | 'succeeded' | 'failed';
+
+export type RunRow = {
+  id: string;
+  schedule_id: string;
+  period_start: Date;
+  period_end: Date;
+  sequence: number;
+  status: RunStatus;
+  export_id: string | null;
+  created_at: Date;
+  finished_at: Date | null;
+};
+
+/** A period as the database needs it (see @ax/datasets report-periods for the arithmetic). */
+export type RunPeriod = { start: Date; end: Date; startDate: string; endDate: string };
+
+/**
+ * Claims the run of `schedule` for `period` and creates its export and one pending delivery per recipient,
+ * atomically. `created: false` returns the run someone else claimed first. With `resend`, always a new run.
+ */
+export async function claimRun(
+  sql: Sql,
+  schedule: ScheduleRow,
+  period: RunPeriod,
+  opts: { resend?: boolean } = {},
+): Promise<{ run: RunRow; created: boolean }> {
+  for (let attempt = 0; ; attempt++) {
+    const claimed = await sql.begin(async (t) => {
+      const tx = inTx(t);
+      const sequence = opts.resend
+        ? tx`(select coalesce(max(sequence), -1) + 1 from app.schedule_runs
+              where schedule_id = ${schedule.id} and period_start = ${period.start})`
+        : tx`0`;
+      const [run] = await tx<RunRow[]>`
+        insert into app.schedule_runs (schedule_id, period_start, period_end, sequence)
+        values (${schedule.id}, ${period.start}, ${period.end}, ${sequence})
+        on conflict do nothing
+        returning *`;
+      if (!run) return null;
+      const exp = await insertExport(tx, {
+        dataset: schedule.dataset,
+        format: schedule.format,
+        compression: schedule.compression,
+        csv_bom: schedule.csv_bom,
+        range_from: period.start,
+        range_to: period.end,
+        from_input: period.startDate,
+        to_input: period.endDate,
+        timezone: schedule.timezone,
+        granularity: schedule.granularity,
+        filters: schedule.filters,
+        scope_publisher_id: schedule.scope_publisher_id,
+        owner_publisher_id: schedule.owner_publisher_id,
+        api_key_id: schedule.api_key_id,
+        schedule_id: schedule.id,
+        run_id: run.id,
+      });
+      const [linked] = await tx<RunRow[]>`update app.schedule_runs set export_id = ${exp.id} where id = ${run.id} returning *`;
+      await tx`
+        insert into app.deliveries (run_id, recipient)
+        select ${run.id}, r from unnest(${schedule.recipients}::text[]) as r
+        on conflict do nothing`;
+      return linked!;
+    });
+    if (claimed) return { run: claimed, created: true };
+    if (!opts.resend) {
+      const existing = await getRunForPeriod(sql, schedule.id, period.start);
+      if (existing) return { run: existing, created: false };
+    }
+    // A concurrent resend took the same sequence number (or the row vanished): try the next one.
+    if (attempt >= 5) throw new Error(`could not claim a run for schedule ${schedule.id} at ${period.startDate}`);
+  }
+}
+
+export async function getRunForPeriod(sql: Sql, scheduleId: string, periodStart: Date, sequence = 0): Promise<RunRow | null> {
+  const [row] = await sql<RunRow[]>`
+    select * from app.schedule_runs where schedule_id = ${scheduleId} and period_start = ${periodStart} and sequence = ${sequence}`;
+  return row ?? null;
+}
+
+export async function getRun(sql: Sql, id: string): Promise<RunRow | null> {
+  const [row] = await sql<RunRow[]>`select * from app.schedule_runs where id = ${id}`;
+  return row ?? null;
+}
+
+export async function getRunByExport(sql: Sql, exportId: string): Promise<RunRow | null> {
+  const [row] = await sql<RunRow[]>`select * from app.schedule_runs where export_id = ${exportId}`;
+  return row ?? null;
+}
+
+export type DeliveryView = { recipient: string; status: 'pending' | 'sent' | 'failed'; sent_at: Date | null; error: string | null };
+export type RunView = RunRow & {
+  export_status: ExportStatus | null;
+  /** The period as local dates in the schedule's zone at the time of the run (the export's from/to). */
+  period_start_date: string | null;
+  period_end_date: string | null;
+  deliveries: DeliveryView[];
+};
+
+/** Runs of a schedule, newest period first, with their deliveries and the export's state. */
+export async function listRunsWithDeliveries(
+  sql: Sql,
+  scheduleId: string,
+  q: { limit: number; runId?: string } = { limit: 100 },
+): Promise<RunView[]> {
+  const rows = await sql<RunView[]>`
+    select r.*, e.status as export_status, e.from_input as period_start_date, e.to_input as period_end_date,
+      coalesce((select json_agg(json_build_object('recipient', d.recipient, 'status', d.status, 'sent_at', d.sent_at,
+                                                  'error', d.error) order by d.recipient)
+                from app.deliveries d where d.run_id = r.id), '[]'::json) as deliveries
+    from app.schedule_runs r left join app.exports e on e.id = r.export_id
+    where r.schedule_id = ${scheduleId} ${q.runId ? sql`and r.id = ${q.runId}` : sql``}
+    order by r.period_start desc, r.sequence desc
+    limit ${q.limit}`;
+  return rows.map((r) => ({
+    ...r,
+    deliveries: r.deliveries.map((d) => ({ ...d, sent_at: d.sent_at ? new Date(d.sent_at as unknown as string) : null })),
+  }));
+}
+
+/** Period starts that already have a run (any sequence), per schedule, since `since`. For catch-up. */
+export async function runPeriodStarts(sql: Sql, scheduleIds: string[], since: Date): Promise<Map<string, Set<number>>> {
+  const out = new Map<string, Set<number>>();
+  if (scheduleIds.length === 0) return out;
+  const rows = await sql<{ schedule_id: string; period_start: Date }[]>`
+    select distinct schedule_id, period_start from app.schedule_runs
+    where schedule_id = any(${scheduleIds}::uuid[]) and period_start >= ${since}`;
+  for (const r of rows) {
+    const set = out.get(r.schedule_id) ?? new Set<number>();
+    set.add(r.period_start.getTime());
+    out.set(r.schedule_id, set);
+  }
+  return out;
+}
+
+export type OpenRun = { id: string; export_id: string; export_status: ExportStatus };
+
+/**
+ * Runs not final yet whose next step may have been lost (a crash after the claim, Redis losing its jobs, an
+ * enqueue failing after the export finished). Young runs are skipped: their normal flow is still under way.
+ */
+export async function openRuns(sql: Sql, olderThanMs: number, limit: number): Promise<OpenRun[]> {
+  return sql<OpenRun[]>`
+    select r.id, r.export_id, e.status as export_status
+    from app.schedule_runs r join app.exports e on e.id = r.export_id
+    where r.status in ('queued', 'running')
+      and coalesce(e.finished_at, e.heartbeat_at, r.created_at) < now() - ${olderThanMs / 1000} * interval '1 second'
+    order by r.created_at
+    limit ${limit}`;
+}
+
+export async function markRunRunning(sql: Sql, runId: string): Promise<void> {
+  await sql`update app.schedule_runs set status = 'running' where id = ${runId} and status = 'queued'`;
+}
+
+/** The export failed for good: the run fails, and its unsent deliveries with it (nothing to send). */
+export async function failRun(sql: Sql, runId: string, reason: string): Promise<void> {
+  await sql.begin(async (t) => {
+    await t`update app.deliveries set status = 'failed', error = ${reason}, claimed_at = null, claim_token = null
+            where run_id = ${runId} and status = 'pending'`;
+    await t`update app.schedule_runs set status = 'failed', finished_at = now()
+            where id = ${runId} and status in ('queued', 'running')`;
+  });
+}
+
+/** Once every delivery is final: succeeded when at least one e-mail went out (or none were owed), else failed. */
+export async function finishRunIfDone(sql: Sql, runId: string): Promise<RunStatus | null> {
+  const [row] = await sql<{ status: RunStatus }[]>`
+    update app.schedule_runs r set
+      status = case when exists (select 1 from app.deliveries d where d.run_id = r.id and d.status = 'sent')
+                      or not exists (select 1 from app.deliveries d where d.run_id = r.id)
+                    then 'succeeded' else 'failed' end,
+      finished_at = now()
+    where r.id = ${runId} and r.status in ('queued', 'running')
+      and not exists (select 1 from app.deliveries d where d.run_id = r.id and d.status = 'pending')
+    returning r.status`;
+  return row?.status ?? null;
+}

@@ -1,0 +1,2 @@
+export * from './ses-sender';
+export * from './report-email';

@@ -1,0 +1,161 @@
+// /v1/schedules: validate → write the row (PostgreSQL is the record) → align the job scheduler → answer.
+// When Redis is down the row still counts: the answer is 201/200 and the worker's reconciler creates the
+// scheduler later (and catches up any period that came due meanwhile), so nothing is lost or duplicated.
+import { Router, type Request, type Response } from 'express';
+import { z } from 'zod';
+import {
+  claimRun, deleteSchedule, getRunForPeriod, getSchedule, insertSchedule, listRunsWithDeliveries, listSchedules,
+  updateSchedule, type Principal, type ScheduleRow, type Sql,
+} from '@ax/db';
+import { cronPattern, cutoffInstant, isComplete, periodStartingOn, retentionCutoff } from '@ax/datasets';
+import { enqueue, removeReportScheduler, upsertReportScheduler, type Queues } from '@ax/jobs';
+import type { Logger } from '@ax/runtime';
+import { principalOf, viewerOf } from '../auth';
+import { ApiError, badRequest, notFound, unavailable, zodDetails } from '../errors';
+import { authorizeSpec, parseBody, type ExportSpec } from '../export-request';
+import { backfillSchema, createScheduleSchema, normalizeRecipients, patchScheduleSchema } from '../schedule-request';
+import { runResource, scheduleResource } from '../schedule-resource';
+
+export type ScheduleRouteDeps = {
+  sql: Sql;
+  queues: Queues;
+  logger: Logger;
+  redisReady: () => boolean;
+  recipientDomains: string[];
+  now?: () => Date;
+};
+
+const uuid = z.uuid();
+const listQuery = z
+  .object({ limit: z.coerce.number().int().min(1).max(100).default(20), cursor: z.uuid().optional() })
+  .strict();
+
+export function scheduleRoutes(deps: ScheduleRouteDeps): Router {
+  const router = Router();
+  const { sql } = deps;
+  const now = () => (deps.now ? deps.now() : new Date());
+
+  const load = async (req: Request, res: Response): Promise<ScheduleRow> => {
+    const id = String(req.params.id);
+    if (!uuid.safeParse(id).success) throw notFound('schedule');
+    const row = await getSchedule(sql, id, viewerOf(principalOf(res)));
+    if (!row) throw notFound('schedule');
+    return row;
+  };
+
+  /** Best effort: a failure leaves the reconciler to align Redis with the row. */
+  const syncScheduler = async (row: ScheduleRow) => {
+    try {
+      if (!deps.redisReady()) throw new Error('redis not ready');
+      if (row.paused || row.deleted_at) await removeReportScheduler(deps.queues, row.id);
+      else await upsertReportScheduler(deps.queues, { scheduleId: row.id, pattern: cronPattern(row.frequency), tz: row.timezone });
+    } catch (err) {
+      deps.logger.warn({ scheduleId: row.id, err: (err as Error).message }, 'job scheduler not updated; the reconciler will');
+    }
+  };
+
+  // A publisher's schedule keeps its publisher scope even when an admin edits it.
+  const ownerPrincipal = (caller: Principal, ownerPublisherId: string | null): Principal =>
+    ownerPublisherId ? { keyId: caller.keyId, role: 'publisher', publisherId: ownerPublisherId } : caller;
+
+  router.post('/', async (req, res) => {
+    const principal = principalOf(res);
+    const body = parseBody(createScheduleSchema, req.body);
+    const recipients = normalizeRecipients(body.recipients, deps.recipientDomains);
+    const { scopePublisherId } = await authorizeSpec(sql, principal, body);
+    const row = await insertSchedule(sql, {
+      name: body.name, dataset: body.dataset, format: body.format, frequency: body.frequency, recipients,
+      timezone: body.timezone, granularity: body.granularity, compression: body.compression, csv_bom: body.csv_bom,
+      filters: body.filters, scope_publisher_id: scopePublisherId, paused: false,
+      owner_publisher_id: principal.role === 'publisher' ? principal.publisherId : null, api_key_id: principal.keyId,
+    });
+    await syncScheduler(row);
+    res.status(201).location(`/v1/schedules/${row.id}`).json(scheduleResource(row, now()));
+  });
+
+  router.get('/', async (req, res) => {
+    const parsed = listQuery.safeParse(req.query);
+    if (!parsed.success) throw badRequest(zodDetails(parsed.error));
+    const rows = await listSchedules(sql, viewerOf(principalOf(res)), { limit: parsed.data.limit + 1, after: parsed.data.cursor });
+    const page = rows.slice(0, parsed.data.limit);
+    res.json({
+      data: page.map((r) => scheduleResource(r, now())),
+      next_cursor: rows.length > parsed.data.limit ? page[page.length - 1]!.id : null,
+    });
+  });
+
+  router.get('/:id', async (req, res) => {
+    res.json(scheduleResource(await load(req, res), now()));
+  });
+
+  router.patch('/:id', async (req, res) => {
+    const principal = principalOf(res);
+    const current = await load(req, res);
+    const patch = parseBody(patchScheduleSchema, req.body);
+    const merged = {
+      name: patch.name ?? current.name,
+      dataset: patch.dataset ?? current.dataset,
+      format: patch.format ?? current.format,
+      frequency: patch.frequency ?? current.frequency,
+      recipients: patch.recipients ? normalizeRecipients(patch.recipients, deps.recipientDomains) : current.recipients,
+      timezone: patch.timezone ?? current.timezone,
+      granularity: patch.granularity ?? current.granularity,
+      compression: patch.compression ?? current.compression,
+      csv_bom: patch.csv_bom ?? current.csv_bom,
+      filters: patch.filters ?? current.filters,
+      paused: patch.paused ?? current.paused,
+    };
+    const { scopePublisherId } = await authorizeSpec(sql, ownerPrincipal(principal, current.owner_publisher_id), merged as ExportSpec);
+    const row = await updateSchedule(sql, current.id, viewerOf(principal), { ...merged, scope_publisher_id: scopePublisherId });
+    if (!row) throw notFound('schedule');
+    await syncScheduler(row);
+    res.json(scheduleResource(row, now()));
+  });
+
+  router.delete('/:id', async (req, res) => {
+    const row = await load(req, res);
+    if (!(await deleteSchedule(sql, row.id, viewerOf(principalOf(res))))) throw notFound('schedule');
+    await syncScheduler({ ...row, deleted_at: now() });
+    res.status(204).end();
+  });
+
+  router.get('/:id/runs', async (req, res) => {
+    const row = await load(req, res);
+    const runs = await listRunsWithDeliveries(sql, row.id, { limit: 100 });
+    res.json({ data: runs.map(runResource) });
+  });
+
+  // Backfill: run a completed past period now; the existing run is returned unless `resend` asks for another.
+  router.post('/:id/runs', async (req, res) => {
+    const schedule = await load(req, res);
+    const body = parseBody(backfillSchema, req.body);
+    const period = periodStartingOn(schedule.frequency, schedule.timezone, body.period_start);
+    const refuse = (code: string, message: string, detail: string) =>
+      new ApiError(422, code, message, [{ field: 'period_start', message: detail }]);
+    if (!period) {
+      const first = schedule.frequency === 'weekly' ? 'a Monday' : 'the 1st of a month';
+      throw refuse('period_not_aligned', `A ${schedule.frequency} period starts on ${first}.`, `Must be ${first}.`);
+    }
+    if (!isComplete(period, now()))
+      throw refuse('period_not_complete', `The period ${period.startDate} to ${period.endDate} has not ended yet.`, 'Must be a period that has ended.');
+    const cutoff = retentionCutoff(now());
+    if (period.start < cutoffInstant(cutoff))
+      throw refuse('outside_retention', `Data before ${cutoff} is no longer kept (24-month retention).`, `Must start on or after ${cutoff}.`);
+
+    const view = async (runId: string) => runResource((await listRunsWithDeliveries(sql, schedule.id, { limit: 1, runId }))[0]!);
+    if (!body.resend) {
+      const existing = await getRunForPeriod(sql, schedule.id, period.start);
+      if (existing) return void res.status(200).json(await view(existing.id));
+    }
+    if (!deps.redisReady()) throw unavailable('The job queue is unavailable; nothing was created. Try again shortly.');
+    const { run, created } = await claimRun(sql, schedule, period, { resend: body.resend });
+    if (!created) return void res.status(200).json(await view(run.id));
+    // Once the run row exists it will happen: if this enqueue fails, the reconciler's sweep starts the export.
+    await enqueue(deps.queues, 'export.run', { exportId: run.export_id! }).catch((err) =>
+      deps.logger.warn({ runId: run.id, err: (err as Error).message }, 'export enqueue failed; the reconciler will retry'),
+    );
+    res.status(202).json(await view(run.id));
+  });
+
+  return router;
+}

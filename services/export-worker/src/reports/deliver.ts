@@ -1,0 +1,110 @@
+// report.deliver: one e-mail per recipient of a finished run. Each delivery is claimed right before its SES
+// call and recorded right after; see @ax/db deliveries.ts for why a lost claim is never resent.
+import { randomUUID } from 'node:crypto';
+import {
+  claimDelivery, expireStaleClaims, failRun, failUnclaimedDeliveries, finishRunIfDone, getExport, getRun,
+  getScheduleAnyState, listDeliveries, markDeliveryFailed, markDeliverySent, markRunRunning, releaseDelivery,
+  type DeliveryRow, type ExportRow, type RunRow, type ScheduleRow,
+} from '@ax/db';
+import type { JobContext, PayloadOf } from '@ax/jobs';
+import { classifySendError, renderReportEmail, type MailMessage } from '@ax/mailer';
+import { reportLinkUrl, signReportLink } from '@ax/storage';
+import { nowOf, type ReportDeps } from './deps';
+
+/** Thrown to let BullMQ retry later, with backoff, the deliveries that could not be settled now. */
+export class DeliveriesPending extends Error {}
+
+export async function deliverReport(payload: PayloadOf<'report.deliver'>, deps: ReportDeps, ctx: JobContext): Promise<void> {
+  const { sql } = deps;
+  const run = await getRun(sql, payload.runId);
+  if (!run || run.status === 'succeeded' || run.status === 'failed') return;
+  const exp = run.export_id ? await getExport(sql, run.export_id) : null;
+  if (!exp || exp.status === 'failed' || exp.status === 'cancelled') {
+    await failRun(sql, run.id, `export_failed: ${exp?.error_code ?? 'missing'}: ${exp?.error_message ?? 'the export is gone'}`);
+    return ctx.logger.warn({ runId: run.id, exportId: run.export_id }, 'report export failed; nothing to send');
+  }
+  if (exp.status !== 'succeeded') throw new DeliveriesPending(`export ${exp.id} is still ${exp.status}`);
+  await markRunRunning(sql, run.id);
+
+  const schedule = await getScheduleAnyState(sql, run.schedule_id);
+  if (!schedule || schedule.deleted_at) await failUnclaimedDeliveries(sql, run.id, 'schedule_deleted: the schedule was deleted before this e-mail went out');
+  const expired = await expireStaleClaims(sql, run.id, deps.claimTimeoutMs ?? 5 * 60_000);
+  if (expired) ctx.logger.warn({ runId: run.id, expired }, 'deliveries whose sender died mid-call marked failed, not resent');
+
+  const pending = (await listDeliveries(sql, run.id)).filter((d) => d.status === 'pending');
+  let unsettled = 0;
+  const mail = schedule ? composer(deps, schedule, run, exp) : null;
+  await eachLimited(pending, deps.sendConcurrency ?? 5, async (d) => {
+    if (!mail || !(await sendOne(deps, d, mail(d.recipient), ctx))) unsettled++;
+  });
+
+  const status = await finishRunIfDone(sql, run.id);
+  if (status) return ctx.logger.info({ runId: run.id, status }, 'report run finished');
+  throw new DeliveriesPending(`${unsettled || 'some'} deliveries of run ${run.id} are not settled yet`);
+}
+
+/** True when the delivery reached a final state here; false when it must be tried (or expired) later. */
+async function sendOne(deps: ReportDeps, d: DeliveryRow, msg: MailMessage, ctx: JobContext): Promise<boolean> {
+  if (d.claimed_at) return false; // another sender is mid-call, or died there: the claim expires later
+  const token = randomUUID();
+  if (!(await claimDelivery(deps.sql, d.id, token))) return false;
+  let messageId: string;
+  try {
+    ({ messageId } = await deps.sendMail(msg));
+  } catch (err) {
+    const failure = classifySendError(err);
+    ctx.logger.warn({ deliveryId: d.id, kind: failure.kind, reason: failure.reason }, 'report e-mail not sent');
+    if (failure.kind === 'rejected') {
+      await markDeliveryFailed(deps.sql, d.id, token, failure.reason);
+      deps.metrics?.emailsTotal.inc({ outcome: 'rejected' });
+      return true;
+    }
+    if (failure.kind === 'retry') await releaseDelivery(deps.sql, d.id, token, failure.reason);
+    // 'unknown': SES may have accepted it. The claim stays and expires into "outcome unknown": never twice.
+    return false;
+  }
+  // SES has the message: record it, riding out a short database blip rather than leaving the claim to expire.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await markDeliverySent(deps.sql, d.id, token, messageId);
+      deps.metrics?.emailsTotal.inc({ outcome: 'sent' });
+      return true;
+    } catch (err) {
+      if (attempt >= 5) throw err;
+      await new Promise((r) => setTimeout(r, 500 * attempt));
+    }
+  }
+}
+
+/** The e-mail for one recipient: the link is signed per send, valid LINK_TTL_DAYS from now. */
+function composer(deps: ReportDeps, schedule: ScheduleRow, run: RunRow, exp: ExportRow) {
+  const expiresAt = new Date(nowOf(deps).getTime() + deps.links.ttlDays * 86400_000);
+  const link = reportLinkUrl(deps.links.publicBaseUrl, signReportLink(deps.links.secret, exp.id, expiresAt));
+  const lastDay = new Date(Date.parse(`${exp.to_input}T00:00:00Z`) - 86400_000).toISOString().slice(0, 10);
+  return (to: string) =>
+    renderReportEmail({
+      to,
+      scheduleName: schedule.name,
+      frequency: schedule.frequency,
+      dataset: exp.dataset,
+      format: exp.format,
+      periodStart: exp.from_input,
+      periodEnd: exp.to_input,
+      periodLastDay: lastDay,
+      timezone: exp.timezone,
+      rowCount: exp.row_count ?? 0,
+      rowUnit: exp.format === 'json' ? 'periods' : 'rows',
+      bytes: exp.bytes ?? 0,
+      fileName: exp.file_name ?? `${exp.dataset}.${exp.format}`,
+      link,
+      linkExpiresAt: expiresAt,
+    });
+}
+
+async function eachLimited<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) await fn(items[next++]!);
+  });
+  await Promise.all(lanes);
+}

@@ -1,0 +1,5 @@
+export * from './deps';
+export * from './trigger';
+export * from './deliver';
+export * from './reconcile';
+export * from './reports-worker';

@@ -1,0 +1,51 @@
+// The reports queue's worker (trigger + deliver handlers) and the reconciler loop beside it.
+import type { Redis } from 'ioredis';
+import { getRunByExport } from '@ax/db';
+import { createWorker, type Handlers } from '@ax/jobs';
+import type { Logger, Metrics } from '@ax/runtime';
+import { deliverReport } from './deliver';
+import { ensureDeliverJob, type ReportDeps } from './deps';
+import { reconcileReports, type ReconcileOptions } from './reconcile';
+import { triggerReport } from './trigger';
+
+export function createReportsWorker(
+  deps: ReportDeps,
+  opts: { connection: Redis; prefix: string; logger: Logger; metrics?: Metrics; concurrency?: number },
+) {
+  const handlers: Handlers<'reports'> = {
+    'report.trigger': (payload, ctx) => triggerReport(payload, deps, ctx),
+    'report.deliver': (payload, ctx) => deliverReport(payload, deps, ctx),
+  };
+  return createWorker('reports', handlers, { ...opts, lockDuration: 60_000 });
+}
+
+/** For the export worker's onFinished hook: a scheduled export is done, so its run moves on to delivery. */
+export const reportExportFinished = (deps: Pick<ReportDeps, 'sql' | 'queues'>) => async (exportId: string) => {
+  const run = await getRunByExport(deps.sql, exportId);
+  if (run && (run.status === 'queued' || run.status === 'running')) await ensureDeliverJob(deps.queues, run.id);
+};
+
+/** Reconciles now and then every `intervalMs` (0 = only now). Failures are logged and retried next round. */
+export function startReconciler(deps: ReportDeps, opts: ReconcileOptions & { intervalMs: number }) {
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<unknown> = Promise.resolve();
+  let stopped = false;
+  const round = () => {
+    running = reconcileReports(deps, opts).catch((err) => deps.logger.error({ err: (err as Error).message }, 'reconcile failed'));
+    return running;
+  };
+  const schedule = () => {
+    if (stopped || opts.intervalMs <= 0) return;
+    timer = setTimeout(() => void round().then(schedule), opts.intervalMs);
+    timer.unref();
+  };
+  const first = round().then(schedule);
+  return {
+    first,
+    async stop() {
+      stopped = true;
+      clearTimeout(timer);
+      await running;
+    },
+  };
+}

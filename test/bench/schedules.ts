@@ -1,0 +1,192 @@
+// Bench: N weekly schedules due at the same moment (small data each), delivered by 1 and by 2 worker processes.
+// Each round: a fresh database, a unique queue prefix, its own SES emulator (the shared one stays small),
+// worker processes spawned like production (`tsx services/export-worker/src/main.ts`). The job schedulers are
+// set to fire all at one instant T0; the figure is T0 → every delivery recorded as sent.
+// Standalone: pnpm exec tsx --conditions=source test/bench/schedules.ts [schedules] [processes,…]
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { Redis } from 'ioredis';
+import { createQueues, producerConnection, upsertReportScheduler } from '@ax/jobs';
+import { createTestDatabase, prepareTemplate, REDIS_URL, uniquePrefix } from '@ax/testing';
+
+export type SchedulesBenchOptions = {
+  schedules: number;
+  processes: number[];
+  exportConcurrency?: number;
+  reportConcurrency?: number;
+  log?: (line: string) => void;
+};
+
+export type SchedulesBenchResult = {
+  schedules: number;
+  processes: number;
+  setupSeconds: number;
+  /** T0 → all runs claimed, all exports succeeded, all e-mails recorded as sent. */
+  runsSeconds: number;
+  exportsSeconds: number;
+  deliveredSeconds: number;
+  emailsPerSecond: number;
+  emailsInEmulator: number;
+  duplicates: number;
+};
+
+const ROOT = join(__dirname, '..', '..');
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+const freePort = (): Promise<number> =>
+  new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const port = (srv.address() as { port: number }).port;
+      srv.close(() => resolve(port));
+    });
+    srv.on('error', reject);
+  });
+
+async function waitHttp(url: string, timeoutMs = 60_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      // not up yet
+    }
+    if (Date.now() > deadline) throw new Error(`${url} did not come up`);
+    await sleep(200);
+  }
+}
+
+function stop(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null) return resolve();
+    const kill = setTimeout(() => child.kill('SIGKILL'), 20_000);
+    child.once('exit', () => {
+      clearTimeout(kill);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}
+
+async function round(n: number, processes: number, opts: SchedulesBenchOptions): Promise<SchedulesBenchResult> {
+  const log = opts.log ?? (() => {});
+  const setupStart = Date.now();
+  const db = await createTestDatabase();
+  const prefix = uniquePrefix('bench-sch');
+  const sesPort = await freePort();
+  const children: ChildProcess[] = [];
+  const ses = spawn(process.execPath, [join(ROOT, 'node_modules/aws-ses-v2-local/dist/cli.js'), '--host', '127.0.0.1', '--port', String(sesPort)], { stdio: 'ignore' });
+  const redis = producerConnection(REDIS_URL);
+  const queues = createQueues(redis, prefix);
+  try {
+    await waitHttp(`http://127.0.0.1:${sesPort}/store`);
+    await db.sql`insert into analytics.publishers values ('pub-bench', 'Bench')`;
+    await db.sql`insert into analytics.packages values ('pkg-bench', 'pub-bench', 'Bench package')`;
+    await db.sql`
+      insert into analytics.install_events (package_id, version, tenant_id, tenant_region, country_code, install_date)
+      select 'pkg-bench', '1.0.' || (i % 5), 't' || i, 'eu-west', 'DE', now() - (i || ' hours')::interval
+      from generate_series(1, 400) i`;
+
+    // Workers first: their start-up reconcile then finds no schedules and leaves our instant patterns alone.
+    for (let i = 0; i < processes; i++) {
+      const metricsPort = await freePort();
+      const child = spawn(join(ROOT, 'node_modules/.bin/tsx'), ['--conditions=source', 'services/export-worker/src/main.ts'], {
+        cwd: ROOT,
+        stdio: ['ignore', 'ignore', 'inherit'],
+        env: {
+          ...process.env,
+          DATABASE_URL: db.url, QUEUE_PREFIX: prefix, METRICS_PORT: String(metricsPort), LOG_LEVEL: 'error',
+          SES_ENDPOINT: `http://127.0.0.1:${sesPort}`, S3_BUCKET: 'analytics-exports-bench',
+          EXPORT_CONCURRENCY: String(opts.exportConcurrency ?? 4), REPORT_CONCURRENCY: String(opts.reportConcurrency ?? 8),
+          REPORT_RECONCILE_INTERVAL_MS: '0',
+        },
+      });
+      children.push(child);
+      await waitHttp(`http://127.0.0.1:${metricsPort}/readyz`);
+    }
+
+    const ids = (await db.sql<{ id: string }[]>`
+      insert into app.schedules (name, dataset, format, frequency, recipients, timezone, owner_publisher_id, scope_publisher_id, active_from)
+      select 'Bench ' || i, 'install_events', 'csv', 'weekly', array['bench-' || i || '@bench.example.com'], 'UTC',
+             'pub-bench', 'pub-bench', now() - interval '30 days'
+      from generate_series(1, ${n}) i
+      returning id`).map((r) => r.id);
+    // One job scheduler per schedule, all firing at the same second T0 (a cron with seconds, in UTC).
+    const t0 = new Date(Math.ceil((Date.now() + 15_000 + n * 3) / 1000) * 1000);
+    const pattern = `${t0.getUTCSeconds()} ${t0.getUTCMinutes()} ${t0.getUTCHours()} ${t0.getUTCDate()} ${t0.getUTCMonth() + 1} *`;
+    for (let i = 0; i < ids.length; i += 200)
+      await Promise.all(ids.slice(i, i + 200).map((id) => upsertReportScheduler(queues, { scheduleId: id, pattern, tz: 'UTC' })));
+    if (Date.now() > t0.getTime() - 1000) throw new Error('setting up the schedulers took longer than planned');
+    const setupSeconds = (Date.now() - setupStart) / 1000;
+    log(`  ${n} schedules, ${processes} process(es): schedulers set, all due at ${t0.toISOString()}`);
+
+    let runsAt = 0;
+    let exportsAt = 0;
+    for (;;) {
+      await sleep(250);
+      if (Date.now() < t0.getTime()) continue;
+      const [c] = await db.sql<{ runs: number; exports: number; sent: number }[]>`
+        select (select count(*)::int from app.schedule_runs) as runs,
+               (select count(*)::int from app.exports where status = 'succeeded') as exports,
+               (select count(*)::int from app.deliveries where status = 'sent') as sent`;
+      if (!runsAt && c!.runs >= n) runsAt = Date.now();
+      if (!exportsAt && c!.exports >= n) exportsAt = Date.now();
+      if (c!.sent >= n) break;
+      if (Date.now() - t0.getTime() > 3600_000) throw new Error(`not done after an hour: ${JSON.stringify(c)}`);
+    }
+    const done = Date.now();
+    const store = (await (await fetch(`http://127.0.0.1:${sesPort}/store`)).json()) as { emails: { destination: { to: string[] } }[] };
+    const to = store.emails.map((e) => e.destination.to[0]!);
+    const deliveredSeconds = (done - t0.getTime()) / 1000;
+    return {
+      schedules: n, processes, setupSeconds,
+      runsSeconds: (runsAt - t0.getTime()) / 1000,
+      exportsSeconds: (exportsAt - t0.getTime()) / 1000,
+      deliveredSeconds,
+      emailsPerSecond: Math.round(n / deliveredSeconds),
+      emailsInEmulator: to.length,
+      duplicates: to.length - new Set(to).size,
+    };
+  } finally {
+    await Promise.all(children.map(stop));
+    ses.kill('SIGTERM');
+    await queues.close();
+    const raw = new Redis(REDIS_URL);
+    let cursor = '0';
+    do {
+      const [next, keys] = await raw.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length) await raw.del(...keys);
+    } while (cursor !== '0');
+    raw.disconnect();
+    redis.disconnect();
+    await db.drop();
+  }
+}
+
+export async function benchSchedules(opts: SchedulesBenchOptions): Promise<SchedulesBenchResult[]> {
+  await prepareTemplate();
+  const results: SchedulesBenchResult[] = [];
+  for (const p of opts.processes) results.push(await round(opts.schedules, p, opts));
+  return results;
+}
+
+if (require.main === module) {
+  const n = Number(process.argv[2] ?? 10_000);
+  const processes = (process.argv[3] ?? '1,2').split(',').map(Number);
+  benchSchedules({ schedules: n, processes, log: (l) => console.log(l) })
+    .then((results) => {
+      for (const r of results)
+        console.log(
+          `${r.schedules} weekly schedules due at once, ${r.processes} worker process(es): all runs claimed ${r.runsSeconds.toFixed(1)} s, ` +
+            `exports done ${r.exportsSeconds.toFixed(1)} s, all e-mails sent ${r.deliveredSeconds.toFixed(1)} s after T0 ` +
+            `(${r.emailsPerSecond}/s); emulator holds ${r.emailsInEmulator} mails, ${r.duplicates} duplicates`,
+        );
+      process.exit(0);
+    })
+    .catch((err) => {
+      console.error(err);
+      process.exit(1);
+    });
+}
