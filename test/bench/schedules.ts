@@ -4,7 +4,7 @@
 // set to fire all at one instant T0; the figure is T0 → every delivery recorded as sent.
 // Standalone: pnpm exec tsx --conditions=source test/bench/schedules.ts [schedules] [processes,…]
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
+import { freePort, sleep, stop, waitHttp } from './processes';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { createQueues, producerConnection, upsertReportScheduler } from '@ax/jobs';
@@ -32,43 +32,6 @@ export type SchedulesBenchResult = {
 };
 
 const ROOT = join(__dirname, '..', '..');
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-const freePort = (): Promise<number> =>
-  new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as { port: number }).port;
-      srv.close(() => resolve(port));
-    });
-    srv.on('error', reject);
-  });
-
-async function waitHttp(url: string, timeoutMs = 60_000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {
-      // not up yet
-    }
-    if (Date.now() > deadline) throw new Error(`${url} did not come up`);
-    await sleep(200);
-  }
-}
-
-function stop(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null) return resolve();
-    const kill = setTimeout(() => child.kill('SIGKILL'), 20_000);
-    child.once('exit', () => {
-      clearTimeout(kill);
-      resolve();
-    });
-    child.kill('SIGTERM');
-  });
-}
-
 async function round(n: number, processes: number, opts: SchedulesBenchOptions): Promise<SchedulesBenchResult> {
   const log = opts.log ?? (() => {});
   const setupStart = Date.now();

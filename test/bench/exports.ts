@@ -1,0 +1,147 @@
+// Bench: one export through the real API and a real worker process, against psql running the same query.
+// CSV (plain and gzip) is compared with `psql \copy` of the identical COPY query (same text, same settings);
+// JSON with psql running the same GROUP BY. The worker's peak RSS is read from /proc (VmHWM).
+// Standalone: pnpm exec tsx --conditions=source test/bench/exports.ts [rows]
+import { spawn, spawnSync } from 'node:child_process';
+import { statSync, unlinkSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { buildApp } from '@ax/api';
+import { getDataset, cutoffInstant, retentionCutoff } from '@ax/datasets';
+import { createQueues, producerConnection } from '@ax/jobs';
+import { createLogger } from '@ax/runtime';
+import { apiKey, createTestDatabase, prepareTemplate, REDIS_URL, seed, testStorage, testStorageConfig, uniquePrefix } from '@ax/testing';
+import { freePort, peakRssMb, sleep, stop, waitHttp } from './processes';
+
+const ROOT = join(__dirname, '..', '..');
+
+export type ExportBenchRow = {
+  what: string;
+  rows: number;
+  oursSeconds: number;
+  baselineSeconds: number;
+  /** Baseline time / our time: above 1 means faster than psql. */
+  speedRatio: number;
+  rowsPerSecond: number;
+  workerPeakRssMb: number;
+  bytes: number;
+};
+
+export async function benchExports(opts: { rows: number; log?: (l: string) => void }): Promise<ExportBenchRow[]> {
+  const log = opts.log ?? (() => {});
+  await prepareTemplate();
+  const db = await createTestDatabase();
+  const prefix = uniquePrefix('bench');
+  const redis = producerConnection(REDIS_URL);
+  const queues = createQueues(redis, prefix);
+  const storage = await testStorage();
+  const server = buildApp({ sql: db.sql, redis, queues, storage, logger: createLogger('bench', 'silent') }).listen(0, '127.0.0.1');
+  await new Promise((r) => server.once('listening', r));
+  const api = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const results: ExportBenchRow[] = [];
+  try {
+    log(`seeding ${opts.rows.toLocaleString()} install events into ${db.name} …`);
+    const t = Date.now();
+    await seed(db.sql, { installs: opts.rows, reviews: 1000, reputationEvents: 1000, days: 700 });
+    await db.sql`vacuum analyze analytics.install_events`;
+    log(`seeded in ${((Date.now() - t) / 1000).toFixed(1)} s`);
+    const token = await apiKey(db.sql, 'admin');
+    const from = retentionCutoff(new Date());
+    const to = new Date(Date.now() + 86400_000).toISOString().slice(0, 10);
+    const scope = { from: cutoffInstant(from), to: new Date(`${to}T00:00:00Z`), timezone: 'UTC', granularity: 'day' as const, publisherId: null, packageIds: null };
+    const copy = getDataset('install_events')!.csv(scope);
+    const prelude = `begin read only;\n${Object.entries(copy.settings).map(([k, v]) => `select set_config('ax.${k}', '${v.replace(/'/g, "''")}', true);`).join('\n')}\n`;
+    const oneLine = copy.text.replace(/\s+/g, ' ');
+
+    const runExport = async (body: object) => {
+      const port = await freePort();
+      const worker = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', join(ROOT, 'services/export-worker/src/main.ts')], {
+        cwd: ROOT,
+        env: {
+          ...process.env, DATABASE_URL: db.url, REDIS_URL, QUEUE_PREFIX: prefix, METRICS_PORT: String(port), LOG_LEVEL: 'warn',
+          S3_ENDPOINT: testStorageConfig.S3_ENDPOINT, S3_BUCKET: testStorageConfig.S3_BUCKET, EXPORT_CONCURRENCY: '1',
+          REPORT_RECONCILE_INTERVAL_MS: '3600000',
+        },
+        stdio: ['ignore', 'inherit', 'inherit'],
+      });
+      try {
+        await waitHttp(`http://127.0.0.1:${port}/readyz`);
+        const started = Date.now();
+        const res = await fetch(`${api}/v1/exports`, {
+          method: 'POST', headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' }, body: JSON.stringify(body),
+        });
+        const created = (await res.json()) as { id: string };
+        if (res.status !== 202) throw new Error(`POST /v1/exports: ${res.status} ${JSON.stringify(created)}`);
+        for (;;) {
+          const [row] = await db.sql`select status, finished_at, row_count, bytes, error_message from app.exports where id = ${created.id}`;
+          if (row!.status === 'succeeded') {
+            return { seconds: (row!.finished_at.getTime() - started) / 1000, rows: row!.row_count as number, bytes: row!.bytes as number, rss: await peakRssMb(worker.pid!) };
+          }
+          if (row!.status === 'failed') throw new Error(`export failed: ${row!.error_message}`);
+          await sleep(10);
+        }
+      } finally {
+        await stop(worker);
+      }
+    };
+
+    const timeShell = (script: string, outFile?: string) => {
+      const started = process.hrtime.bigint();
+      const r = spawnSync('bash', ['-c', script], { stdio: ['ignore', 'ignore', 'inherit'] });
+      if (r.status !== 0) throw new Error(`baseline failed: ${script.slice(0, 200)}`);
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      const bytes = outFile ? statSync(outFile).size : 0;
+      if (outFile) unlinkSync(outFile);
+      return { seconds, bytes };
+    };
+    const psql = `psql -X -q -v ON_ERROR_STOP=1 '${db.url}'`;
+    const csvFile = `/tmp/ax-bench-${process.pid}.csv`;
+
+    const record = (what: string, ours: { seconds: number; rows: number; bytes: number; rss: number }, baseline: number) => {
+      const row = {
+        what, rows: ours.rows, oursSeconds: round(ours.seconds), baselineSeconds: round(baseline),
+        speedRatio: round(baseline / ours.seconds), rowsPerSecond: Math.round(ours.rows / ours.seconds),
+        workerPeakRssMb: ours.rss, bytes: ours.bytes,
+      };
+      results.push(row);
+      log(`${what}: ours ${row.oursSeconds} s (${row.rowsPerSecond.toLocaleString()} rows/s, worker peak RSS ${row.workerPeakRssMb} MB), ` +
+        `baseline ${row.baselineSeconds} s → ${row.speedRatio}× psql`);
+    };
+
+    // Warm the cache once so neither side pays for the first read from disk.
+    timeShell(`${psql} <<'SQL'\n${prelude}\\copy (${oneLine}) to '/dev/null' with (format csv)\ncommit;\nSQL`);
+
+    const base = { dataset: 'install_events', from, to };
+    const csv = await runExport({ ...base, format: 'csv' });
+    const csvBase = timeShell(`${psql} <<'SQL'\n${prelude}\\copy (${oneLine}) to '${csvFile}' with (format csv)\ncommit;\nSQL`, csvFile);
+    record('CSV', csv, csvBase.seconds);
+
+    const gz = await runExport({ ...base, format: 'csv', compression: 'gzip' });
+    const gzFile = `${csvFile}.gz`;
+    const gzBase = timeShell(`set -o pipefail; ${psql} <<'SQL' | gzip -1 > '${gzFile}'\n${prelude}\\copy (${oneLine}) to stdout with (format csv)\ncommit;\nSQL`, gzFile);
+    record('CSV gzip', gz, gzBase.seconds);
+
+    const json = await runExport({ ...base, format: 'json', granularity: 'day' });
+    const jsonBase = timeShell(`${psql} -o /dev/null -c "select date_trunc('day', install_date at time zone 'UTC'), count(*), count(distinct tenant_id)
+      from analytics.install_events where install_date >= '${scope.from.toISOString()}' and install_date < '${scope.to.toISOString()}' group by 1"`);
+    record('JSON (day)', { ...json, rows: opts.rows }, jsonBase.seconds);
+  } finally {
+    server.close();
+    await queues.close();
+    redis.disconnect();
+    await db.drop();
+  }
+  return results;
+}
+
+const round = (n: number) => Math.round(n * 100) / 100;
+
+if (require.main === module) {
+  benchExports({ rows: Number(process.argv[2] ?? 1_000_000), log: (l) => console.log(l) }).then(
+    () => process.exit(0),
+    (err) => {
+      console.error(err);
+      process.exit(1);
+    },
+  );
+}
