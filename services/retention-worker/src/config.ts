@@ -1,0 +1,19 @@
+// The retention worker's environment. METRICS_PORT defaults to 9465 here (the export worker uses 9464),
+// so both run side by side on one machine with nothing set; each process reads its own value.
+import { postgresEnv, redisEnv, retentionEnv, runtimeEnv, workerEnv, z } from '@ax/config';
+
+export const retentionWorkerEnv = {
+  ...postgresEnv,
+  ...redisEnv,
+  ...runtimeEnv,
+  ...retentionEnv,
+  METRICS_HOST: workerEnv.METRICS_HOST,
+  METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9465),
+  // Batch size of the boundary-month and plain-table deletes: each batch is one short transaction.
+  RETENTION_BATCH_SIZE: z.coerce.number().int().min(100).max(1_000_000).default(10_000),
+  // How long one DDL or delete may wait for a lock before giving way (and retrying): keeps inserts unblocked.
+  RETENTION_LOCK_TIMEOUT_MS: z.coerce.number().int().min(50).max(60_000).default(2_000),
+  RETENTION_LOCK_ATTEMPTS: z.coerce.number().int().min(1).max(1000).default(10),
+  // Month partitions kept ready beyond the current month.
+  RETENTION_FUTURE_MONTHS: z.coerce.number().int().min(3).max(24).default(3),
+};
