@@ -1,3 +1,4 @@
+export * from './boot';
 export * from './config';
 export * from './job';
 export * from './locking';

@@ -3,11 +3,11 @@
 import { createServer } from 'node:http';
 import { loadConfigOrExit } from '@ax/config';
 import { createSql } from '@ax/db';
-import { checkEvictionPolicy, createQueues, workerConnection } from '@ax/jobs';
+import { checkEvictionPolicy, workerConnection } from '@ax/jobs';
 import { createLogger, createMetrics, createShutdown } from '@ax/runtime';
 import { retentionWorkerEnv } from './config';
-import { createRetentionWorker } from './processor';
-import { declareRetentionSchedule, removeRetentionSchedule, RETENTION_PATTERN, RETENTION_SCHEDULER_ID, RETENTION_TZ } from './schedule';
+import { bootRetentionWorker } from './boot';
+import { RETENTION_PATTERN, RETENTION_SCHEDULER_ID, RETENTION_TZ } from './schedule';
 
 async function main() {
   const config = loadConfigOrExit(retentionWorkerEnv);
@@ -22,37 +22,28 @@ async function main() {
   const connection = workerConnection(config.REDIS_URL, logger);
   shutdown.add('redis', () => connection.quit());
   await checkEvictionPolicy(connection, logger);
-  const queues = createQueues(connection, config.QUEUE_PREFIX, (err) => logger.error({ err }, 'queue error'));
-  shutdown.add('queues', () => queues.close());
-
-  let worker: ReturnType<typeof createRetentionWorker> | undefined;
-  if (config.RETENTION_ENABLED) {
-    await declareRetentionSchedule(queues);
-    worker = createRetentionWorker(
-      {
-        sql,
-        metrics,
-        pass: {
-          retentionMonths: config.RETENTION_MONTHS,
-          batchSize: config.RETENTION_BATCH_SIZE,
-          lockTimeoutMs: config.RETENTION_LOCK_TIMEOUT_MS,
-          lockAttempts: config.RETENTION_LOCK_ATTEMPTS,
-          futureMonths: config.RETENTION_FUTURE_MONTHS,
-        },
+  const replica = await bootRetentionWorker(
+    {
+      sql,
+      metrics,
+      pass: {
+        retentionMonths: config.RETENTION_MONTHS,
+        batchSize: config.RETENTION_BATCH_SIZE,
+        lockTimeoutMs: config.RETENTION_LOCK_TIMEOUT_MS,
+        lockAttempts: config.RETENTION_LOCK_ATTEMPTS,
+        futureMonths: config.RETENTION_FUTURE_MONTHS,
       },
-      { connection, prefix: config.QUEUE_PREFIX, logger, metrics },
-    );
-    const w = worker;
-    shutdown.add('worker', async () => {
-      // A pass stops between batches when aborted; whatever it finished stays done and recorded.
-      const grace = setTimeout(() => w.cancelAllJobs('shutdown'), Math.max(0, config.SHUTDOWN_TIMEOUT_MS - 3000));
-      await w.close();
-      clearTimeout(grace);
-    });
-  } else {
-    await removeRetentionSchedule(queues);
-    logger.warn('RETENTION_ENABLED=false: no scheduler, no passes');
-  }
+    },
+    { connection, prefix: config.QUEUE_PREFIX, logger, metrics, enabled: config.RETENTION_ENABLED },
+  );
+  const worker = replica.worker;
+  if (!worker) logger.warn('RETENTION_ENABLED=false: scheduler removed, no passes run here');
+  shutdown.add('worker', async () => {
+    // A pass stops between batches when aborted; what it finished stays done and recorded, the job retries.
+    const grace = worker && setTimeout(() => worker.cancelAllJobs('shutdown'), Math.max(0, config.SHUTDOWN_TIMEOUT_MS - 3000));
+    await replica.close();
+    if (grace) clearTimeout(grace);
+  });
 
   const server = createServer(async (req, res) => {
     if (req.url === '/metrics') {
