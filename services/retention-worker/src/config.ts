@@ -2,13 +2,9 @@
 // so both run side by side on one machine with nothing set; each process reads its own value.
 import { postgresEnv, redisEnv, retentionEnv, runtimeEnv, workerEnv, z } from '@ax/config';
 
-export const retentionWorkerEnv = {
-  ...postgresEnv,
-  ...redisEnv,
-  ...runtimeEnv,
+/** What a pass reads from the environment, shared by the worker and the CLI so both run the same pass. */
+export const retentionPassEnv = {
   ...retentionEnv,
-  METRICS_HOST: workerEnv.METRICS_HOST,
-  METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9465),
   // Batch size of the boundary-month and plain-table deletes: each batch is one short transaction.
   RETENTION_BATCH_SIZE: z.coerce.number().int().min(100).max(1_000_000).default(10_000),
   // How long one DDL or delete may wait for a lock before giving way (and retrying): keeps inserts unblocked.
@@ -17,3 +13,22 @@ export const retentionWorkerEnv = {
   // Month partitions kept ready beyond the current month.
   RETENTION_FUTURE_MONTHS: z.coerce.number().int().min(3).max(24).default(3),
 };
+
+export const retentionWorkerEnv = {
+  ...postgresEnv,
+  ...redisEnv,
+  ...runtimeEnv,
+  ...retentionPassEnv,
+  METRICS_HOST: workerEnv.METRICS_HOST,
+  METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9465),
+};
+
+type PassEnv = z.infer<z.ZodObject<typeof retentionPassEnv>>;
+
+export const passOptionsFrom = (c: PassEnv) => ({
+  retentionMonths: c.RETENTION_MONTHS,
+  batchSize: c.RETENTION_BATCH_SIZE,
+  lockTimeoutMs: c.RETENTION_LOCK_TIMEOUT_MS,
+  lockAttempts: c.RETENTION_LOCK_ATTEMPTS,
+  futureMonths: c.RETENTION_FUTURE_MONTHS,
+});

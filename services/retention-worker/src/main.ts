@@ -5,7 +5,7 @@ import { loadConfigOrExit } from '@ax/config';
 import { createSql } from '@ax/db';
 import { checkEvictionPolicy, workerConnection } from '@ax/jobs';
 import { createLogger, createMetrics, createShutdown } from '@ax/runtime';
-import { retentionWorkerEnv } from './config';
+import { passOptionsFrom, retentionWorkerEnv } from './config';
 import { bootRetentionWorker } from './boot';
 import { RETENTION_PATTERN, RETENTION_SCHEDULER_ID, RETENTION_TZ } from './schedule';
 
@@ -26,13 +26,7 @@ async function main() {
     {
       sql,
       metrics,
-      pass: {
-        retentionMonths: config.RETENTION_MONTHS,
-        batchSize: config.RETENTION_BATCH_SIZE,
-        lockTimeoutMs: config.RETENTION_LOCK_TIMEOUT_MS,
-        lockAttempts: config.RETENTION_LOCK_ATTEMPTS,
-        futureMonths: config.RETENTION_FUTURE_MONTHS,
-      },
+      pass: passOptionsFrom(config),
     },
     { connection, prefix: config.QUEUE_PREFIX, logger, metrics, enabled: config.RETENTION_ENABLED },
   );
