@@ -10,6 +10,7 @@ import { requireAuth } from './auth';
 import { errorHandler, notFound, sendError } from './errors';
 import { exportRoutes } from './routes/exports';
 import { healthRoutes } from './routes/health';
+import { retentionRoutes } from './routes/retention';
 
 export type AppDeps = {
   sql: Sql;
@@ -50,6 +51,7 @@ export function buildApp(deps: AppDeps): Express {
   const v1 = express.Router();
   v1.use(requireAuth(deps.sql));
   v1.use('/exports', exportRoutes({ ...deps, redisReady: () => deps.redis.status === 'ready' }));
+  v1.use('/retention', retentionRoutes(deps));
   app.use('/v1', v1);
 
   app.use((_req, res) => sendError(res, notFound('route')));
