@@ -63,7 +63,9 @@ type Ctx = Required<Pick<PassOptions, 'batchSize' | 'futureMonths'>> & {
 };
 
 export async function runRetentionPass(sql: Sql, options: PassOptions): Promise<PassResult> {
-  const o = { ...passDefaults, ...options };
+  // Options given as undefined fall back to the defaults too.
+  const given = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as PassOptions;
+  const o = { ...passDefaults, ...given };
   const today = typeof o.now === 'string' ? o.now : utcDay(o.now);
   if (!isCalendarDay(today)) throw new Error(`now must be a date YYYY-MM-DD, got ${JSON.stringify(o.now)}`);
   const day = retentionCutoff(today, o.retentionMonths);
