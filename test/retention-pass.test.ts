@@ -274,6 +274,33 @@ describe('locks and concurrency', () => {
   });
 });
 
+describe('shutdown', () => {
+  it('stops a pass waiting for a lock when aborted, and records it as failed', async () => {
+    await resetPartitions(db.sql, '2024-09', '2027-02');
+    await eventsAt(db.sql, '2024-09-10T00:00:00Z', 'sep');
+    const reader = await db.sql.reserve();
+    const abort = new AbortController();
+    try {
+      await reader`begin`;
+      await reader`select count(*) from analytics.install_events`;
+      const pass = runRetentionPass(db.sql, { now: '2026-11-27', lockTimeoutMs: 50, retryDelayMs: 20, lockAttempts: 100_000, signal: abort.signal });
+      await until(async () => {
+        const [row] = await db.sql`select 1 from app.retention_passes where outcome = 'running'`;
+        return Boolean(row);
+      });
+      abort.abort();
+      const r = await pass;
+      expect(r.outcome).toBe('failed');
+      expect(r.tables.map((t) => t.error)).toEqual(Array(6).fill('retention pass aborted (shutdown)'));
+      const [row] = await db.sql`select outcome from app.retention_passes where id = ${r.id}`;
+      expect(row).toEqual({ outcome: 'failed' });
+    } finally {
+      await reader`rollback`;
+      reader.release();
+    }
+  });
+});
+
 async function until(check: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {

@@ -66,12 +66,15 @@ export async function recordSkipped(sql: Sql, cutoff: string, details: Partial<P
   return row!.id;
 }
 
-/** Called while holding the pass lock: any other real pass still "running" died mid-way (crash, kill -9). */
+/**
+ * Called while holding the pass lock: any other real pass still "running" died mid-way (crash, kill -9).
+ * Dry runs take no lock, so only those running for over an hour are taken for dead.
+ */
 export async function failInterrupted(sql: Sql): Promise<number> {
   const rows = await sql`
     update app.retention_passes
     set outcome = 'failed', finished_at = now(), error = 'interrupted: the process ended during the pass'
-    where outcome = 'running' and not dry_run
+    where outcome = 'running' and (not dry_run or started_at < now() - interval '1 hour')
     returning id`;
   return rows.length;
 }
