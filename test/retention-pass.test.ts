@@ -64,6 +64,7 @@ describe('a pass as of 2026-11-27 (cutoff 2024-11-27)', () => {
         rows_trimmed: 2,
         partitions_created: [`${t}_p2027_01`, `${t}_p2027_02`],
         error: null,
+        duration_ms: expect.any(Number),
       });
       expect(await partitionMonths(db.sql, t)).toEqual(monthRange('2024-11', '2027-02'));
     }
@@ -157,6 +158,7 @@ describe('dry run', () => {
       rows_trimmed: 1,
       partitions_created: ['install_events_p2027_01', 'install_events_p2027_02'],
       error: null,
+      duration_ms: expect.any(Number),
     });
     expect(table(r, 'marketplace_daily_summary').rows_trimmed).toBe(1);
     expect(await installTags(db.sql)).toEqual(['at-cutoff', 'one-second-before', 'sep']);

@@ -14,6 +14,8 @@ export type TableOutcome = {
   /** Future partitions created ahead of time. */
   partitions_created: string[];
   error: string | null;
+  /** Time spent on this table, including lock waits and retries. */
+  duration_ms: number;
 };
 
 export type PassDetails = {

@@ -141,17 +141,19 @@ async function eachTable(
       out.push({ ...emptyOutcome(t.table, false), error: new PassAborted().message });
       continue;
     }
+    const started = Date.now();
     try {
-      out.push(await fn(t));
+      out.push({ ...(await fn(t)), duration_ms: Date.now() - started });
     } catch (err) {
-      out.push({ ...emptyOutcome(t.table, false), ...(err as { outcome?: Partial<TableOutcome> }).outcome, error: (err as Error).message });
+      const done = (err as { outcome?: Partial<TableOutcome> }).outcome;
+      out.push({ ...emptyOutcome(t.table, false), ...done, error: (err as Error).message, duration_ms: Date.now() - started });
     }
   }
   return out;
 }
 
 const emptyOutcome = (table: string, partitioned: boolean): TableOutcome => ({
-  table, partitioned, partitions_dropped: [], rows_in_dropped_partitions: 0, rows_trimmed: 0, partitions_created: [], error: null,
+  table, partitioned, partitions_dropped: [], rows_in_dropped_partitions: 0, rows_trimmed: 0, partitions_created: [], error: null, duration_ms: 0,
 });
 
 const endsBy = (p: Partition, cutoff: Cutoff) => !p.isDefault && p.upper !== null && p.upper.getTime() <= cutoff.instant.getTime();
