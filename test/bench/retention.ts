@@ -32,6 +32,15 @@ export type RetentionBenchResult = {
     allRowsRemoved: number;
   };
   plainDelete: { seconds: number; rows: number };
+  /** On-disk size of install_events (all partitions, indexes) before and right after, in MiB: no VACUUM run. */
+  installEventsMiB: { before: number; afterPass: number; afterPlainDelete: number };
+};
+
+const sizeMiB = async (sql: ReturnType<typeof createSql>) => {
+  const [row] = await sql<{ bytes: number }[]>`
+    select coalesce(sum(pg_total_relation_size(inhrelid)), 0)::int8 as bytes
+    from pg_inherits where inhparent = 'analytics.install_events'::regclass`;
+  return Math.round(((row?.bytes ?? 0) / 1048576) * 10) / 10;
 };
 
 export async function benchRetention(opts: RetentionBenchOptions = {}): Promise<RetentionBenchResult> {
@@ -65,6 +74,7 @@ export async function benchRetention(opts: RetentionBenchOptions = {}): Promise<
     main = createSql(db.url, { max: 3, applicationName: 'bench' });
     copy = createSql(`${TEST_PG_BASE}/${copyName}`, { max: 1, applicationName: 'bench' });
     await main`checkpoint`;
+    const before = await sizeMiB(main);
 
     t0 = Date.now();
     const pass = await runRetentionPass(main, { now, batchSize: opts.batchSize });
@@ -81,7 +91,10 @@ export async function benchRetention(opts: RetentionBenchOptions = {}): Promise<
     t0 = Date.now();
     const deleted = await copy`delete from analytics.install_events where install_date < ${cutoffInstant(cutoff)}`;
     const deleteSeconds = (Date.now() - t0) / 1000;
+    const afterPass = await sizeMiB(main);
+    const afterPlainDelete = await sizeMiB(copy);
     log(`plain DELETE of install_events before ${cutoff} on the copy: ${deleteSeconds.toFixed(2)} s (${deleted.count} rows)`);
+    log(`install_events on disk: ${before} MiB before, ${afterPass} MiB after the pass, ${afterPlainDelete} MiB after the plain DELETE`);
 
     return {
       installs,
@@ -97,6 +110,7 @@ export async function benchRetention(opts: RetentionBenchOptions = {}): Promise<
         allRowsRemoved: all,
       },
       plainDelete: { seconds: deleteSeconds, rows: deleted.count },
+      installEventsMiB: { before, afterPass, afterPlainDelete },
     };
   } finally {
     await main?.end({ timeout: 5 });
