@@ -28,9 +28,10 @@ async function boot(pass: { lockTimeoutMs?: number; lockAttempts?: number } = {}
 async function settle(queues: Queues, id: string, timeoutMs = 30_000) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
+    const state = await queues.retention.getJobState(id);
+    // Read the job after its state: a job read first may still show the attempt in progress.
     const job = await queues.retention.getJob(id);
-    const state = job ? await job.getState() : 'missing';
-    if (['completed', 'failed', 'delayed'].includes(state) && (state !== 'delayed' || job!.attemptsMade > 0)) return { job: job!, state };
+    if (job && ['completed', 'failed', 'delayed'].includes(state) && (state !== 'delayed' || job.attemptsMade > 0)) return { job, state };
     if (Date.now() > deadline) throw new Error(`job ${id} still ${state}`);
     await new Promise((r) => setTimeout(r, 50));
   }
