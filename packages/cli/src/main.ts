@@ -3,9 +3,11 @@ import { ConfigError } from '@ax/config';
 import { dispatch, type Command } from './command';
 import { createApiKeyCommand } from './commands/api-keys';
 import { migrateCommand } from './commands/migrate';
+import { retentionHistoryCommand, retentionRunCommand } from './commands/retention';
 import { seedCommand } from './commands/seed';
 
 const commands: Command[] = [migrateCommand, createApiKeyCommand, seedCommand];
+commands.push(retentionRunCommand, retentionHistoryCommand);
 
 dispatch(commands, process.argv.slice(2), {
   out: (s) => process.stdout.write(s),

@@ -12,6 +12,7 @@ import { datasetRoutes } from './routes/datasets';
 import { exportRoutes } from './routes/exports';
 import { healthRoutes } from './routes/health';
 import { reportLinkRoutes } from './routes/report-links';
+import { retentionRoutes } from './routes/retention';
 import { scheduleRoutes } from './routes/schedules';
 
 export type AppDeps = {
@@ -65,6 +66,7 @@ export function buildApp(deps: AppDeps): Express {
   v1.use('/datasets', datasetRoutes(now));
   v1.use('/schedules', scheduleRoutes({ ...deps, redisReady, recipientDomains: deps.reports?.recipientDomains ?? [] }));
   v1.use('/exports', exportRoutes({ ...deps, redisReady, activeLimit: deps.limits?.activeExports ?? 20, now }));
+  v1.use('/retention', retentionRoutes({ ...deps, now }));
   app.use('/v1', v1);
 
   app.use((_req, res) => sendError(res, notFound('route')));

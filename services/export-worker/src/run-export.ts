@@ -57,14 +57,21 @@ export async function runExport(payload: { exportId: string }, deps: ExportDeps,
     const digest = new Digest();
     const body = new PassThrough();
     const encoders: Transform[] = row.compression === 'gzip' ? [createGzip({ level: 1, chunkSize: 128 * 1024 })] : [];
-    const upload = uploadStream(deps.storage, key, body, { contentType: file.contentType, fileName: file.name }, abort.signal);
+    // Once every byte is encoded the upload is left to complete even if the export is cancelled: aborting it
+    // then would race its CompleteMultipartUpload, and the object could appear after we deleted it.
+    const uploadAbort = new AbortController();
+    let encoded = false;
+    abort.signal.addEventListener('abort', () => void (encoded || uploadAbort.abort(abort.signal.reason)), { once: true });
+    const upload = uploadStream(deps.storage, key, body, { contentType: file.contentType, fileName: file.name }, uploadAbort.signal);
+    const encode = (stages: (NodeJS.ReadableStream | NodeJS.ReadWriteStream | NodeJS.WritableStream)[]) =>
+      settle(pipeline(stages, { signal: abort.signal }).then(() => void (encoded = true)), upload);
 
     if (row.format === 'csv') {
       const records = new CsvRecords(csvHeader(dataset.columns, row.csv_bom));
       const counting = setInterval(() => (rows = records.records), 200);
       try {
         await withCopyStream(deps.copyPool, dataset.csv(scopeOf(row)), (source) =>
-          settle(pipeline([source, records, ...encoders, digest, body], { signal: abort.signal }), upload),
+          encode([source, records, ...encoders, digest, body]),
         );
       } finally {
         clearInterval(counting);
@@ -82,7 +89,7 @@ export async function runExport(payload: { exportId: string }, deps: ExportDeps,
           yield Buffer.from(piece.text, 'utf8');
         }
       })();
-      await settle(pipeline([Readable.from(counted), ...encoders, digest, body], { signal: abort.signal }), upload);
+      await encode([Readable.from(counted), ...encoders, digest, body]);
       rows = periods;
     }
     if (abort.signal.aborted) throw abort.signal.reason;

@@ -1,0 +1,35 @@
+// What every replica does at start: declare (or, when disabled, remove) the daily scheduler and start
+// taking retention jobs. Shared by main.ts and the tests that boot several replicas.
+import type { Redis } from 'ioredis';
+import { createQueues, type Queues } from '@ax/jobs';
+import type { Logger, Metrics } from '@ax/runtime';
+import type { RetentionDeps } from './job';
+import { createRetentionWorker } from './processor';
+import { declareRetentionSchedule, removeRetentionSchedule } from './schedule';
+
+export type RetentionReplica = {
+  queues: Queues;
+  worker: ReturnType<typeof createRetentionWorker> | null;
+  close(): Promise<void>;
+};
+
+export async function bootRetentionWorker(
+  deps: RetentionDeps,
+  opts: { connection: Redis; prefix: string; logger: Logger; metrics?: Metrics; enabled: boolean },
+): Promise<RetentionReplica> {
+  const queues = createQueues(opts.connection, opts.prefix, (err) => opts.logger.error({ err }, 'queue error'));
+  if (!opts.enabled) {
+    await removeRetentionSchedule(queues);
+    return { queues, worker: null, close: () => queues.close() };
+  }
+  await declareRetentionSchedule(queues);
+  const worker = createRetentionWorker(deps, opts);
+  return {
+    queues,
+    worker,
+    async close() {
+      await worker.close();
+      await queues.close();
+    },
+  };
+}

@@ -1,0 +1,67 @@
+// Retention worker process: declares the daily scheduler, runs passes from the retention queue,
+// serves /metrics, /healthz and /readyz, and shuts down within a deadline.
+import { createServer } from 'node:http';
+import { loadConfigOrExit } from '@ax/config';
+import { createSql } from '@ax/db';
+import { checkEvictionPolicy, workerConnection } from '@ax/jobs';
+import { createLogger, createMetrics, createShutdown } from '@ax/runtime';
+import { passOptionsFrom, retentionWorkerEnv } from './config';
+import { bootRetentionWorker } from './boot';
+import { RETENTION_PATTERN, RETENTION_SCHEDULER_ID, RETENTION_TZ } from './schedule';
+
+async function main() {
+  const config = loadConfigOrExit(retentionWorkerEnv);
+  const logger = createLogger('retention-worker', config.LOG_LEVEL);
+  const metrics = createMetrics('retention-worker');
+  const shutdown = createShutdown(logger, config.SHUTDOWN_TIMEOUT_MS);
+  shutdown.listen();
+
+  const sql = createSql(config.DATABASE_URL, { max: 3, applicationName: 'retention-worker' });
+  shutdown.add('postgres', () => sql.end({ timeout: 5 }));
+
+  const connection = workerConnection(config.REDIS_URL, logger);
+  shutdown.add('redis', () => connection.quit());
+  await checkEvictionPolicy(connection, logger);
+  const replica = await bootRetentionWorker(
+    {
+      sql,
+      metrics,
+      pass: passOptionsFrom(config),
+    },
+    { connection, prefix: config.QUEUE_PREFIX, logger, metrics, enabled: config.RETENTION_ENABLED },
+  );
+  const worker = replica.worker;
+  if (!worker) logger.warn('RETENTION_ENABLED=false: scheduler removed, no passes run here');
+  shutdown.add('worker', async () => {
+    // A pass stops between batches when aborted; what it finished stays done and recorded, the job retries.
+    const grace = worker && setTimeout(() => worker.cancelAllJobs('shutdown'), Math.max(0, config.SHUTDOWN_TIMEOUT_MS - 3000));
+    await replica.close();
+    if (grace) clearTimeout(grace);
+  });
+
+  const server = createServer(async (req, res) => {
+    if (req.url === '/metrics') {
+      res.setHeader('content-type', metrics.registry.contentType);
+      return res.end(await metrics.registry.metrics());
+    }
+    if (req.url === '/healthz') return res.end('ok');
+    if (req.url === '/readyz') {
+      const ok = (!worker || worker.isRunning()) && connection.status === 'ready';
+      res.statusCode = ok ? 200 : 503;
+      return res.end(ok ? 'ready' : 'not ready');
+    }
+    res.statusCode = 404;
+    res.end();
+  });
+  server.listen(config.METRICS_PORT, config.METRICS_HOST);
+  shutdown.add('metrics server', () => new Promise((resolve) => server.close(() => resolve(undefined))));
+  logger.info(
+    { enabled: config.RETENTION_ENABLED, scheduler: RETENTION_SCHEDULER_ID, pattern: RETENTION_PATTERN, tz: RETENTION_TZ, metricsPort: config.METRICS_PORT },
+    'retention worker started',
+  );
+}
+
+main().catch((err) => {
+  process.stderr.write(`retention-worker failed to start: ${(err as Error).message}\n`);
+  process.exit(1);
+});

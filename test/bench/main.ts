@@ -1,0 +1,37 @@
+// `pnpm bench`: export speed against psql, scheduled-report throughput, retention pass vs plain DELETE.
+// Figures, not pass/fail: run it on a quiet machine and compare within one run.
+//   pnpm bench [--rows 1000000] [--schedules 10000] [--retention-rows 5200000] [--only exports,schedules,retention]
+import { parseArgs } from 'node:util';
+import { benchExports } from './exports';
+import { benchRetention } from './retention';
+import { benchSchedules } from './schedules';
+
+async function main() {
+  const { values } = parseArgs({
+    options: { rows: { type: 'string' }, schedules: { type: 'string' }, only: { type: 'string' }, 'retention-rows': { type: 'string' } },
+  });
+  const only = new Set((values.only ?? 'exports,retention,schedules').split(','));
+  const log = (l: string) => console.log(l);
+  if (only.has('exports')) {
+    const rows = Number(values.rows ?? 1_000_000);
+    console.log(`\n## Exports: ${rows.toLocaleString('en')} install events, API call → object stored in S3, vs psql on the same query`);
+    console.table(await benchExports({ rows, log }));
+  }
+  if (only.has('retention')) {
+    console.log('\n## Retention: one pass over 25 months vs a plain DELETE of the same month');
+    console.log(await benchRetention({ installs: values['retention-rows'] ? Number(values['retention-rows']) : undefined, log }));
+  }
+  if (only.has('schedules')) {
+    const n = Number(values.schedules ?? 10_000);
+    console.log(`\n## Scheduled reports: ${n.toLocaleString('en')} weekly schedules due at the same moment`);
+    console.table(await benchSchedules({ schedules: n, processes: [1, 2], log }));
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (err) => {
+    console.error(err);
+    process.exit(1);
+  },
+);
