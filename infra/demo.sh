@@ -39,6 +39,15 @@ wait_port "${PORT:-3000}" API 60
 
 FROM="$(date -u -d '30 days ago' +%F)"
 TO="$(date -u +%F)"
+API="http://127.0.0.1:${PORT:-3000}"
+
+# A weekly report for the demo publisher, and last week's run right away, so an e-mail shows in the SES emulator.
+LAST_MONDAY="$(date -u -d "$(date -u +%F) -$(( ($(date -u +%u) + 6) % 7 + 7 )) days" +%F)"
+SCHEDULE_ID="$(curl -sf -X POST "$API/v1/schedules" -H "Authorization: Bearer $PUBLISHER_TOKEN" -H 'Content-Type: application/json' \
+  -d '{"name":"Weekly installs","dataset":"install_events","format":"csv","frequency":"weekly","recipients":["owner@pub-001.example","analyst@pub-001.example"]}' \
+  | node -pe 'JSON.parse(require("fs").readFileSync(0, "utf8")).id')"
+curl -sf -X POST "$API/v1/schedules/$SCHEDULE_ID/runs" -H "Authorization: Bearer $PUBLISHER_TOKEN" -H 'Content-Type: application/json' \
+  -d "{\"period_start\":\"$LAST_MONDAY\"}" >/dev/null || log "could not start the demo report run"
 cat <<MSG
 
 Everything is running. Logs: $DATA_DIR/logs/{api,export-worker,retention-worker}.log
@@ -59,6 +68,14 @@ Request a CSV export and download it:
   curl -sL http://127.0.0.1:${PORT:-3000}/v1/exports/<id>/download -H "Authorization: Bearer \$PUBLISHER_TOKEN" -o export.csv
 
 The same with "format":"json","granularity":"week" gives the zero-filled weekly series.
+
+A weekly report (schedule $SCHEDULE_ID) has just sent last week's file to two recipients:
+  curl -s $API/v1/schedules/$SCHEDULE_ID/runs -H "Authorization: Bearer \$PUBLISHER_TOKEN"
+  curl -s http://127.0.0.1:8005/store            # the e-mails, with their download links
+
+Retention: the retention worker's daily job scheduler (03:00 UTC) is declared; see
+  curl -s $API/v1/retention -H "Authorization: Bearer \$PUBLISHER_TOKEN"
+  pnpm --silent cli retention run --dry-run
 Press Ctrl-C to stop.
 MSG
 wait
