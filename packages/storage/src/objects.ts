@@ -8,7 +8,7 @@ import type { Storage } from './s3';
 /** One key per export, whatever the attempt: a retry overwrites, never duplicates. */
 export const exportKey = (exportId: string, fileName: string) => `exports/${exportId}/${fileName}`;
 
-const PART_SIZE = 8 * 1024 * 1024;
+const PART_SIZE = 5 * 1024 * 1024;
 
 /**
  * Streams `body` into a multipart upload. Nothing is visible at `key` until the upload completes.
@@ -31,7 +31,7 @@ export async function uploadStream(
       ContentDisposition: `attachment; filename="${meta.fileName}"`,
     },
     partSize: PART_SIZE,
-    queueSize: 3,
+    queueSize: 2,
     leavePartsOnError: false,
   });
   const onAbort = () => void upload.abort().catch(() => {});

@@ -79,17 +79,26 @@ export async function runExport(payload: { exportId: string }, deps: ExportDeps,
       rows = records.records;
     } else {
       let periods = 0;
-      const doc = jsonDocument(deps.analyticsSql, dataset, scopeOf(row), {
-        dataset: dataset.id, granularity: row.granularity, timezone: row.timezone, from: row.from_input, to: row.to_input,
-      });
-      const counted = (async function* () {
-        for await (const piece of doc) {
-          periods += piece.periods;
-          rows = periods;
-          yield Buffer.from(piece.text, 'utf8');
-        }
-      })();
-      await encode([Readable.from(counted), ...encoders, digest, body]);
+      // One connection with room to sort in memory: count(distinct …) over millions of rows spills to disk
+      // with the default 4 MB work_mem.
+      const conn = await deps.analyticsSql.reserve();
+      try {
+        await conn`set work_mem = '64MB'`;
+        const doc = jsonDocument(conn as unknown as Sql, dataset, scopeOf(row), {
+          dataset: dataset.id, granularity: row.granularity, timezone: row.timezone, from: row.from_input, to: row.to_input,
+        });
+        const counted = (async function* () {
+          for await (const piece of doc) {
+            periods += piece.periods;
+            rows = periods;
+            yield Buffer.from(piece.text, 'utf8');
+          }
+        })();
+        await encode([Readable.from(counted), ...encoders, digest, body]);
+      } finally {
+        await conn`reset work_mem`.catch(() => {});
+        conn.release();
+      }
       rows = periods;
     }
     if (abort.signal.aborted) throw abort.signal.reason;
