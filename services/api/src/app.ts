@@ -27,6 +27,8 @@ export type AppDeps = {
   now?: () => Date;
   /** Scheduled reports: the e-mail link secret and the optional recipient domain allow-list. */
   reports?: { linkSecret: string; recipientDomains: string[] };
+  /** Months of analytics data kept (RETENTION_MONTHS); requests for older data get 422. */
+  retentionMonths?: number;
 };
 
 export function buildApp(deps: AppDeps): Express {
@@ -63,10 +65,11 @@ export function buildApp(deps: AppDeps): Express {
   v1.use(requireAuth(deps.sql));
   const now = deps.now ?? (() => new Date());
   const redisReady = () => deps.redis.status === 'ready';
-  v1.use('/datasets', datasetRoutes(now));
-  v1.use('/schedules', scheduleRoutes({ ...deps, redisReady, recipientDomains: deps.reports?.recipientDomains ?? [] }));
-  v1.use('/exports', exportRoutes({ ...deps, redisReady, activeLimit: deps.limits?.activeExports ?? 20, now }));
-  v1.use('/retention', retentionRoutes({ ...deps, now }));
+  const retentionMonths = deps.retentionMonths ?? 24;
+  v1.use('/datasets', datasetRoutes(now, retentionMonths));
+  v1.use('/schedules', scheduleRoutes({ ...deps, retentionMonths, redisReady, recipientDomains: deps.reports?.recipientDomains ?? [] }));
+  v1.use('/exports', exportRoutes({ ...deps, redisReady, activeLimit: deps.limits?.activeExports ?? 20, now, retentionMonths }));
+  v1.use('/retention', retentionRoutes({ ...deps, now, retentionMonths }));
   app.use('/v1', v1);
 
   app.use((_req, res) => sendError(res, notFound('route')));

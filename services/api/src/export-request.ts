@@ -70,7 +70,11 @@ export async function authorizeSpec(
 }
 
 /** Resolves `from`/`to` in the zone and checks order and retention. */
-export function resolveRange(body: { from: string; to: string; timezone: string }, today = new Date()): { from: Date; to: Date } {
+export function resolveRange(
+  body: { from: string; to: string; timezone: string },
+  today = new Date(),
+  retentionMonths = 24,
+): { from: Date; to: Date } {
   const details: ErrorDetail[] = [];
   const from = isRangeInput(body.from) ? resolveInstant(body.from, body.timezone) : null;
   const to = isRangeInput(body.to) ? resolveInstant(body.to, body.timezone) : null;
@@ -79,9 +83,9 @@ export function resolveRange(body: { from: string; to: string; timezone: string 
   if (!to) details.push({ field: 'to', message: hint });
   if (from && to && from >= to) details.push({ field: 'to', message: 'Must be after "from".' });
   if (details.length) throw badRequest(details);
-  const cutoff = retentionCutoff(today);
+  const cutoff = retentionCutoff(today, retentionMonths);
   if (from! < cutoffInstant(cutoff))
-    throw new ApiError(422, 'outside_retention', `Data before ${cutoff} is no longer kept (24-month retention).`, [
+    throw new ApiError(422, 'outside_retention', `Data before ${cutoff} is no longer kept (${retentionMonths}-month retention).`, [
       { field: 'from', message: `Must be on or after ${cutoff}.` },
     ]);
   return { from: from!, to: to! };

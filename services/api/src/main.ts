@@ -26,7 +26,9 @@ async function main() {
   await ensureBucket(storage).catch((err) => logger.warn({ err: err.message }, 'bucket check failed'));
 
   const reports = { linkSecret: config.LINK_SIGNING_SECRET, recipientDomains: parseDomainList(config.RECIPIENT_DOMAIN_ALLOWLIST) };
-  const app = buildApp({ sql, redis, queues, storage, logger, metrics, reports, limits: { activeExports: config.EXPORT_ACTIVE_LIMIT } });
+  const app = buildApp({ sql, redis, queues, storage, logger, metrics, reports, limits: { activeExports: config.EXPORT_ACTIVE_LIMIT },
+    retentionMonths: config.RETENTION_MONTHS,
+  });
   const server = app.listen(config.PORT, config.HOST, () => logger.info({ port: config.PORT, host: config.HOST }, 'api listening'));
   shutdown.add('http', () => new Promise((resolve) => server.close(() => resolve(undefined))));
 }

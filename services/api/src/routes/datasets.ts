@@ -3,11 +3,11 @@ import { Router } from 'express';
 import { allDatasets, formats, granularities, mayExport, retentionCutoff } from '@ax/datasets';
 import { principalOf } from '../auth';
 
-export function datasetRoutes(now: () => Date): Router {
+export function datasetRoutes(now: () => Date, retentionMonths: number): Router {
   const router = Router();
   router.get('/', (_req, res) => {
     const principal = principalOf(res);
-    const oldest = retentionCutoff(now());
+    const oldest = retentionCutoff(now(), retentionMonths);
     res.json({
       data: allDatasets()
         .filter((d) => mayExport(principal, d))

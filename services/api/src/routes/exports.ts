@@ -20,6 +20,7 @@ export type ExportRouteDeps = {
   /** Queued + running exports one caller may have at once. */
   activeLimit: number;
   now: () => Date;
+  retentionMonths: number;
 };
 
 const uuid = z.uuid();
@@ -52,7 +53,7 @@ export function exportRoutes(deps: ExportRouteDeps): Router {
       throw badRequest([{ field: 'Idempotency-Key', message: 'Must be 1–200 visible ASCII characters.' }]);
     const body = parseBody(createExportSchema, req.body);
     const { scopePublisherId } = await authorizeSpec(sql, principal, body);
-    const range = resolveRange(body, deps.now());
+    const range = resolveRange(body, deps.now(), deps.retentionMonths);
     const hash = requestHash(body);
 
     if (keyHeader) {

@@ -22,11 +22,11 @@ import { principalOf } from '../auth';
 import { retentionCalendar, type MonthDeletion } from '../retention-calendar';
 
 const HORIZON_DAYS = 60;
-const RETENTION_MONTHS = 24;
 
-export function retentionRoutes(deps: { sql: Sql; now?: () => Date }): Router {
+export function retentionRoutes(deps: { sql: Sql; now?: () => Date; retentionMonths?: number }): Router {
   const router = Router();
   const now = deps.now ?? (() => new Date());
+  const RETENTION_MONTHS = deps.retentionMonths ?? 24;
 
   router.get('/', async (_req, res) => {
     const principal = principalOf(res);

@@ -23,6 +23,7 @@ export type ScheduleRouteDeps = {
   redisReady: () => boolean;
   recipientDomains: string[];
   now?: () => Date;
+  retentionMonths?: number;
 };
 
 const uuid = z.uuid();
@@ -138,9 +139,10 @@ export function scheduleRoutes(deps: ScheduleRouteDeps): Router {
     }
     if (!isComplete(period, now()))
       throw refuse('period_not_complete', `The period ${period.startDate} to ${period.endDate} has not ended yet.`, 'Must be a period that has ended.');
-    const cutoff = retentionCutoff(now());
+    const months = deps.retentionMonths ?? 24;
+    const cutoff = retentionCutoff(now(), months);
     if (period.start < cutoffInstant(cutoff))
-      throw refuse('outside_retention', `Data before ${cutoff} is no longer kept (24-month retention).`, `Must start on or after ${cutoff}.`);
+      throw refuse('outside_retention', `Data before ${cutoff} is no longer kept (${months}-month retention).`, `Must start on or after ${cutoff}.`);
 
     const view = async (runId: string) => runResource((await listRunsWithDeliveries(sql, schedule.id, { limit: 1, runId }))[0]!);
     if (!body.resend) {
