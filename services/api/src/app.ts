@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import express, { type Express } from 'express';
 import type { Redis } from 'ioredis';
 import type { Sql } from '@ax/db';
-import type { Queues } from '@ax/jobs';
+import { queueDepthSource, type Queues } from '@ax/jobs';
 import type { Logger, Metrics } from '@ax/runtime';
 import type { Storage } from '@ax/storage';
 import { requireAuth } from './auth';
@@ -49,6 +49,7 @@ export function buildApp(deps: AppDeps): Express {
   app.use(healthRoutes(deps));
   if (deps.metrics) {
     const registry = deps.metrics.registry;
+    deps.metrics.addQueueDepthSource(queueDepthSource(deps.queues));
     app.get('/metrics', async (_req, res) => {
       res.setHeader('Content-Type', registry.contentType);
       res.send(await registry.metrics());

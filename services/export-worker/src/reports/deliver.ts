@@ -59,6 +59,8 @@ async function sendOne(deps: ReportDeps, d: DeliveryRow, msg: MailMessage, ctx: 
       deps.metrics?.emailsTotal.inc({ outcome: 'rejected' });
       return true;
     }
+    // 'deferred': released for a later attempt; 'unknown': see below.
+    deps.metrics?.emailsTotal.inc({ outcome: failure.kind === 'retry' ? 'deferred' : 'unknown' });
     if (failure.kind === 'retry') await releaseDelivery(deps.sql, d.id, token, failure.reason);
     // 'unknown': SES may have accepted it. The claim stays and expires into "outcome unknown": never twice.
     return false;
