@@ -1,5 +1,4 @@
 // Builds the Express app from its dependencies; no listen here, so tests drive it directly.
-import { randomUUID } from 'node:crypto';
 import express, { type Express } from 'express';
 import type { Redis } from 'ioredis';
 import type { Sql } from '@ax/db';
@@ -12,6 +11,7 @@ import { datasetRoutes } from './routes/datasets';
 import { exportRoutes } from './routes/exports';
 import { healthRoutes } from './routes/health';
 import { reportLinkRoutes } from './routes/report-links';
+import { requestContext } from './request-context';
 import { scheduleRoutes } from './routes/schedules';
 
 export type AppDeps = {
@@ -32,18 +32,7 @@ export function buildApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', false);
-  app.use((req, res, next) => {
-    const requestId = (req.header('x-request-id') ?? '').slice(0, 100) || randomUUID();
-    res.setHeader('X-Request-Id', requestId);
-    const started = process.hrtime.bigint();
-    res.on('finish', () => {
-      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      const route = (req.route?.path ? `${req.baseUrl}${req.route.path}` : 'unmatched') as string;
-      deps.metrics?.httpDuration.observe({ method: req.method, route, status: String(res.statusCode) }, seconds);
-      deps.logger.info({ requestId, method: req.method, route, status: res.statusCode, ms: Math.round(seconds * 1000) }, 'request');
-    });
-    next();
-  });
+  app.use(requestContext(deps));
   app.use(express.json({ limit: '100kb' }));
 
   app.use(healthRoutes(deps));
