@@ -5,9 +5,11 @@ import type { Sql } from '@ax/db';
 import { queueDepthSource, type Queues } from '@ax/jobs';
 import type { Logger, Metrics } from '@ax/runtime';
 import type { Storage } from '@ax/storage';
+import { adminBoardRoutes, ADMIN_BOARD_PATH } from './admin-board';
 import { requireAuth } from './auth';
 import { errorHandler, notFound, sendError } from './errors';
 import { datasetRoutes } from './routes/datasets';
+import { docsRoutes } from './routes/docs';
 import { exportRoutes } from './routes/exports';
 import { healthRoutes } from './routes/health';
 import { reportLinkRoutes } from './routes/report-links';
@@ -44,6 +46,9 @@ export function buildApp(deps: AppDeps): Express {
       res.send(await registry.metrics());
     });
   }
+
+  app.use(docsRoutes());
+  app.use(ADMIN_BOARD_PATH, adminBoardRoutes(deps));
 
   // Report e-mail links carry their own signed token: mounted before the bearer-authenticated routes.
   if (deps.reports) app.use('/v1/report-links', reportLinkRoutes({ ...deps, linkSecret: deps.reports.linkSecret }));

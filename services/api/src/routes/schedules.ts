@@ -27,7 +27,7 @@ export type ScheduleRouteDeps = {
 };
 
 const uuid = z.uuid();
-const listQuery = z
+export const listSchedulesQuery = z
   .object({ limit: z.coerce.number().int().min(1).max(100).default(20), cursor: z.uuid().optional() })
   .strict();
 
@@ -75,7 +75,7 @@ export function scheduleRoutes(deps: ScheduleRouteDeps): Router {
   });
 
   router.get('/', async (req, res) => {
-    const parsed = listQuery.safeParse(req.query);
+    const parsed = listSchedulesQuery.safeParse(req.query);
     if (!parsed.success) throw badRequest(zodDetails(parsed.error));
     const rows = await listSchedules(sql, viewerOf(principalOf(res)), { limit: parsed.data.limit + 1, after: parsed.data.cursor });
     const page = rows.slice(0, parsed.data.limit);
