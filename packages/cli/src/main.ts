@@ -2,15 +2,17 @@
 import { ConfigError } from '@ax/config';
 import { dispatch, type Command } from './command';
 import { createApiKeyCommand } from './commands/api-keys';
+import { createExportCommand, listExportsCommand } from './commands/exports';
 import { migrateCommand } from './commands/migrate';
 import { seedCommand } from './commands/seed';
 
-const commands: Command[] = [migrateCommand, createApiKeyCommand, seedCommand];
+const commands: Command[] = [migrateCommand, createApiKeyCommand, seedCommand, createExportCommand, listExportsCommand];
 
 dispatch(commands, process.argv.slice(2), {
   out: (s) => process.stdout.write(s),
   err: (s) => process.stderr.write(s),
   env: process.env,
+  errIsTTY: process.stderr.isTTY === true,
 }).then(
   (code) => process.exit(code),
   (err) => {
