@@ -7,13 +7,13 @@ import type { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type pg from 'pg';
 import { buildApp } from '@ax/api';
-import { createCopyPool } from '@ax/db';
+import { createCopyPool, createSql } from '@ax/db';
 import {
   createExportWorker, createReportsWorker, reconcileReports, reportExportFinished, type ReconcileOptions, type ReportDeps,
 } from '@ax/export-worker';
 import { createSesSender } from '@ax/mailer';
 import { createQueues, producerConnection, workerConnection, type Queues } from '@ax/jobs';
-import { createLogger } from '@ax/runtime';
+import { createLogger, type Logger, type Metrics } from '@ax/runtime';
 import { REDIS_URL, createTestDatabase, testStorage, uniquePrefix, type TestDb } from '@ax/testing';
 import type { Storage } from '@ax/storage';
 
@@ -24,7 +24,8 @@ export type Harness = {
   storage: Storage;
   prefix: string;
   copyPool: pg.Pool;
-  startWorker(opts?: { concurrency?: number; progressIntervalMs?: number }): Promise<Worker>;
+  /** `analyticsUrl`: export queries read from this database (ANALYTICS_DATABASE_URL); control tables stay on db. */
+  startWorker(opts?: { concurrency?: number; progressIntervalMs?: number; metrics?: Metrics; analyticsUrl?: string }): Promise<Worker>;
   /** Scheduled reports: the deps the reports worker and reconciler get (overridable per test). */
   reportDeps(overrides?: Partial<ReportDeps>): ReportDeps;
   startReportsWorker(overrides?: Partial<ReportDeps> & { concurrency?: number }): Promise<Worker>;
@@ -36,16 +37,27 @@ export const TEST_LINK_SECRET = 'test-link-signing-secret-0123456789';
 export const SES_TEST_ENDPOINT = 'http://127.0.0.1:8005';
 export const PUBLIC_BASE_URL = 'http://reports.test';
 
-export async function createHarness(label: string, opts: { activeExports?: number; now?: () => Date } = {}): Promise<Harness> {
+export type HarnessOptions = {
+  activeExports?: number;
+  now?: () => Date;
+  /** The API's metrics registry (the app serves /metrics only when given one). */
+  metrics?: Metrics;
+  /** Replaces the silent test logger (e.g. to capture log lines). */
+  logger?: Logger;
+  /** A queue prefix of the test's own, e.g. a Redis Cluster hash tag `{axt-…}`. */
+  prefix?: string;
+};
+
+export async function createHarness(label: string, opts: HarnessOptions = {}): Promise<Harness> {
   const db = await createTestDatabase();
-  const prefix = uniquePrefix(label);
-  const logger = createLogger('test', process.env.TEST_LOG_LEVEL ?? 'silent');
+  const prefix = opts.prefix ?? uniquePrefix(label);
+  const logger = opts.logger ?? createLogger('test', process.env.TEST_LOG_LEVEL ?? 'silent');
   const storage = await testStorage();
   const redis = producerConnection(REDIS_URL);
   await new Promise<void>((resolve) => (redis.status === 'ready' ? resolve() : redis.once('ready', () => resolve())));
   const queues = createQueues(redis, prefix);
   const app = buildApp({ sql: db.sql, redis, queues, storage, logger, reports: { linkSecret: TEST_LINK_SECRET, recipientDomains: [] },
-    limits: { activeExports: opts.activeExports }, now: opts.now,
+    limits: { activeExports: opts.activeExports }, now: opts.now, metrics: opts.metrics,
   });
   const sendMail = createSesSender({ SES_ENDPOINT: SES_TEST_ENDPOINT, SES_REGION: 'us-east-1', MAIL_FROM: 'reports@analytics-export.test' });
   const reportDeps = (overrides: Partial<ReportDeps> = {}): ReportDeps => ({
@@ -55,6 +67,7 @@ export async function createHarness(label: string, opts: { activeExports?: numbe
   });
   const copyPool = createCopyPool(db.url, 4);
   const workers: { worker: Worker; connection: Redis }[] = [];
+  const cleanups: (() => Promise<void>)[] = [];
 
   return {
     db, app, queues, storage, prefix, copyPool, reportDeps,
@@ -68,15 +81,22 @@ export async function createHarness(label: string, opts: { activeExports?: numbe
     reconcile: (opts = {}, overrides = {}) => reconcileReports(reportDeps(overrides), opts),
     async startWorker(opts = {}) {
       const connection = workerConnection(REDIS_URL);
+      const analytics = opts.analyticsUrl
+        ? { sql: createSql(opts.analyticsUrl, { max: 2 }), copyPool: createCopyPool(opts.analyticsUrl, 2) }
+        : { sql: db.sql, copyPool };
       const worker = createExportWorker(
         {
-          sql: db.sql, analyticsSql: db.sql, copyPool, storage, progressIntervalMs: opts.progressIntervalMs ?? 200,
-          onFinished: reportExportFinished({ sql: db.sql, queues }),
+          sql: db.sql, analyticsSql: analytics.sql, copyPool: analytics.copyPool, storage, metrics: opts.metrics,
+          progressIntervalMs: opts.progressIntervalMs ?? 200, onFinished: reportExportFinished({ sql: db.sql, queues }),
         },
-        { connection, prefix, logger, concurrency: opts.concurrency ?? 2 },
+        { connection, prefix, logger, metrics: opts.metrics, concurrency: opts.concurrency ?? 2 },
       );
       await worker.waitUntilReady();
       workers.push({ worker, connection });
+      if (opts.analyticsUrl) cleanups.push(async () => {
+        await analytics.copyPool.end();
+        await analytics.sql.end({ timeout: 1 });
+      });
       return worker;
     },
     async close() {
@@ -84,6 +104,7 @@ export async function createHarness(label: string, opts: { activeExports?: numbe
         await worker.close();
         connection.disconnect();
       }
+      for (const cleanup of cleanups) await cleanup();
       await queues.close();
       await obliterate(redis, prefix);
       redis.disconnect();

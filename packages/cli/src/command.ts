@@ -12,7 +12,13 @@ export type Command = {
   run(values: Record<string, string | boolean | undefined>, io: Io): Promise<number>;
 };
 
-export type Io = { out: (s: string) => void; err: (s: string) => void; env: NodeJS.ProcessEnv };
+export type Io = {
+  out: (s: string) => void;
+  err: (s: string) => void;
+  env: NodeJS.ProcessEnv;
+  /** stderr is a terminal: progress may redraw a line instead of printing new ones. */
+  errIsTTY?: boolean;
+};
 
 export class UsageError extends Error {}
 

@@ -2,17 +2,21 @@
 import { ConfigError } from '@ax/config';
 import { dispatch, type Command } from './command';
 import { createApiKeyCommand } from './commands/api-keys';
+import { createExportCommand, listExportsCommand } from './commands/exports';
 import { migrateCommand } from './commands/migrate';
 import { retentionHistoryCommand, retentionRunCommand } from './commands/retention';
 import { seedCommand } from './commands/seed';
 
-const commands: Command[] = [migrateCommand, createApiKeyCommand, seedCommand];
-commands.push(retentionRunCommand, retentionHistoryCommand);
+const commands: Command[] = [
+  migrateCommand, createApiKeyCommand, seedCommand, createExportCommand, listExportsCommand,
+  retentionRunCommand, retentionHistoryCommand,
+];
 
 dispatch(commands, process.argv.slice(2), {
   out: (s) => process.stdout.write(s),
   err: (s) => process.stderr.write(s),
   env: process.env,
+  errIsTTY: process.stderr.isTTY === true,
 }).then(
   (code) => process.exit(code),
   (err) => {

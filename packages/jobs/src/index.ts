@@ -3,3 +3,4 @@ export * from './connections';
 export * from './queues';
 export * from './worker';
 export * from './report-schedulers';
+export * from './queue-depth';

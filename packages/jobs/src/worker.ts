@@ -40,6 +40,14 @@ export function scheduledAtOf(job: Pick<Job, 'id' | 'repeatJobKey' | 'timestamp'
   return new Date(job.timestamp + (job.delay ?? job.opts.delay ?? 0));
 }
 
+/** The ids a payload carries (exportId, runId, scheduleId…) for log lines; payloads hold nothing else secret. */
+export function idsOf(data: unknown): Record<string, string> {
+  if (!data || typeof data !== 'object') return {};
+  return Object.fromEntries(
+    Object.entries(data).filter((e): e is [string, string] => /Id$/.test(e[0]) && typeof e[1] === 'string'),
+  );
+}
+
 export function createWorker<Q extends QueueName>(
   queue: Q,
   handlers: Handlers<Q>,
@@ -48,6 +56,7 @@ export function createWorker<Q extends QueueName>(
   const processor = async (job: Job, _token?: string, signal?: AbortSignal) => {
     const name = job.name as JobsOf<Q>;
     const handler = handlers[name] as Handler<JobName> | undefined;
+    // Handlers add the export / run / schedule id to their own lines (a child here would duplicate the keys).
     const logger = deps.logger.child({ queue, job: job.name, jobId: job.id });
     if (!handler) throw new UnrecoverableError(`no handler for job ${job.name} on queue ${queue}`);
     const parsed = jobCatalog[name as JobName].schema.safeParse(job.data);
@@ -79,7 +88,7 @@ export function createWorker<Q extends QueueName>(
   });
   worker.on('error', (err) => deps.logger.error({ err, queue }, 'worker error'));
   worker.on('failed', (job, err) =>
-    deps.logger.warn({ queue, job: job?.name, jobId: job?.id, attemptsMade: job?.attemptsMade, err: err.message }, 'job failed'),
+    deps.logger.warn({ queue, job: job?.name, jobId: job?.id, ...idsOf(job?.data), attemptsMade: job?.attemptsMade, err: err.message }, 'job failed'),
   );
   return worker;
 }

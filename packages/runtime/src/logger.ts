@@ -3,8 +3,9 @@ import pino from 'pino';
 
 export type Logger = pino.Logger;
 
-export function createLogger(service: string, level = 'info'): Logger {
-  return pino({
+/** `destination`: where lines go (stdout by default); tests pass a stream to read the lines back. */
+export function createLogger(service: string, level = 'info', destination?: pino.DestinationStream): Logger {
+  const options: pino.LoggerOptions = {
     level,
     base: { service },
     timestamp: pino.stdTimeFunctions.isoTime,
@@ -12,5 +13,6 @@ export function createLogger(service: string, level = 'info'): Logger {
       paths: ['token', 'authorization', 'headers.authorization', 'download_url', 'url', 'signedUrl', 'body', 'html', 'text'],
       censor: '[redacted]',
     },
-  });
+  };
+  return destination ? pino(options, destination) : pino(options);
 }

@@ -1,18 +1,20 @@
 // Builds the Express app from its dependencies; no listen here, so tests drive it directly.
-import { randomUUID } from 'node:crypto';
 import express, { type Express } from 'express';
 import type { Redis } from 'ioredis';
 import type { Sql } from '@ax/db';
-import type { Queues } from '@ax/jobs';
+import { queueDepthSource, type Queues } from '@ax/jobs';
 import type { Logger, Metrics } from '@ax/runtime';
 import type { Storage } from '@ax/storage';
+import { adminBoardRoutes, ADMIN_BOARD_PATH } from './admin-board';
 import { requireAuth } from './auth';
 import { errorHandler, notFound, sendError } from './errors';
 import { datasetRoutes } from './routes/datasets';
+import { docsRoutes } from './routes/docs';
 import { exportRoutes } from './routes/exports';
 import { healthRoutes } from './routes/health';
 import { reportLinkRoutes } from './routes/report-links';
 import { retentionRoutes } from './routes/retention';
+import { requestContext } from './request-context';
 import { scheduleRoutes } from './routes/schedules';
 
 export type AppDeps = {
@@ -35,28 +37,21 @@ export function buildApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', false);
-  app.use((req, res, next) => {
-    const requestId = (req.header('x-request-id') ?? '').slice(0, 100) || randomUUID();
-    res.setHeader('X-Request-Id', requestId);
-    const started = process.hrtime.bigint();
-    res.on('finish', () => {
-      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      const route = (req.route?.path ? `${req.baseUrl}${req.route.path}` : 'unmatched') as string;
-      deps.metrics?.httpDuration.observe({ method: req.method, route, status: String(res.statusCode) }, seconds);
-      deps.logger.info({ requestId, method: req.method, route, status: res.statusCode, ms: Math.round(seconds * 1000) }, 'request');
-    });
-    next();
-  });
+  app.use(requestContext(deps));
   app.use(express.json({ limit: '100kb' }));
 
   app.use(healthRoutes(deps));
   if (deps.metrics) {
     const registry = deps.metrics.registry;
+    deps.metrics.addQueueDepthSource(queueDepthSource(deps.queues));
     app.get('/metrics', async (_req, res) => {
       res.setHeader('Content-Type', registry.contentType);
       res.send(await registry.metrics());
     });
   }
+
+  app.use(docsRoutes());
+  app.use(ADMIN_BOARD_PATH, adminBoardRoutes(deps));
 
   // Report e-mail links carry their own signed token: mounted before the bearer-authenticated routes.
   if (deps.reports) app.use('/v1/report-links', reportLinkRoutes({ ...deps, linkSecret: deps.reports.linkSecret }));

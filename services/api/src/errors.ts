@@ -46,7 +46,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     const e = err as { type?: string; status?: number };
     if (e.type === 'entity.parse.failed') return sendError(res, badRequest([{ field: '(body)', message: 'Body is not valid JSON.' }]));
     if (e.type === 'entity.too.large') return sendError(res, new ApiError(413, 'payload_too_large', 'The request body is too large.'));
-    logger.error({ err, requestId: req.headers['x-request-id'] }, 'unhandled error');
+    ((res.locals.logger as Logger | undefined) ?? logger).error({ err, method: req.method }, 'unhandled error');
     sendError(res, new ApiError(500, 'internal_error', 'Something went wrong on our side.'));
   };
 }

@@ -1,10 +1,9 @@
 // Export worker process: loads config, connects, processes export jobs, serves /metrics, shuts down in time.
-import { createServer } from 'node:http';
 import { loadConfigOrExit } from '@ax/config';
 import { createCopyPool, createSql } from '@ax/db';
-import { checkEvictionPolicy, createQueues, workerConnection } from '@ax/jobs';
+import { checkEvictionPolicy, createQueues, queueDepthSource, workerConnection } from '@ax/jobs';
 import { createSesSender } from '@ax/mailer';
-import { createLogger, createMetrics, createShutdown } from '@ax/runtime';
+import { createLogger, createMetrics, createShutdown, startOpsServer } from '@ax/runtime';
 import { createStorage, ensureBucket } from '@ax/storage';
 import { exportWorkerEnv } from './config';
 import { createExportWorker } from './processor';
@@ -75,22 +74,12 @@ async function main() {
   }, 30_000);
   shutdown.add('watchdog', async () => clearInterval(watchdog));
 
-  const server = createServer(async (req, res) => {
-    if (req.url === '/metrics') {
-      res.setHeader('content-type', metrics.registry.contentType);
-      return res.end(await metrics.registry.metrics());
-    }
-    if (req.url === '/healthz') return res.end('ok');
-    if (req.url === '/readyz') {
-      const ok = worker.isRunning() && connection.status === 'ready';
-      res.statusCode = ok ? 200 : 503;
-      return res.end(ok ? 'ready' : 'not ready');
-    }
-    res.statusCode = 404;
-    res.end();
+  metrics.addQueueDepthSource(queueDepthSource(queues));
+  const ops = await startOpsServer({
+    metrics, port: config.METRICS_PORT, host: config.METRICS_HOST, logger,
+    ready: () => ({ worker: worker.isRunning() && reportsWorker.isRunning(), redis: connection.status === 'ready' }),
   });
-  server.listen(config.METRICS_PORT, config.METRICS_HOST);
-  shutdown.add('metrics server', () => new Promise((resolve) => server.close(() => resolve(undefined))));
+  shutdown.add('metrics server', () => ops.close());
   logger.info({ concurrency: config.EXPORT_CONCURRENCY, metricsPort: config.METRICS_PORT }, 'export worker started');
 }
 

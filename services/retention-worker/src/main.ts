@@ -1,10 +1,9 @@
 // Retention worker process: declares the daily scheduler, runs passes from the retention queue,
 // serves /metrics, /healthz and /readyz, and shuts down within a deadline.
-import { createServer } from 'node:http';
 import { loadConfigOrExit } from '@ax/config';
 import { createSql } from '@ax/db';
 import { checkEvictionPolicy, workerConnection } from '@ax/jobs';
-import { createLogger, createMetrics, createShutdown } from '@ax/runtime';
+import { createLogger, createMetrics, createShutdown, startOpsServer } from '@ax/runtime';
 import { passOptionsFrom, retentionWorkerEnv } from './config';
 import { bootRetentionWorker } from './boot';
 import { RETENTION_PATTERN, RETENTION_SCHEDULER_ID, RETENTION_TZ } from './schedule';
@@ -39,22 +38,11 @@ async function main() {
     if (grace) clearTimeout(grace);
   });
 
-  const server = createServer(async (req, res) => {
-    if (req.url === '/metrics') {
-      res.setHeader('content-type', metrics.registry.contentType);
-      return res.end(await metrics.registry.metrics());
-    }
-    if (req.url === '/healthz') return res.end('ok');
-    if (req.url === '/readyz') {
-      const ok = (!worker || worker.isRunning()) && connection.status === 'ready';
-      res.statusCode = ok ? 200 : 503;
-      return res.end(ok ? 'ready' : 'not ready');
-    }
-    res.statusCode = 404;
-    res.end();
+  const ops = await startOpsServer({
+    metrics, port: config.METRICS_PORT, host: config.METRICS_HOST, logger,
+    ready: () => ({ worker: !worker || worker.isRunning(), redis: connection.status === 'ready' }),
   });
-  server.listen(config.METRICS_PORT, config.METRICS_HOST);
-  shutdown.add('metrics server', () => new Promise((resolve) => server.close(() => resolve(undefined))));
+  shutdown.add('metrics server', () => ops.close());
   logger.info(
     { enabled: config.RETENTION_ENABLED, scheduler: RETENTION_SCHEDULER_ID, pattern: RETENTION_PATTERN, tz: RETENTION_TZ, metricsPort: config.METRICS_PORT },
     'retention worker started',

@@ -24,7 +24,7 @@ export type ExportRouteDeps = {
 };
 
 const uuid = z.uuid();
-const listQuery = z
+export const listExportsQuery = z
   .object({
     status: z.enum(['queued', 'running', 'succeeded', 'failed', 'cancelled']).optional(),
     dataset: z.enum(datasetIds).optional(),
@@ -94,7 +94,7 @@ export function exportRoutes(deps: ExportRouteDeps): Router {
   };
 
   router.get('/', async (req, res) => {
-    const parsed = listQuery.safeParse(req.query);
+    const parsed = listExportsQuery.safeParse(req.query);
     if (!parsed.success) throw badRequest(zodDetails(parsed.error));
     const q = parsed.data;
     const rows = await listExports(sql, viewerOf(principalOf(res)), {

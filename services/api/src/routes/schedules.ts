@@ -11,6 +11,7 @@ import { cronPattern, cutoffInstant, isComplete, periodStartingOn, retentionCuto
 import { enqueue, removeReportScheduler, upsertReportScheduler, type Queues } from '@ax/jobs';
 import type { Logger } from '@ax/runtime';
 import { principalOf, viewerOf } from '../auth';
+import { loggerOf } from '../request-context';
 import { ApiError, badRequest, notFound, unavailable, zodDetails } from '../errors';
 import { authorizeSpec, parseBody, type ExportSpec } from '../export-request';
 import { backfillSchema, createScheduleSchema, normalizeRecipients, patchScheduleSchema } from '../schedule-request';
@@ -27,7 +28,7 @@ export type ScheduleRouteDeps = {
 };
 
 const uuid = z.uuid();
-const listQuery = z
+export const listSchedulesQuery = z
   .object({ limit: z.coerce.number().int().min(1).max(100).default(20), cursor: z.uuid().optional() })
   .strict();
 
@@ -45,13 +46,13 @@ export function scheduleRoutes(deps: ScheduleRouteDeps): Router {
   };
 
   /** Best effort: a failure leaves the reconciler to align Redis with the row. */
-  const syncScheduler = async (row: ScheduleRow) => {
+  const syncScheduler = async (res: Response, row: ScheduleRow) => {
     try {
       if (!deps.redisReady()) throw new Error('redis not ready');
       if (row.paused || row.deleted_at) await removeReportScheduler(deps.queues, row.id);
       else await upsertReportScheduler(deps.queues, { scheduleId: row.id, pattern: cronPattern(row.frequency), tz: row.timezone });
     } catch (err) {
-      deps.logger.warn({ scheduleId: row.id, err: (err as Error).message }, 'job scheduler not updated; the reconciler will');
+      loggerOf(res, deps.logger).warn({ scheduleId: row.id, err: (err as Error).message }, 'job scheduler not updated; the reconciler will');
     }
   };
 
@@ -70,12 +71,12 @@ export function scheduleRoutes(deps: ScheduleRouteDeps): Router {
       filters: body.filters, scope_publisher_id: scopePublisherId, paused: false,
       owner_publisher_id: principal.role === 'publisher' ? principal.publisherId : null, api_key_id: principal.keyId,
     });
-    await syncScheduler(row);
+    await syncScheduler(res, row);
     res.status(201).location(`/v1/schedules/${row.id}`).json(scheduleResource(row, now()));
   });
 
   router.get('/', async (req, res) => {
-    const parsed = listQuery.safeParse(req.query);
+    const parsed = listSchedulesQuery.safeParse(req.query);
     if (!parsed.success) throw badRequest(zodDetails(parsed.error));
     const rows = await listSchedules(sql, viewerOf(principalOf(res)), { limit: parsed.data.limit + 1, after: parsed.data.cursor });
     const page = rows.slice(0, parsed.data.limit);
@@ -109,14 +110,14 @@ export function scheduleRoutes(deps: ScheduleRouteDeps): Router {
     const { scopePublisherId } = await authorizeSpec(sql, ownerPrincipal(principal, current.owner_publisher_id), merged as ExportSpec);
     const row = await updateSchedule(sql, current.id, viewerOf(principal), { ...merged, scope_publisher_id: scopePublisherId });
     if (!row) throw notFound('schedule');
-    await syncScheduler(row);
+    await syncScheduler(res, row);
     res.json(scheduleResource(row, now()));
   });
 
   router.delete('/:id', async (req, res) => {
     const row = await load(req, res);
     if (!(await deleteSchedule(sql, row.id, viewerOf(principalOf(res))))) throw notFound('schedule');
-    await syncScheduler({ ...row, deleted_at: now() });
+    await syncScheduler(res, { ...row, deleted_at: now() });
     res.status(204).end();
   });
 
@@ -154,7 +155,7 @@ export function scheduleRoutes(deps: ScheduleRouteDeps): Router {
     if (!created) return void res.status(200).json(await view(run.id));
     // Once the run row exists it will happen: if this enqueue fails, the reconciler's sweep starts the export.
     await enqueue(deps.queues, 'export.run', { exportId: run.export_id! }).catch((err) =>
-      deps.logger.warn({ runId: run.id, err: (err as Error).message }, 'export enqueue failed; the reconciler will retry'),
+      loggerOf(res, deps.logger).warn({ runId: run.id, err: (err as Error).message }, 'export enqueue failed; the reconciler will retry'),
     );
     res.status(202).json(await view(run.id));
   });

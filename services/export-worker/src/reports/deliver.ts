@@ -53,12 +53,14 @@ async function sendOne(deps: ReportDeps, d: DeliveryRow, msg: MailMessage, ctx: 
     ({ messageId } = await deps.sendMail(msg));
   } catch (err) {
     const failure = classifySendError(err);
-    ctx.logger.warn({ deliveryId: d.id, kind: failure.kind, reason: failure.reason }, 'report e-mail not sent');
+    ctx.logger.warn({ runId: d.run_id, deliveryId: d.id, kind: failure.kind, reason: failure.reason }, 'report e-mail not sent');
     if (failure.kind === 'rejected') {
       await markDeliveryFailed(deps.sql, d.id, token, failure.reason);
       deps.metrics?.emailsTotal.inc({ outcome: 'rejected' });
       return true;
     }
+    // 'deferred': released for a later attempt; 'unknown': see below.
+    deps.metrics?.emailsTotal.inc({ outcome: failure.kind === 'retry' ? 'deferred' : 'unknown' });
     if (failure.kind === 'retry') await releaseDelivery(deps.sql, d.id, token, failure.reason);
     // 'unknown': SES may have accepted it. The claim stays and expires into "outcome unknown": never twice.
     return false;

@@ -1,0 +1,119 @@
+// The deploy files parse and agree with the code: k8s manifests (YAML), their env against the services' own
+// config schemas, the KEDA trigger against the queue key layout, and the Dockerfile against the workspace.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseAllDocuments } from 'yaml';
+import { loadConfig } from '@ax/config';
+import { apiConfigShape } from '@ax/api';
+import { exportWorkerEnv } from '@ax/export-worker';
+
+const ROOT = join(__dirname, '..');
+const K8S = join(ROOT, 'infra/k8s');
+
+// Parsed YAML is only as typed as the assertions below make it: `spec` stays loose on purpose.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Loose = any;
+type Obj = { apiVersion: string; kind: string; metadata: { name: string }; spec?: Loose; data?: Record<string, string>; stringData?: Record<string, string> };
+type Container = {
+  name: string; command: string[]; ports: { name: string; containerPort: number }[];
+  env?: { name: string; value: string }[]; envFrom: { configMapRef?: { name: string }; secretRef?: { name: string } }[];
+  livenessProbe: { httpGet: { path: string; port: string } }; readinessProbe: { httpGet: { path: string; port: string } };
+  resources: { requests: { cpu: string; memory: string }; limits: { memory: string } };
+};
+
+const files = readdirSync(K8S).filter((f) => f.endsWith('.yaml')).sort();
+const docs: Obj[] = files.flatMap((f) =>
+  parseAllDocuments(readFileSync(join(K8S, f), 'utf8')).map((d) => {
+    if (d.errors.length) throw new Error(`${f}: ${d.errors.map((e) => e.message).join('; ')}`);
+    return d.toJS() as Obj;
+  }),
+);
+const ofKind = (kind: string) => docs.filter((d) => d.kind === kind);
+const one = (kind: string, name: string) => {
+  const found = docs.find((d) => d.kind === kind && d.metadata.name === name);
+  if (!found) throw new Error(`no ${kind} ${name}`);
+  return found;
+};
+const config = one('ConfigMap', 'analytics-export-config').data!;
+const secret = one('Secret', 'analytics-export-secrets').stringData!;
+
+describe('infra/k8s', () => {
+  it('parses, every document has a kind and a name, and kustomization lists every file', () => {
+    expect(docs.length).toBeGreaterThanOrEqual(15);
+    for (const d of docs.filter((x) => x.kind !== 'Kustomization')) {
+      expect(typeof d.apiVersion).toBe('string');
+      expect(d.metadata.name).toMatch(/^[a-z0-9-]+$/);
+    }
+    const kustomization = docs.find((d) => d.kind === 'Kustomization') as unknown as { resources: string[] };
+    expect([...kustomization.resources].sort()).toEqual(files.filter((f) => f !== 'kustomization.yaml'));
+  });
+
+  it('runs api, export-worker and retention-worker with probes, resources, config and a grace period above the shutdown deadline', () => {
+    const deadlineMs = Number(config.SHUTDOWN_TIMEOUT_MS);
+    expect(deadlineMs).toBeGreaterThan(0);
+    const expected = { api: 'services/api/src/main.ts', 'export-worker': 'services/export-worker/src/main.ts', 'retention-worker': 'services/retention-worker/src/main.ts' };
+    expect(ofKind('Deployment').map((d) => d.metadata.name).sort()).toEqual(Object.keys(expected).sort());
+    for (const [name, entry] of Object.entries(expected)) {
+      const spec = one('Deployment', name).spec;
+      expect(spec.template.spec.terminationGracePeriodSeconds * 1000).toBeGreaterThan(deadlineMs);
+      expect(spec.selector.matchLabels).toEqual(expect.objectContaining({ 'app.kubernetes.io/name': name }));
+      expect(spec.template.metadata.labels).toEqual(expect.objectContaining(spec.selector.matchLabels));
+      const [c] = spec.template.spec.containers as Container[];
+      expect(c!.command.at(-1)).toBe(entry);
+      expect(c!.livenessProbe.httpGet.path).toBe('/healthz');
+      expect(c!.readinessProbe.httpGet.path).toBe('/readyz');
+      const portNames = c!.ports.map((p) => p.name);
+      expect(portNames).toContain(c!.livenessProbe.httpGet.port);
+      expect(portNames).toContain(c!.readinessProbe.httpGet.port);
+      expect(c!.resources.requests.cpu).toBeTruthy();
+      expect(c!.resources.requests.memory).toBeTruthy();
+      expect(c!.resources.limits.memory).toBeTruthy();
+      expect(c!.envFrom).toEqual([{ configMapRef: { name: 'analytics-export-config' } }, { secretRef: { name: 'analytics-export-secrets' } }]);
+      // The port the process listens on (PORT / METRICS_PORT) is the one the probes use.
+      const listenVar = name === 'api' ? 'PORT' : 'METRICS_PORT';
+      expect(c!.env?.find((e) => e.name === listenVar)?.value).toBe(String(c!.ports[0]!.containerPort));
+    }
+  });
+
+  it('gives the services an environment their config schemas accept', () => {
+    const env = { ...config, ...secret };
+    expect(() => loadConfig(apiConfigShape, { ...env, PORT: '3000' })).not.toThrow();
+    expect(() => loadConfig(exportWorkerEnv, { ...env, METRICS_PORT: '9464' })).not.toThrow();
+  });
+
+  it('routes Services and PodDisruptionBudgets to existing pods', () => {
+    const podLabels = ofKind('Deployment').map((d) => d.spec.template.metadata.labels as Record<string, string>);
+    const matches = (selector: Record<string, string>) =>
+      podLabels.some((labels) => Object.entries(selector).every(([k, v]) => labels[k] === v));
+    for (const s of ofKind('Service')) expect({ service: s.metadata.name, matches: matches(s.spec.selector) }).toEqual({ service: s.metadata.name, matches: true });
+    const pdbs = ofKind('PodDisruptionBudget');
+    expect(pdbs.map((p) => p.metadata.name).sort()).toEqual(expect.arrayContaining(['export-worker', 'retention-worker']));
+    for (const p of pdbs) expect({ pdb: p.metadata.name, matches: matches(p.spec.selector.matchLabels) }).toEqual({ pdb: p.metadata.name, matches: true });
+  });
+
+  it('scales export workers with KEDA on the BullMQ wait list of the exports queue', () => {
+    const scaled = one('ScaledObject', 'export-worker').spec;
+    expect(scaled.scaleTargetRef.name).toBe('export-worker');
+    const [trigger] = scaled.triggers;
+    expect(trigger.type).toBe('redis');
+    expect(trigger.metadata.listName).toBe(`${config.QUEUE_PREFIX}:exports:wait`);
+    expect(Number(trigger.metadata.listLength)).toBeGreaterThan(0);
+    expect(new URL(config.REDIS_URL!).host).toBe(trigger.metadata.address);
+    expect(one('TriggerAuthentication', trigger.authenticationRef.name).spec.secretTargetRef[0].name).toBe('analytics-export-secrets');
+    expect(scaled.minReplicaCount).toBeGreaterThanOrEqual(1);
+    expect(scaled.maxReplicaCount).toBeGreaterThan(scaled.minReplicaCount);
+  });
+});
+
+describe('infra/docker/Dockerfile', () => {
+  it('copies every workspace package manifest before installing, and runs the API by default', () => {
+    const dockerfile = readFileSync(join(ROOT, 'infra/docker/Dockerfile'), 'utf8');
+    const workspaces = ['packages', 'services'].flatMap((dir) =>
+      readdirSync(join(ROOT, dir), { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => `${dir}/${d.name}/package.json`),
+    ).concat('test/package.json');
+    for (const manifest of workspaces) expect({ manifest, copied: dockerfile.includes(`COPY ${manifest} `) }).toEqual({ manifest, copied: true });
+    expect(dockerfile).toMatch(/^FROM node:20-slim$/m);
+    expect(dockerfile.indexOf('pnpm install --frozen-lockfile')).toBeLessThan(dockerfile.indexOf('COPY packages packages'));
+    expect(dockerfile).toMatch(/^CMD \["node", "--conditions=source", "--import", "tsx", "services\/api\/src\/main\.ts"\]$/m);
+  });
+});

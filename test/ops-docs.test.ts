@@ -1,0 +1,137 @@
+// /openapi.json (generated from the routes' zod schemas), Swagger UI at /docs served locally, and the
+// bull-board dashboard at /admin/queues behind an admin key.
+import request from 'supertest';
+import { createExportSchema } from '@ax/api';
+import { createMetrics } from '@ax/runtime';
+import { apiKey, basicMarketplace } from '@ax/testing';
+import { createHarness, type Harness } from './support/harness';
+
+let h: Harness;
+let admin: string;
+let pubA: string;
+
+beforeAll(async () => {
+  h = await createHarness('docs', { metrics: createMetrics('api') });
+  await basicMarketplace(h.db.sql);
+  admin = await apiKey(h.db.sql, 'admin');
+  pubA = await apiKey(h.db.sql, 'publisher', 'pub-a');
+});
+afterAll(() => h.close());
+
+type Doc = {
+  openapi: string;
+  paths: Record<string, Record<string, { responses: Record<string, unknown>; requestBody?: { content: Record<string, { schema: { $ref: string } }> } }>>;
+  components: { schemas: Record<string, Record<string, unknown>> };
+};
+
+const CONTRACT_ROUTES = [
+  'GET /v1/datasets',
+  'POST /v1/exports', 'GET /v1/exports', 'GET /v1/exports/{id}', 'GET /v1/exports/{id}/download', 'DELETE /v1/exports/{id}',
+  'POST /v1/schedules', 'GET /v1/schedules', 'GET /v1/schedules/{id}', 'PATCH /v1/schedules/{id}', 'DELETE /v1/schedules/{id}',
+  'GET /v1/schedules/{id}/runs', 'POST /v1/schedules/{id}/runs', 'GET /v1/report-links/{token}',
+  'GET /v1/retention', 'GET /healthz', 'GET /readyz', 'GET /metrics', 'GET /openapi.json', 'GET /docs',
+];
+
+describe('/openapi.json', () => {
+  let doc: Doc;
+  beforeAll(async () => {
+    const res = await request(h.app).get('/openapi.json');
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toMatch(/^application\/json/);
+    doc = res.body;
+  });
+
+  it('is OpenAPI 3.1 with every route of the contract, each with responses', () => {
+    expect(doc.openapi).toBe('3.1.0');
+    const documented = Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`));
+    expect(documented).toEqual(expect.arrayContaining(CONTRACT_ROUTES));
+    for (const [path, ops] of Object.entries(doc.paths))
+      for (const [method, op] of Object.entries(ops)) expect({ route: `${method} ${path}`, responses: Object.keys(op.responses).length > 0 }).toEqual({ route: `${method} ${path}`, responses: true });
+  });
+
+  it('describes request bodies from the zod schemas, refusing unknown fields at every level', () => {
+    const bodyOf = (method: string, path: string) => {
+      const ref = doc.paths[path]![method]!.requestBody!.content['application/json']!.schema.$ref;
+      return doc.components.schemas[ref.replace('#/components/schemas/', '')]!;
+    };
+    const create = bodyOf('post', '/v1/exports') as { properties: Record<string, { additionalProperties?: boolean }>; required: string[]; additionalProperties: boolean };
+    expect(Object.keys(create.properties).sort()).toEqual(Object.keys(createExportSchema.shape).sort());
+    expect(create.required.sort()).toEqual(['dataset', 'format', 'from', 'to']);
+    expect(create.additionalProperties).toBe(false);
+    expect(create.properties.filters!.additionalProperties).toBe(false);
+    for (const [method, path] of [['post', '/v1/schedules'], ['patch', '/v1/schedules/{id}'], ['post', '/v1/schedules/{id}/runs']] as const)
+      expect({ path, additionalProperties: bodyOf(method, path).additionalProperties }).toEqual({ path, additionalProperties: false });
+    expect((bodyOf('patch', '/v1/schedules/{id}') as { required?: string[] }).required ?? []).toEqual([]);
+  });
+
+  it('has only references that resolve', () => {
+    const refs = [...JSON.stringify(doc).matchAll(/"\$ref":"#\/components\/schemas\/([^"]+)"/g)].map((m) => m[1]!);
+    expect(refs.length).toBeGreaterThan(10);
+    for (const r of refs) expect(doc.components.schemas).toHaveProperty([r]);
+  });
+
+  it('lists only routes the app serves', async () => {
+    const served = Object.entries(doc.paths).flatMap(([path, ops]) =>
+      Object.keys(ops).map((m) => ({ method: m, path: path.replace('{id}', '00000000-0000-4000-8000-000000000000').replace('{token}', 'x.y') })),
+    );
+    for (const r of served) {
+      const res = await request(h.app)[r.method as 'get'](r.path).set('Authorization', `Bearer ${admin}`).send({});
+      expect({ route: `${r.method} ${r.path}`, unknownRoute: res.body?.error?.message === 'No such route.' })
+        .toEqual({ route: `${r.method} ${r.path}`, unknownRoute: false });
+    }
+  });
+});
+
+describe('/docs', () => {
+  it('serves Swagger UI whose scripts and styles all load from this server', async () => {
+    const res = await request(h.app).get('/docs');
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toMatch(/^text\/html/);
+    expect(res.text).not.toMatch(/https?:\/\//);
+    const assets = [...res.text.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1]!);
+    expect(assets).toEqual(expect.arrayContaining(['/docs/swagger-ui.css', '/docs/swagger-ui-bundle.js', '/docs/init.js']));
+    for (const asset of assets) {
+      expect(asset.startsWith('/docs/')).toBe(true);
+      const a = await request(h.app).get(asset);
+      expect({ asset, status: a.status }).toEqual({ asset, status: 200 });
+      expect(a.headers['content-type']).toMatch(asset.endsWith('.css') ? /text\/css/ : asset.endsWith('.js') ? /javascript/ : /image\/png/);
+    }
+    expect((await request(h.app).get('/docs/init.js')).text).toContain("url: '/openapi.json'");
+  });
+});
+
+describe('/admin/queues', () => {
+  it('answers 401 without a key, 403 for a publisher, and the dashboard for an admin', async () => {
+    const none = await request(h.app).get('/admin/queues');
+    expect(none.status).toBe(401);
+    expect(none.body.error.code).toBe('unauthenticated');
+    expect((await request(h.app).get('/admin/queues').set('Authorization', 'Bearer axk_unknown')).status).toBe(401);
+    const publisher = await request(h.app).get('/admin/queues').set('Authorization', `Bearer ${pubA}`);
+    expect(publisher.status).toBe(403);
+    expect(publisher.body.error.code).toBe('forbidden');
+    expect((await request(h.app).get('/admin/queues/api/queues').set('Authorization', `Bearer ${pubA}`)).status).toBe(403);
+
+    const page = await request(h.app).get('/admin/queues').set('Authorization', `Bearer ${admin}`);
+    expect(page.status).toBe(200);
+    expect(page.headers['content-type']).toMatch(/^text\/html/);
+    const api = await request(h.app).get('/admin/queues/api/queues').set('Authorization', `Bearer ${admin}`);
+    expect(api.status).toBe(200);
+    expect(api.body.queues.map((q: { name: string }) => q.name).sort()).toEqual(['exports', 'reports', 'retention']);
+  });
+
+  it('trades ?token= once for an HttpOnly SameSite=Strict cookie scoped to the dashboard', async () => {
+    const res = await request(h.app).get(`/admin/queues?token=${encodeURIComponent(admin)}`);
+    expect(res.status).toBe(303);
+    expect(res.headers.location).toBe('/admin/queues');
+    const cookie = (res.headers['set-cookie'] as unknown as string[])[0]!;
+    expect(cookie).toMatch(/^ax_admin_board=[^;]+; Path=\/admin\/queues; HttpOnly; SameSite=Strict; Max-Age=\d+$/);
+    const pair = cookie.split(';')[0]!;
+    expect((await request(h.app).get('/admin/queues').set('Cookie', pair)).status).toBe(200);
+    expect((await request(h.app).get('/admin/queues/api/queues').set('Cookie', pair)).status).toBe(200);
+    expect((await request(h.app).get('/admin/queues').set('Cookie', 'ax_admin_board=axk_forged')).status).toBe(401);
+
+    const pub = await request(h.app).get(`/admin/queues?token=${encodeURIComponent(pubA)}`);
+    expect(pub.status).toBe(403);
+    expect(pub.headers['set-cookie']).toBeUndefined();
+  });
+});
