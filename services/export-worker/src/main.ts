@@ -47,19 +47,19 @@ async function main() {
     links: { publicBaseUrl: config.PUBLIC_BASE_URL, secret: config.LINK_SIGNING_SECRET, ttlDays: config.LINK_TTL_DAYS },
   };
 
+  const locks = { lockDuration: config.JOB_LOCK_MS, stalledInterval: config.JOB_STALLED_CHECK_MS };
   const worker = createExportWorker(
     { sql, analyticsSql, copyPool, storage, metrics, onFinished: reportExportFinished(reportDeps) },
-    { connection, prefix: config.QUEUE_PREFIX, logger, metrics, concurrency: config.EXPORT_CONCURRENCY },
+    { connection, prefix: config.QUEUE_PREFIX, logger, metrics, concurrency: config.EXPORT_CONCURRENCY, ...locks },
   );
+  let grace: NodeJS.Timeout | undefined;
   shutdown.add('worker', async () => {
-    // Stop fetching, give active exports until shortly before the deadline, then abort them for a retry elsewhere.
-    const grace = setTimeout(() => worker.cancelAllJobs('shutdown'), Math.max(0, config.SHUTDOWN_TIMEOUT_MS - 3000));
     await worker.close();
     clearTimeout(grace);
   });
 
   const reportsWorker = createReportsWorker(reportDeps, {
-    connection, prefix: config.QUEUE_PREFIX, logger, metrics, concurrency: config.REPORT_CONCURRENCY,
+    connection, prefix: config.QUEUE_PREFIX, logger, metrics, concurrency: config.REPORT_CONCURRENCY, ...locks,
   });
   const reconciler = startReconciler(reportDeps, {
     intervalMs: config.REPORT_RECONCILE_INTERVAL_MS, catchUpPeriods: config.REPORT_CATCH_UP_PERIODS,
@@ -91,6 +91,15 @@ async function main() {
   });
   server.listen(config.METRICS_PORT, config.METRICS_HOST);
   shutdown.add('metrics server', () => new Promise((resolve) => server.close(() => resolve(undefined))));
+  // Added last, so it runs first: both workers stop fetching at once; the closers above then wait for their active
+  // jobs. Active exports may finish until shortly before the deadline; then they are aborted and handed back to
+  // the queue (see runExport), leaving time to record that and close the connections.
+  shutdown.add('stop fetching', async () => {
+    const margin = Math.min(5000, Math.max(1000, config.SHUTDOWN_TIMEOUT_MS / 3));
+    grace = setTimeout(() => worker.cancelAllJobs('shutdown'), Math.max(0, config.SHUTDOWN_TIMEOUT_MS - margin));
+    void worker.close();
+    void reportsWorker.close();
+  });
   logger.info({ concurrency: config.EXPORT_CONCURRENCY, metricsPort: config.METRICS_PORT }, 'export worker started');
 }
 

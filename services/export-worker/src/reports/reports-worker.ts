@@ -10,13 +10,13 @@ import { triggerReport } from './trigger';
 
 export function createReportsWorker(
   deps: ReportDeps,
-  opts: { connection: Redis; prefix: string; logger: Logger; metrics?: Metrics; concurrency?: number },
+  opts: { connection: Redis; prefix: string; logger: Logger; metrics?: Metrics; concurrency?: number; lockDuration?: number; stalledInterval?: number },
 ) {
   const handlers: Handlers<'reports'> = {
     'report.trigger': (payload, ctx) => triggerReport(payload, deps, ctx),
     'report.deliver': (payload, ctx) => deliverReport(payload, deps, ctx),
   };
-  return createWorker('reports', handlers, { ...opts, lockDuration: 60_000 });
+  return createWorker('reports', handlers, { ...opts, lockDuration: opts.lockDuration ?? 60_000 });
 }
 
 /** For the export worker's onFinished hook: a scheduled export is done, so its run moves on to delivery. */
