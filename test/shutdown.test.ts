@@ -8,7 +8,7 @@ import {
   adminToken, client, createChaosStack, exportRow, objectExists, objectKeys, objectSha256, seedInstalls, settled, succeededIn,
   type ChaosStack,
 } from './support/chaos-stack';
-import { eventually, jsonLogs, startProxy, stopProc, type Proxy } from './support/private-services';
+import { eventually, jsonLogs, startProxy, stopProc, within, type Proxy } from './support/private-services';
 
 const ROWS = 1_000_000;
 let stack: ChaosStack;
@@ -44,7 +44,7 @@ describe('export worker', () => {
     const created = await client(api, admin).post('/v1/exports', { dataset: 'install_events', format: 'csv', ...range });
     expect(created.status).toBe(202);
     const id = created.body.id as string;
-    await held; // the upload is stuck after 12 MiB: the export is surely mid-way
+    await within(held, 30_000, 'the upload to stall mid-way'); // the upload is stuck after 12 MiB: the export is surely mid-way
     expect((await exportRow(stack.db, id)).status).toBe('running');
 
     const signalled = Date.now();
@@ -86,7 +86,7 @@ describe('export worker', () => {
     const held = proxy.pauseAfter(proxy.sentBytes() + 12 * 1024 * 1024);
     const c = client(api, admin);
     const first = (await c.post('/v1/exports', { dataset: 'install_events', format: 'csv', ...range })).body.id as string;
-    await held;
+    await within(held, 30_000, 'the upload to stall mid-way');
     worker.child.kill('SIGTERM');
     await eventually('the worker to log its shutdown', () => jsonLogs(worker).some((l) => l.msg === 'shutting down'));
     // Work queued now is left for other workers.

@@ -37,6 +37,15 @@ export async function eventually<T>(what: string, probe: () => Promise<T | null 
   }
 }
 
+/** Rejects naming `what` when `promise` takes longer than `ms`. */
+export function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
 const tcpOpen = (port: number) =>
   new Promise<boolean>((resolve) => {
     const s = connect(port, '127.0.0.1');
@@ -76,6 +85,7 @@ export function launch(name: string, command: string, args: string[], env: NodeJ
       const parts = (rest + chunk).split('\n');
       rest = parts.pop() ?? '';
       lines.push(...parts);
+      if (process.env.CHAOS_DEBUG) for (const l of parts) process.stderr.write(`[${name}] ${l.slice(0, 400)}\n`);
       if (lines.length > 20_000) lines.splice(0, lines.length - 20_000);
     });
   };
