@@ -5,6 +5,9 @@ import { apiKey } from '@ax/testing';
 import { client, createChaosStack, seedInstalls, type ChaosStack } from './support/chaos-stack';
 import { eventually, jsonLogs, stopProc } from './support/private-services';
 
+// Real processes on a shared 2-core machine: generous bounds; every wait inside has its own deadline.
+jest.setTimeout(150_000);
+
 let stack: ChaosStack;
 
 beforeAll(async () => {

@@ -12,7 +12,7 @@ import {
 } from './support/chaos-stack';
 import { eventually, startProxy, stopProc, within, type Proxy } from './support/private-services';
 
-const ROWS = 1_000_000;
+const ROWS = 500_000;
 let stack: ChaosStack;
 let proxy: Proxy;
 let queue: Queue;
@@ -21,8 +21,12 @@ let admin: string;
 let pubA: string;
 let range: { from: string; to: string };
 
-// A short lock so the dead worker's job is taken over in seconds, not the production minute.
-const fastRecovery = { JOB_LOCK_MS: '4000', JOB_STALLED_CHECK_MS: '1000' };
+// The victim holds its job with a short lock, and the rescuer looks for expired locks every second, so the
+// dead worker's job is taken over in seconds rather than the production minute. The rescuer keeps the default
+// lock: on a loaded machine a short lock of its own could lapse and be taken over by itself.
+const shortLock = { JOB_LOCK_MS: '4000' };
+const quickCheck = { JOB_STALLED_CHECK_MS: '1000' };
+jest.setTimeout(150_000);
 
 beforeAll(async () => {
   stack = await createChaosStack('kill');
@@ -42,7 +46,7 @@ afterAll(async () => {
 
 /** Starts a worker whose uploads go through the proxy, lets its export stall mid-upload, and SIGKILLs it. */
 async function killMidExport(start: () => Promise<string>): Promise<string> {
-  const victim = await stack.worker({ S3_ENDPOINT: `http://127.0.0.1:${proxy.port}`, ...fastRecovery });
+  const victim = await stack.worker({ S3_ENDPOINT: `http://127.0.0.1:${proxy.port}`, ...shortLock });
   const held = proxy.pauseAfter(proxy.sentBytes() + 6 * 1024 * 1024);
   const exportId = await start();
   await within(held, 30_000, 'the upload to stall mid-way');
@@ -64,7 +68,7 @@ it('a killed worker\'s export is finished once by another worker, with no partia
   // Parts were uploaded, but the upload was never completed: nothing is visible at the key.
   expect(await objectExists(stack.storage, key)).toBe(false);
 
-  const rescuer = await stack.worker(fastRecovery);
+  const rescuer = await stack.worker(quickCheck);
   const done = await settled(stack.db, id, 90_000);
   expect(done).toMatchObject({ status: 'succeeded', attempts: 2, row_count: ROWS, error_code: null });
   expect(await objectKeys(stack.storage, id)).toEqual([key]);
@@ -93,7 +97,7 @@ it('a scheduled report whose worker was killed mid-export is e-mailed once per r
     return run.body.export_id;
   });
 
-  const rescuer = await stack.worker(fastRecovery);
+  const rescuer = await stack.worker(quickCheck);
   const runs = await eventually('the run to finish', async () => {
     const res = await pub.get(`/v1/schedules/${schedule.body.id}/runs`);
     const run = res.body.data.find((r: { id: string }) => r.id === runId);

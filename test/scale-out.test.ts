@@ -7,6 +7,9 @@ import {
 } from './support/chaos-stack';
 import { stopProc } from './support/private-services';
 
+// Real processes on a shared 2-core machine: generous bounds; every wait inside has its own deadline.
+jest.setTimeout(150_000);
+
 let stack: ChaosStack;
 let queueRedis: Redis;
 let queue: Queue;
