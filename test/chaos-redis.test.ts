@@ -59,3 +59,17 @@ it('survives a Redis restart mid-work: 503 while down, then every export finishe
   await Promise.all([...workers, api!].map((p) => stopProc(p)));
   await proxy.close();
 });
+
+it('a worker told to stop while Redis is down still exits within its deadline', async () => {
+  const worker = await stack.worker({ SHUTDOWN_TIMEOUT_MS: '8000' });
+  await stack.redis.stop('SIGKILL');
+  try {
+    const signalled = Date.now();
+    worker.child.kill('SIGTERM');
+    const exit = await worker.exited;
+    expect(Date.now() - signalled).toBeLessThan(8000 + 2000);
+    expect(exit).toEqual({ code: 0, signal: null });
+  } finally {
+    await stack.redis.start();
+  }
+});

@@ -8,7 +8,7 @@ import { duePeriods } from '@ax/datasets';
 import { apiKey } from '@ax/testing';
 import {
   adminToken, client, createChaosStack, exportRow, objectExists, objectKeys, objectSha256, seedInstalls, settled, succeededIn,
-  type ChaosStack,
+  type ChaosStack, type Service,
 } from './support/chaos-stack';
 import { eventually, startProxy, stopProc, within, type Proxy } from './support/private-services';
 
@@ -20,6 +20,7 @@ let queueRedis: Redis;
 let admin: string;
 let pubA: string;
 let range: { from: string; to: string };
+let api: Service;
 
 // The victim holds its job with a short lock, and the rescuer looks for expired locks every second, so the
 // dead worker's job is taken over in seconds rather than the production minute. The rescuer keeps the default
@@ -34,6 +35,7 @@ beforeAll(async () => {
   range = await seedInstalls(stack.db, ROWS);
   admin = await adminToken(stack.db);
   pubA = await apiKey(stack.db.sql, 'publisher', 'pub-a');
+  api = await stack.api();
   queueRedis = new Redis(stack.redis.url, { maxRetriesPerRequest: null });
   queue = new Queue('exports', { connection: queueRedis, prefix: stack.prefix });
 }, 120_000);
@@ -58,7 +60,6 @@ async function killMidExport(start: () => Promise<string>): Promise<string> {
 }
 
 it('a killed worker\'s export is finished once by another worker, with no partial object before', async () => {
-  const api = await stack.api();
   const id = await killMidExport(async () => {
     const res = await client(api, admin).post('/v1/exports', { dataset: 'install_events', format: 'csv', ...range });
     expect(res.status).toBe(202);
@@ -79,11 +80,10 @@ it('a killed worker\'s export is finished once by another worker, with no partia
   expect(succeededIn(rescuer)).toEqual([id]);
   const view = await client(api, admin).get(`/v1/exports/${id}`);
   expect(view.body).toMatchObject({ status: 'succeeded', result: { row_count: ROWS, sha256: done.sha256 } });
-  await Promise.all([stopProc(rescuer), stopProc(api)]);
+  await stopProc(rescuer);
 });
 
 it('a scheduled report whose worker was killed mid-export is e-mailed once per recipient', async () => {
-  const api = await stack.api();
   const recipients = ['ops-one@chaos.example.com', 'ops-two@chaos.example.com'];
   const pub = client(api, pubA);
   const schedule = await pub.post('/v1/schedules', { dataset: 'install_events', format: 'csv', frequency: 'weekly', recipients, name: 'Chaos weekly' });
@@ -108,5 +108,5 @@ it('a scheduled report whose worker was killed mid-export is e-mailed once per r
   const mails = (await stack.ses.mails()).filter((m) => m.destination.to.some((to) => recipients.includes(to)));
   expect(mails.map((m) => m.destination.to).sort()).toEqual(recipients.map((r) => [r]));
   expect(succeededIn(rescuer)).toEqual([exportId]);
-  await Promise.all([stopProc(rescuer), stopProc(api)]);
+  await stopProc(rescuer);
 });

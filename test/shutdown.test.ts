@@ -6,7 +6,7 @@ import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import {
   adminToken, client, createChaosStack, exportRow, objectExists, objectKeys, objectSha256, seedInstalls, settled, succeededIn,
-  type ChaosStack,
+  type ChaosStack, type Service,
 } from './support/chaos-stack';
 import { eventually, jsonLogs, startProxy, stopProc, within, type Proxy } from './support/private-services';
 
@@ -20,12 +20,14 @@ let queue: Queue;
 let queueRedis: Redis;
 let admin: string;
 let range: { from: string; to: string };
+let api: Service;
 
 beforeAll(async () => {
   stack = await createChaosStack('shutdown');
   proxy = await startProxy(stack.s3.port);
   range = await seedInstalls(stack.db, ROWS);
   admin = await adminToken(stack.db);
+  api = await stack.api();
   queueRedis = new Redis(stack.redis.url, { maxRetriesPerRequest: null });
   queue = new Queue('exports', { connection: queueRedis, prefix: stack.prefix });
 }, 120_000);
@@ -41,7 +43,6 @@ const fileKey = (id: string) => `exports/${id}/install_events_${range.from}_${ra
 
 describe('export worker', () => {
   it('SIGTERM near the deadline hands the running export back; a second worker does it exactly once', async () => {
-    const api = await stack.api();
     const worker1 = await stack.worker({ ...viaProxy(), SHUTDOWN_TIMEOUT_MS: '9000' });
     const held = proxy.pauseAfter(6 * 1024 * 1024);
     const created = await client(api, admin).post('/v1/exports', { dataset: 'install_events', format: 'csv', ...range });
@@ -80,11 +81,9 @@ describe('export worker', () => {
     expect(finished.attemptsStarted).toBe(2);
     expect(succeededIn(worker2)).toEqual([id]);
     await stopProc(worker2);
-    await stopProc(api);
   });
 
   it('SIGTERM with time to spare: stops fetching, finishes the active export, then exits 0', async () => {
-    const api = await stack.api();
     const worker = await stack.worker({ ...viaProxy(), SHUTDOWN_TIMEOUT_MS: '60000' });
     const held = proxy.pauseAfter(proxy.sentBytes() + 6 * 1024 * 1024);
     const c = client(api, admin);

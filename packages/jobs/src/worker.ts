@@ -52,6 +52,29 @@ export function scheduledAtOf(job: Pick<Job, 'id' | 'repeatJobKey' | 'timestamp'
   return new Date(job.timestamp + (job.delay ?? job.opts.delay ?? 0));
 }
 
+/** Handlers running right now, per worker (not counting BullMQ's bookkeeping after them). */
+const running = new WeakMap<Worker, { count: number }>();
+const closing = new WeakMap<Worker, Promise<void>>();
+
+/**
+ * Stops fetching and waits for the running handlers, then closes. A graceful close waits on Redis (BullMQ's
+ * fetch loop retries forever), so when Redis is unreachable this waits only for our handlers and then closes
+ * by force: a job whose completion could not be recorded is found stalled later and seen to be done already.
+ * Repeated calls share one close.
+ */
+export function closeWorker(worker: Worker, connection: Redis): Promise<void> {
+  const existing = closing.get(worker);
+  if (existing) return existing;
+  const done = (async () => {
+    if (connection.status === 'ready') return worker.close();
+    void worker.pause(true).catch(() => {});
+    while ((running.get(worker)?.count ?? 0) > 0) await new Promise((r) => setTimeout(r, 50));
+    await worker.close(true);
+  })();
+  closing.set(worker, done);
+  return done;
+}
+
 export function createWorker<Q extends QueueName>(
   queue: Q,
   handlers: Handlers<Q>,
@@ -73,7 +96,9 @@ export function createWorker<Q extends QueueName>(
     const attempts = job.opts.attempts ?? 1;
     const started = process.hrtime.bigint();
     let outcome = 'failed';
+    const active = running.get(worker)!;
     try {
+      active.count++;
       await handler(parsed.data as PayloadOf<JobName>, {
         logger,
         signal: signal ?? new AbortController().signal,
@@ -81,7 +106,7 @@ export function createWorker<Q extends QueueName>(
         attempt: job.attemptsMade + 1,
         finalAttempt: job.attemptsMade + 1 >= attempts,
         scheduledAt: scheduledAtOf(job),
-      });
+      }).finally(() => active.count--);
       outcome = 'completed';
     } catch (err) {
       if (!(err instanceof HandBack) || !token) throw err;
@@ -104,6 +129,7 @@ export function createWorker<Q extends QueueName>(
     ...(deps.stalledInterval ? { stalledInterval: deps.stalledInterval } : {}),
     maxStalledCount: 2,
   });
+  running.set(worker, { count: 0 });
   worker.on('error', (err) => deps.logger.error({ err, queue }, 'worker error'));
   worker.on('failed', (job, err) =>
     deps.logger.warn({ queue, job: job?.name, jobId: job?.id, attemptsMade: job?.attemptsMade, err: err.message }, 'job failed'),

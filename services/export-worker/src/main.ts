@@ -2,7 +2,7 @@
 import { createServer } from 'node:http';
 import { loadConfigOrExit } from '@ax/config';
 import { createCopyPool, createSql } from '@ax/db';
-import { checkEvictionPolicy, createQueues, workerConnection } from '@ax/jobs';
+import { checkEvictionPolicy, closeConnection, closeWorker, createQueues, workerConnection } from '@ax/jobs';
 import { createSesSender } from '@ax/mailer';
 import { createLogger, createMetrics, createShutdown } from '@ax/runtime';
 import { createStorage, ensureBucket } from '@ax/storage';
@@ -24,14 +24,14 @@ async function main() {
   const copyPool = createCopyPool(analyticsUrl, config.EXPORT_CONCURRENCY * 2);
   shutdown.add('postgres', async () => {
     await copyPool.end();
-    await sql.end({ timeout: 5 });
-    if (analyticsSql !== sql) await analyticsSql.end({ timeout: 5 });
+    await sql.end({ timeout: 2 });
+    if (analyticsSql !== sql) await analyticsSql.end({ timeout: 2 });
   });
   const storage = createStorage(config);
   await ensureBucket(storage).catch((err) => logger.warn({ err: err.message }, 'bucket check failed; uploads will retry'));
 
   const connection = workerConnection(config.REDIS_URL, logger);
-  shutdown.add('redis', () => connection.quit());
+  shutdown.add('redis', () => closeConnection(connection));
   await checkEvictionPolicy(connection, logger);
 
   // Scheduled reports: producers for follow-up jobs, the reports worker, and the reconciler loop.
@@ -39,7 +39,7 @@ async function main() {
   const queues = createQueues(queueConnection, config.QUEUE_PREFIX, (err) => logger.warn({ err: err.message }, 'queue error'));
   shutdown.add('report queues', async () => {
     await queues.close();
-    await queueConnection.quit();
+    await closeConnection(queueConnection);
   });
   const reportDeps: ReportDeps = {
     sql, queues, logger, metrics,
@@ -54,7 +54,7 @@ async function main() {
   );
   let grace: NodeJS.Timeout | undefined;
   shutdown.add('worker', async () => {
-    await worker.close();
+    await closeWorker(worker, connection);
     clearTimeout(grace);
   });
 
@@ -66,7 +66,7 @@ async function main() {
   });
   shutdown.add('reports worker', async () => {
     await reconciler.stop();
-    await reportsWorker.close();
+    await closeWorker(reportsWorker, connection);
   });
 
   // No export stays queued or running forever: re-queue lost jobs, fail exports whose job ended without a result.
@@ -97,8 +97,8 @@ async function main() {
   shutdown.add('stop fetching', async () => {
     const margin = Math.min(5000, Math.max(1000, config.SHUTDOWN_TIMEOUT_MS / 3));
     grace = setTimeout(() => worker.cancelAllJobs('shutdown'), Math.max(0, config.SHUTDOWN_TIMEOUT_MS - margin));
-    void worker.close();
-    void reportsWorker.close();
+    void closeWorker(worker, connection);
+    void closeWorker(reportsWorker, connection);
   });
   logger.info({ concurrency: config.EXPORT_CONCURRENCY, metricsPort: config.METRICS_PORT }, 'export worker started');
 }

@@ -42,10 +42,13 @@ export function startReconciler(deps: ReportDeps, opts: ReconcileOptions & { int
   const first = round().then(schedule);
   return {
     first,
-    async stop() {
+    /** Waits for a round in progress, at most `waitMs` (a round stuck on an unreachable Redis is abandoned). */
+    async stop(waitMs = 2000) {
       stopped = true;
       clearTimeout(timer);
-      await running;
+      let timeout: NodeJS.Timeout | undefined;
+      await Promise.race([running, new Promise((r) => (timeout = setTimeout(r, waitMs)))]);
+      clearTimeout(timeout);
     },
   };
 }
