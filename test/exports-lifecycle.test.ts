@@ -173,14 +173,24 @@ describe('with a worker', () => {
   });
 
   it('retries after the database connection is killed mid-export and finishes once', async () => {
-    const created = await post(admin, body());
+    // Hold the table so the export's COPY is certainly still running (waiting on the lock) when it is killed.
+    const holder = await h.db.sql.reserve();
     let killed = 0;
-    for (let i = 0; i < 500 && killed === 0; i++) {
-      const rows = await h.db.sql`
-        select pg_terminate_backend(pid) as ok from pg_stat_activity
-        where datname = current_database() and query ilike 'copy (%' and state = 'active'`;
-      killed = rows.length;
-      if (!killed) await new Promise((r) => setTimeout(r, 10));
+    let created: request.Response;
+    try {
+      await holder`begin`;
+      await holder`lock table analytics.install_events in access exclusive mode`;
+      created = await post(admin, body());
+      for (let i = 0; i < 1000 && killed === 0; i++) {
+        const rows = await h.db.sql`
+          select pg_terminate_backend(pid) as ok from pg_stat_activity
+          where datname = current_database() and query ilike 'copy (%' and state = 'active'`;
+        killed = rows.length;
+        if (!killed) await new Promise((r) => setTimeout(r, 10));
+      }
+    } finally {
+      await holder`commit`;
+      holder.release();
     }
     expect(killed).toBeGreaterThan(0);
     const done = await waitForExport(h.app, admin, created.body.id, 60_000);

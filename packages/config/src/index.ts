@@ -65,6 +65,10 @@ export const workerEnv = {
   METRICS_PORT: port(9464),
   METRICS_HOST: z.string().min(1).default('127.0.0.1'),
   EXPORT_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
+  // A job's lock lives this long unless renewed: the job of a worker that died is picked up again after about
+  // JOB_LOCK_MS + JOB_STALLED_CHECK_MS. Short values speed that up but risk double runs on a stalled event loop.
+  JOB_LOCK_MS: z.coerce.number().int().min(1000).default(60_000),
+  JOB_STALLED_CHECK_MS: z.coerce.number().int().min(500).default(30_000),
 };
 
 export const reportsEnv = {

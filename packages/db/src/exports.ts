@@ -102,6 +102,19 @@ export async function claimExport(sql: Sql, id: string): Promise<ExportRow | nul
   return row ?? null;
 }
 
+/**
+ * Puts a running export back to queued when its worker hands the job back (shutting down): the interrupted
+ * run does not count as an attempt, and the next claim starts it over.
+ */
+export async function releaseExport(sql: Sql, id: string): Promise<boolean> {
+  const [row] = await sql`
+    update app.exports
+    set status = 'queued', rows_written = 0, heartbeat_at = now(), attempts = greatest(attempts - 1, 0)
+    where id = ${id} and status = 'running'
+    returning id`;
+  return Boolean(row);
+}
+
 /** Records progress; returns false when the export is no longer running (cancelled), so the worker stops. */
 export async function reportProgress(sql: Sql, id: string, rowsWritten: number): Promise<boolean> {
   const [row] = await sql`

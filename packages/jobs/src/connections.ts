@@ -26,6 +26,12 @@ export function workerConnection(url: string, logger?: Logger): Redis {
   return redis;
 }
 
+/** For shutdown: QUIT when connected; otherwise drop the connection (QUIT would wait for a reconnect). */
+export async function closeConnection(redis: Redis): Promise<void> {
+  if (redis.status !== 'ready') return void redis.disconnect();
+  await redis.quit().catch(() => redis.disconnect());
+}
+
 /** BullMQ loses locks and jobs when Redis may evict keys: warn loudly at start. */
 export async function checkEvictionPolicy(redis: Redis, logger: Logger): Promise<void> {
   try {

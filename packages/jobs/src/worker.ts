@@ -1,5 +1,5 @@
 // The only place that turns catalog handlers into BullMQ workers. Handlers are plain functions.
-import { UnrecoverableError, Worker, type Job } from 'bullmq';
+import { UnrecoverableError, WaitingError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger, Metrics } from '@ax/runtime';
 import { jobCatalog, type JobName, type JobsOf, type PayloadOf, type QueueName } from './catalog';
@@ -28,6 +28,18 @@ export class PermanentError extends UnrecoverableError {
 }
 
 /**
+ * Thrown by a handler that stopped because its worker is shutting down (ctx.signal aborted) and left its
+ * state ready for a rerun: the job goes back to the head of the waiting list for another worker, without
+ * counting as a failed attempt and without backoff.
+ */
+export class HandBack extends Error {
+  constructor(message = 'worker shutting down') {
+    super(message);
+    this.name = 'HandBack';
+  }
+}
+
+/**
  * When a job was due. A job scheduler's job has the id `repeat:<schedulerId>:<millis>`, where millis is the
  * cron slot it was made for (BullMQ 6 builds it so in JS and Lua alike); its `timestamp` is only when the job
  * was created, and its delay is clamped at 0 when late. Other jobs: creation time plus their delay.
@@ -48,12 +60,41 @@ export function idsOf(data: unknown): Record<string, string> {
   );
 }
 
+/** Handlers running right now, per worker (not counting BullMQ's bookkeeping after them). */
+const running = new WeakMap<Worker, { count: number }>();
+const closing = new WeakMap<Worker, Promise<void>>();
+
+/**
+ * Stops fetching and waits for the running handlers, then closes. A graceful close waits on Redis (BullMQ's
+ * fetch loop retries forever), so when Redis is unreachable this waits only for our handlers and then closes
+ * by force: a job whose completion could not be recorded is found stalled later and seen to be done already.
+ * Repeated calls share one close.
+ */
+export function closeWorker(worker: Worker, connection: Redis): Promise<void> {
+  const existing = closing.get(worker);
+  if (existing) return existing;
+  const done = (async () => {
+    if (connection.status === 'ready') return worker.close();
+    void worker.pause(true).catch(() => {});
+    while ((running.get(worker)?.count ?? 0) > 0) await new Promise((r) => setTimeout(r, 50));
+    await worker.close(true);
+  })();
+  closing.set(worker, done);
+  return done;
+}
+
 export function createWorker<Q extends QueueName>(
   queue: Q,
   handlers: Handlers<Q>,
-  deps: { connection: Redis; prefix: string; logger: Logger; metrics?: Metrics; concurrency?: number; lockDuration?: number },
+  deps: {
+    connection: Redis; prefix: string; logger: Logger; metrics?: Metrics; concurrency?: number;
+    /** How long a job's lock lives without renewal; a killed worker's job is recovered after about this long. */
+    lockDuration?: number;
+    /** How often this worker looks for jobs whose lock expired (stalled). */
+    stalledInterval?: number;
+  },
 ): Worker {
-  const processor = async (job: Job, _token?: string, signal?: AbortSignal) => {
+  const processor = async (job: Job, token?: string, signal?: AbortSignal) => {
     const name = job.name as JobsOf<Q>;
     const handler = handlers[name] as Handler<JobName> | undefined;
     // Handlers add the export / run / schedule id to their own lines (a child here would duplicate the keys).
@@ -64,7 +105,9 @@ export function createWorker<Q extends QueueName>(
     const attempts = job.opts.attempts ?? 1;
     const started = process.hrtime.bigint();
     let outcome = 'failed';
+    const active = running.get(worker)!;
     try {
+      active.count++;
       await handler(parsed.data as PayloadOf<JobName>, {
         logger,
         signal: signal ?? new AbortController().signal,
@@ -72,8 +115,16 @@ export function createWorker<Q extends QueueName>(
         attempt: job.attemptsMade + 1,
         finalAttempt: job.attemptsMade + 1 >= attempts,
         scheduledAt: scheduledAtOf(job),
-      });
+      }).finally(() => active.count--);
       outcome = 'completed';
+    } catch (err) {
+      if (!(err instanceof HandBack) || !token) throw err;
+      // moveToWait puts the job back at the head of the list and keeps attemptsMade; WaitingError tells
+      // BullMQ the job has been moved already, so it neither fails nor retries it.
+      await job.moveToWait(token);
+      outcome = 'handed_back';
+      logger.info({ reason: err.message }, 'job handed back to the queue');
+      throw new WaitingError();
     } finally {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       deps.metrics?.jobDuration.observe({ queue, name: job.name, outcome }, seconds);
@@ -84,8 +135,10 @@ export function createWorker<Q extends QueueName>(
     prefix: deps.prefix,
     concurrency: deps.concurrency ?? 1,
     lockDuration: deps.lockDuration ?? 30_000,
+    ...(deps.stalledInterval ? { stalledInterval: deps.stalledInterval } : {}),
     maxStalledCount: 2,
   });
+  running.set(worker, { count: 0 });
   worker.on('error', (err) => deps.logger.error({ err, queue }, 'worker error'));
   worker.on('failed', (job, err) =>
     deps.logger.warn({ queue, job: job?.name, jobId: job?.id, ...idsOf(job?.data), attemptsMade: job?.attemptsMade, err: err.message }, 'job failed'),

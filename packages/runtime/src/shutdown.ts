@@ -24,8 +24,10 @@ export function createShutdown(logger: Logger, deadlineMs: number, exit: (code: 
     running = (async () => {
       let code = 0;
       for (const closer of [...closers].reverse()) {
+        const started = Date.now();
         try {
           await closer.close();
+          logger.info({ closer: closer.name, ms: Date.now() - started }, 'closed');
         } catch (err) {
           code = 1;
           logger.error({ err, closer: closer.name }, 'close failed');

@@ -1,5 +1,5 @@
 // Export objects: deterministic keys, streaming multipart upload, presigned downloads, removal.
-import { DeleteObjectCommand, GetObjectCommand, HeadBucketCommand } from '@aws-sdk/client-s3';
+import { AbortMultipartUploadCommand, DeleteObjectCommand, GetObjectCommand, HeadBucketCommand } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { Readable } from 'node:stream';
@@ -32,12 +32,20 @@ export async function uploadStream(
     },
     partSize: PART_SIZE,
     queueSize: 2,
-    leavePartsOnError: false,
+    // We abort the multipart upload ourselves: when lib-storage does it, a failing AbortMultipartUpload
+    // (an emulator without it, or the store still down) replaces the error that matters.
+    leavePartsOnError: true,
   });
   const onAbort = () => void upload.abort().catch(() => {});
   signal?.addEventListener('abort', onAbort, { once: true });
   try {
     await upload.done();
+  } catch (err) {
+    if (upload.uploadId) {
+      const abort = new AbortMultipartUploadCommand({ Bucket: storage.bucket, Key: key, UploadId: upload.uploadId });
+      await storage.client.send(abort).catch(() => {}); // best effort; a bucket lifecycle rule is the backstop
+    }
+    throw err;
   } finally {
     signal?.removeEventListener('abort', onAbort);
   }

@@ -1,7 +1,7 @@
 // API process: config, connections, listen, graceful shutdown.
 import { loadConfigOrExit } from '@ax/config';
 import { createSql } from '@ax/db';
-import { checkEvictionPolicy, createQueues, producerConnection } from '@ax/jobs';
+import { checkEvictionPolicy, closeConnection, createQueues, producerConnection } from '@ax/jobs';
 import { createLogger, createMetrics, createShutdown } from '@ax/runtime';
 import { createStorage, ensureBucket } from '@ax/storage';
 import { buildApp } from './app';
@@ -18,7 +18,7 @@ async function main() {
   const sql = createSql(config.DATABASE_URL, { max: 10, applicationName: 'api' });
   shutdown.add('postgres', () => sql.end({ timeout: 5 }));
   const redis = producerConnection(config.REDIS_URL);
-  shutdown.add('redis', () => redis.quit());
+  shutdown.add('redis', () => closeConnection(redis));
   const queues = createQueues(redis, config.QUEUE_PREFIX, (err) => logger.warn({ err: err.message }, 'queue error'));
   shutdown.add('queues', () => queues.close());
   redis.once('ready', () => void checkEvictionPolicy(redis, logger));

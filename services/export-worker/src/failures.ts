@@ -7,8 +7,9 @@ export function classify(err: unknown): Failure {
   const e = err as { code?: string; name?: string; message?: string; $metadata?: { httpStatusCode?: number }; $fault?: string };
   const message = e?.message ?? String(err);
   if (e?.$metadata) {
+    // The SDK puts $metadata on every error, also when no HTTP answer came (refused, reset, timed out).
     const status = e.$metadata.httpStatusCode ?? 0;
-    if (status >= 500 || status === 429 || e.name === 'SlowDown' || e.name === 'ThrottlingException')
+    if (status === 0 || status >= 500 || status === 429 || e.name === 'SlowDown' || e.name === 'ThrottlingException')
       return { code: 'storage_unavailable', message: 'The file store is unavailable; the export will be retried.', transient: true };
     return { code: 'storage_rejected', message: `The file store refused the export file: ${e.name ?? status}.`, transient: false };
   }
@@ -25,3 +26,7 @@ export function classify(err: unknown): Failure {
     return { code: 'dependency_unavailable', message: 'A connection was lost; the export will be retried.', transient: true };
   return { code: 'internal_error', message: `The export failed: ${message}`, transient: true };
 }
+
+/** The message recorded when a transient failure outlasted every retry: no promise of another one. */
+export const gaveUpMessage = (f: Failure, attempts: number): string =>
+  `${f.message.replace(/;[^;]*will be retried\.?$/, '.')} Gave up after ${attempts} attempts.`;

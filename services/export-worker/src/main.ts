@@ -1,7 +1,7 @@
 // Export worker process: loads config, connects, processes export jobs, serves /metrics, shuts down in time.
 import { loadConfigOrExit } from '@ax/config';
 import { createCopyPool, createSql } from '@ax/db';
-import { checkEvictionPolicy, createQueues, queueDepthSource, workerConnection } from '@ax/jobs';
+import { checkEvictionPolicy, closeConnection, closeWorker, createQueues, queueDepthSource, workerConnection } from '@ax/jobs';
 import { createSesSender } from '@ax/mailer';
 import { createLogger, createMetrics, createShutdown, startOpsServer } from '@ax/runtime';
 import { createStorage, ensureBucket } from '@ax/storage';
@@ -23,14 +23,14 @@ async function main() {
   const copyPool = createCopyPool(analyticsUrl, config.EXPORT_CONCURRENCY * 2);
   shutdown.add('postgres', async () => {
     await copyPool.end();
-    await sql.end({ timeout: 5 });
-    if (analyticsSql !== sql) await analyticsSql.end({ timeout: 5 });
+    await sql.end({ timeout: 2 });
+    if (analyticsSql !== sql) await analyticsSql.end({ timeout: 2 });
   });
   const storage = createStorage(config);
   await ensureBucket(storage).catch((err) => logger.warn({ err: err.message }, 'bucket check failed; uploads will retry'));
 
   const connection = workerConnection(config.REDIS_URL, logger);
-  shutdown.add('redis', () => connection.quit());
+  shutdown.add('redis', () => closeConnection(connection));
   await checkEvictionPolicy(connection, logger);
 
   // Scheduled reports: producers for follow-up jobs, the reports worker, and the reconciler loop.
@@ -38,7 +38,7 @@ async function main() {
   const queues = createQueues(queueConnection, config.QUEUE_PREFIX, (err) => logger.warn({ err: err.message }, 'queue error'));
   shutdown.add('report queues', async () => {
     await queues.close();
-    await queueConnection.quit();
+    await closeConnection(queueConnection);
   });
   const reportDeps: ReportDeps = {
     sql, queues, logger, metrics,
@@ -46,26 +46,26 @@ async function main() {
     links: { publicBaseUrl: config.PUBLIC_BASE_URL, secret: config.LINK_SIGNING_SECRET, ttlDays: config.LINK_TTL_DAYS },
   };
 
+  const locks = { lockDuration: config.JOB_LOCK_MS, stalledInterval: config.JOB_STALLED_CHECK_MS };
   const worker = createExportWorker(
     { sql, analyticsSql, copyPool, storage, metrics, onFinished: reportExportFinished(reportDeps) },
-    { connection, prefix: config.QUEUE_PREFIX, logger, metrics, concurrency: config.EXPORT_CONCURRENCY },
+    { connection, prefix: config.QUEUE_PREFIX, logger, metrics, concurrency: config.EXPORT_CONCURRENCY, ...locks },
   );
+  let grace: NodeJS.Timeout | undefined;
   shutdown.add('worker', async () => {
-    // Stop fetching, give active exports until shortly before the deadline, then abort them for a retry elsewhere.
-    const grace = setTimeout(() => worker.cancelAllJobs('shutdown'), Math.max(0, config.SHUTDOWN_TIMEOUT_MS - 3000));
-    await worker.close();
+    await closeWorker(worker, connection);
     clearTimeout(grace);
   });
 
   const reportsWorker = createReportsWorker(reportDeps, {
-    connection, prefix: config.QUEUE_PREFIX, logger, metrics, concurrency: config.REPORT_CONCURRENCY,
+    connection, prefix: config.QUEUE_PREFIX, logger, metrics, concurrency: config.REPORT_CONCURRENCY, ...locks,
   });
   const reconciler = startReconciler(reportDeps, {
     intervalMs: config.REPORT_RECONCILE_INTERVAL_MS, catchUpPeriods: config.REPORT_CATCH_UP_PERIODS,
   });
   shutdown.add('reports worker', async () => {
     await reconciler.stop();
-    await reportsWorker.close();
+    await closeWorker(reportsWorker, connection);
   });
 
   // No export stays queued or running forever: re-queue lost jobs, fail exports whose job ended without a result.
@@ -80,6 +80,15 @@ async function main() {
     ready: () => ({ worker: worker.isRunning() && reportsWorker.isRunning(), redis: connection.status === 'ready' }),
   });
   shutdown.add('metrics server', () => ops.close());
+  // Added last, so it runs first: both workers stop fetching at once; the closers above then wait for their active
+  // jobs. Active exports may finish until shortly before the deadline; then they are aborted and handed back to
+  // the queue (see runExport), leaving time to record that and close the connections.
+  shutdown.add('stop fetching', async () => {
+    const margin = Math.min(5000, Math.max(1000, config.SHUTDOWN_TIMEOUT_MS / 3));
+    grace = setTimeout(() => worker.cancelAllJobs('shutdown'), Math.max(0, config.SHUTDOWN_TIMEOUT_MS - margin));
+    void closeWorker(worker, connection);
+    void closeWorker(reportsWorker, connection);
+  });
   logger.info({ concurrency: config.EXPORT_CONCURRENCY, metricsPort: config.METRICS_PORT }, 'export worker started');
 }
 

@@ -6,10 +6,10 @@ import { runExport, type ExportDeps } from './run-export';
 
 export function createExportWorker(
   deps: ExportDeps,
-  opts: { connection: Redis; prefix: string; logger: Logger; metrics?: Metrics; concurrency?: number },
+  opts: { connection: Redis; prefix: string; logger: Logger; metrics?: Metrics; concurrency?: number; lockDuration?: number; stalledInterval?: number },
 ) {
   const handlers: Handlers<'exports'> = {
     'export.run': (payload, ctx) => runExport(payload, deps, ctx),
   };
-  return createWorker('exports', handlers, { ...opts, lockDuration: 60_000 });
+  return createWorker('exports', handlers, { ...opts, lockDuration: opts.lockDuration ?? 60_000 });
 }

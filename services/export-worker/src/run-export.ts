@@ -4,16 +4,16 @@ import { PassThrough, Readable, type Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type pg from 'pg';
 import {
-  claimExport, completeExport, failExport, reportProgress, withCopyStream,
+  claimExport, completeExport, failExport, releaseExport, reportProgress, withCopyStream,
   type ExportRow, type Sql,
 } from '@ax/db';
 import { getDataset, jsonDocument, type DatasetScope } from '@ax/datasets';
-import { PermanentError, type JobContext } from '@ax/jobs';
+import { HandBack, PermanentError, type JobContext } from '@ax/jobs';
 import type { Metrics } from '@ax/runtime';
 import { deleteObject, exportKey, uploadStream, type Storage } from '@ax/storage';
 import { CsvRecords, csvHeader } from './encoders/csv-records';
 import { Digest } from './encoders/digest';
-import { classify } from './failures';
+import { classify, gaveUpMessage } from './failures';
 
 export type ExportDeps = {
   sql: Sql;
@@ -44,6 +44,7 @@ export async function runExport(payload: { exportId: string }, deps: ExportDeps,
   const abort = new AbortController();
   const onJobAbort = () => abort.abort(ctx.signal.reason);
   ctx.signal.addEventListener('abort', onJobAbort, { once: true });
+  if (ctx.signal.aborted) onJobAbort();
   let rows = 0;
   const progress = setInterval(() => {
     reportProgress(deps.sql, row.id, rows).then(
@@ -101,7 +102,8 @@ export async function runExport(payload: { exportId: string }, deps: ExportDeps,
       }
       rows = periods;
     }
-    if (abort.signal.aborted) throw abort.signal.reason;
+    // Encoding and upload both finished: the file is complete, so even a shutdown signal now lets it be recorded.
+    if (abort.signal.reason instanceof Cancelled) throw abort.signal.reason;
 
     const stored = await completeExport(deps.sql, row.id, {
       row_count: rows, bytes: digest.bytes, sha256: digest.hex(), content_type: file.contentType, file_name: file.name, s3_key: key,
@@ -121,10 +123,17 @@ export async function runExport(payload: { exportId: string }, deps: ExportDeps,
       deps.metrics?.exportsTotal.inc({ dataset: row.dataset, format: row.format, outcome: 'cancelled' });
       return logger.info('export cancelled');
     }
-    const failure = classify(ctx.signal.aborted ? new Error('worker shutting down') : err);
+    if (ctx.signal.aborted) {
+      // The worker is shutting down: the upload was aborted (nothing is visible at the key), so the export goes
+      // back to queued and its job back to the queue, for another worker to start over; not a failed attempt.
+      const released = await releaseExport(deps.sql, row.id);
+      logger.info({ released, rows }, 'export interrupted by shutdown; handed back for another worker');
+      throw new HandBack('worker shutting down');
+    }
+    const failure = classify(err);
     logger.warn({ err: (err as Error).message, code: failure.code, transient: failure.transient }, 'export attempt failed');
     if (!failure.transient || ctx.finalAttempt) {
-      await failExport(deps.sql, row.id, failure.code, failure.message);
+      await failExport(deps.sql, row.id, failure.code, failure.transient ? gaveUpMessage(failure, ctx.attempt) : failure.message);
       deps.metrics?.exportsTotal.inc({ dataset: row.dataset, format: row.format, outcome: 'failed' });
       await deps.onFinished?.(row.id, 'failed');
       if (!failure.transient) throw new PermanentError(failure.code, failure.message);

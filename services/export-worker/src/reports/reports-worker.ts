@@ -10,13 +10,13 @@ import { triggerReport } from './trigger';
 
 export function createReportsWorker(
   deps: ReportDeps,
-  opts: { connection: Redis; prefix: string; logger: Logger; metrics?: Metrics; concurrency?: number },
+  opts: { connection: Redis; prefix: string; logger: Logger; metrics?: Metrics; concurrency?: number; lockDuration?: number; stalledInterval?: number },
 ) {
   const handlers: Handlers<'reports'> = {
     'report.trigger': (payload, ctx) => triggerReport(payload, deps, ctx),
     'report.deliver': (payload, ctx) => deliverReport(payload, deps, ctx),
   };
-  return createWorker('reports', handlers, { ...opts, lockDuration: 60_000 });
+  return createWorker('reports', handlers, { ...opts, lockDuration: opts.lockDuration ?? 60_000 });
 }
 
 /** For the export worker's onFinished hook: a scheduled export is done, so its run moves on to delivery. */
@@ -42,10 +42,13 @@ export function startReconciler(deps: ReportDeps, opts: ReconcileOptions & { int
   const first = round().then(schedule);
   return {
     first,
-    async stop() {
+    /** Waits for a round in progress, at most `waitMs` (a round stuck on an unreachable Redis is abandoned). */
+    async stop(waitMs = 2000) {
       stopped = true;
       clearTimeout(timer);
-      await running;
+      let timeout: NodeJS.Timeout | undefined;
+      await Promise.race([running, new Promise((r) => (timeout = setTimeout(r, waitMs)))]);
+      clearTimeout(timeout);
     },
   };
 }

@@ -1,0 +1,75 @@
+// Redis restarted during work (a private instance with an append-only file, killed with SIGKILL): the API
+// answers 503 with Retry-After for what needs the queue while reads keep working, recovers by itself; the
+// workers reconnect and every export finishes exactly once.
+import {
+  adminToken, client, createChaosStack, exportRow, seedInstalls, settled, succeededIn, type ChaosStack,
+} from './support/chaos-stack';
+import { eventually, startProxy, stopProc, within } from './support/private-services';
+
+// Real processes on a shared 2-core machine: generous bounds; every wait inside has its own deadline.
+jest.setTimeout(150_000);
+
+let stack: ChaosStack;
+
+beforeAll(async () => {
+  stack = await createChaosStack('redis', { persistRedis: true });
+}, 60_000);
+afterAll(() => stack?.close());
+
+it('survives a Redis restart mid-work: 503 while down, then every export finishes once', async () => {
+  const range = await seedInstalls(stack.db, 300_000);
+  const admin = await adminToken(stack.db);
+  const proxy = await startProxy(stack.s3.port);
+  const [api, ...workers] = await Promise.all([stack.api(), stack.worker({ S3_ENDPOINT: `http://127.0.0.1:${proxy.port}` }), stack.worker()]);
+  const c = client(api!, admin);
+  const body = { dataset: 'install_events', format: 'csv', ...range };
+  const ids: string[] = [];
+  const held = proxy.pauseAfter(6 * 1024 * 1024);
+  for (let i = 0; i < 4; i++) ids.push((await c.post('/v1/exports', body)).body.id);
+  await within(held, 30_000, 'an upload to stall mid-way'); // so one export is surely running through the outage
+
+  await stack.redis.stop('SIGKILL');
+  const refused = await c.post('/v1/exports', body);
+  expect(refused.status).toBe(503);
+  expect(refused.headers.get('retry-after')).toBeTruthy();
+  expect(refused.body.error.code).toBe('service_unavailable');
+  expect((await c.get(`/v1/exports/${ids[0]}`)).status).toBe(200); // reads need only PostgreSQL
+  const ready = await fetch(`${api!.base}/readyz`);
+  expect(ready.status).toBe(503);
+  expect(((await ready.json()) as { checks: { redis: boolean } }).checks.redis).toBe(false);
+  // Running exports finish without Redis (their results are in PostgreSQL); nothing new starts.
+  proxy.resume();
+  await eventually('running exports to finish while Redis is down', async () =>
+    (await stack.db.sql`select 1 from app.exports where status = 'running'`).length === 0, 60_000, 200);
+  const [counts] = await stack.db.sql<{ queued: number }[]>`select count(*)::int as queued from app.exports where status = 'queued'`;
+  expect(counts!.queued).toBeGreaterThan(0);
+
+  await stack.redis.start();
+  const accepted = await eventually('the API to accept exports again', async () => {
+    const res = await c.post('/v1/exports', body);
+    return res.status === 202 ? res : null;
+  }, 30_000, 250);
+  ids.push(accepted.body.id);
+  expect((await fetch(`${api!.base}/readyz`)).status).toBe(200);
+
+  for (const id of ids) expect(await settled(stack.db, id, 120_000)).toMatchObject({ status: 'succeeded', attempts: 1, error_code: null });
+  const done = workers.flatMap((w) => succeededIn(w));
+  expect(done.sort()).toEqual([...ids].sort());
+  for (const id of ids) expect((await exportRow(stack.db, id)).row_count).toBe(300_000);
+  await Promise.all([...workers, api!].map((p) => stopProc(p)));
+  await proxy.close();
+});
+
+it('a worker told to stop while Redis is down still exits within its deadline', async () => {
+  const worker = await stack.worker({ SHUTDOWN_TIMEOUT_MS: '8000' });
+  await stack.redis.stop('SIGKILL');
+  try {
+    const signalled = Date.now();
+    worker.child.kill('SIGTERM');
+    const exit = await worker.exited;
+    expect(Date.now() - signalled).toBeLessThan(8000 + 2000);
+    expect(exit).toEqual({ code: 0, signal: null });
+  } finally {
+    await stack.redis.start();
+  }
+});
