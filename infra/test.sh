@@ -7,4 +7,7 @@ cd "$ROOT"
 log "type-checking"
 pnpm --silent typecheck
 log "running tests"
-pnpm --silent test "$@"
+# Two passes: files on the shared services run in parallel; the ones that spawn, kill and restart processes
+# (chaos, shutdown, scale-out) run one at a time afterwards, so load from other files cannot skew their deadlines.
+pnpm --silent test:services "$@"
+pnpm --silent test:processes "$@"
