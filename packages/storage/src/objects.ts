@@ -43,7 +43,9 @@ export async function uploadStream(
   } catch (err) {
     if (upload.uploadId) {
       const abort = new AbortMultipartUploadCommand({ Bucket: storage.bucket, Key: key, UploadId: upload.uploadId });
-      await storage.client.send(abort).catch(() => {}); // best effort; a bucket lifecycle rule is the backstop
+      // Best effort, in the background and bounded: a store that is down must not hold up the failure.
+      // A bucket lifecycle rule (AbortIncompleteMultipartUpload) is the backstop.
+      void storage.client.send(abort, { abortSignal: AbortSignal.timeout(5000) }).catch(() => {});
     }
     throw err;
   } finally {
