@@ -35,7 +35,7 @@ trap stop INT TERM EXIT
 # A small young generation keeps a worker's memory flat while it streams millions of rows.
 NODE=(node --conditions=source --import tsx)
 run api "${NODE[@]}" services/api/src/main.ts
-run export-worker "${NODE[@]}" --max-semi-space-size=2 services/export-worker/src/main.ts
+run export-worker "${NODE[@]}" --max-semi-space-size=2 --max-old-space-size=96 services/export-worker/src/main.ts
 run retention-worker "${NODE[@]}" --max-semi-space-size=2 services/retention-worker/src/main.ts
 wait_port "${PORT:-3000}" API 60
 

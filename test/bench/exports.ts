@@ -1,7 +1,7 @@
 // Bench: one export through the real API and a real worker process, against psql running the same query.
 // CSV (plain and gzip) is compared with `psql \copy` of the identical COPY query (same text, same settings);
 // JSON with psql running the same GROUP BY. The worker's peak RSS is read from /proc (VmHWM). The worker runs
-// with the flags production uses (--max-semi-space-size=2; override with BENCH_WORKER_NODE_OPTIONS).
+// with the flags production uses (--max-semi-space-size=2 --max-old-space-size=96; override with BENCH_WORKER_NODE_OPTIONS).
 // Standalone: pnpm exec tsx --conditions=source test/bench/exports.ts [rows]
 import { spawn, spawnSync } from 'node:child_process';
 import { statSync, unlinkSync } from 'node:fs';
@@ -61,7 +61,7 @@ export async function benchExports(opts: { rows: number; log?: (l: string) => vo
         env: {
           ...process.env, DATABASE_URL: db.url, REDIS_URL, QUEUE_PREFIX: prefix, METRICS_PORT: String(port), LOG_LEVEL: 'warn',
           S3_ENDPOINT: testStorageConfig.S3_ENDPOINT, S3_BUCKET: testStorageConfig.S3_BUCKET, EXPORT_CONCURRENCY: '1',
-          REPORT_RECONCILE_INTERVAL_MS: '3600000', NODE_OPTIONS: process.env.BENCH_WORKER_NODE_OPTIONS ?? '--max-semi-space-size=2',
+          REPORT_RECONCILE_INTERVAL_MS: '3600000', NODE_OPTIONS: process.env.BENCH_WORKER_NODE_OPTIONS ?? '--max-semi-space-size=2 --max-old-space-size=96',
         },
         stdio: ['ignore', 'inherit', 'inherit'],
       });
