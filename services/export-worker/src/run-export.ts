@@ -80,11 +80,13 @@ export async function runExport(payload: { exportId: string }, deps: ExportDeps,
       rows = records.records;
     } else {
       let periods = 0;
-      // One connection with room to sort in memory: count(distinct …) over millions of rows spills to disk
-      // with the default 4 MB work_mem.
+      // One connection with room to sort in memory (count(distinct …) over millions of rows spills to disk with
+      // the default 4 MB work_mem) and without JIT: compiling this parameterised aggregate cost more than it saved
+      // (1M rows: 1.6–2.4 s with JIT, 0.8–1.0 s without, measured in the same run).
       const conn = await deps.analyticsSql.reserve();
       try {
         await conn`set work_mem = '64MB'`;
+        await conn`set jit = off`;
         const doc = jsonDocument(conn as unknown as Sql, dataset, scopeOf(row), {
           dataset: dataset.id, granularity: row.granularity, timezone: row.timezone, from: row.from_input, to: row.to_input,
         });
@@ -98,6 +100,7 @@ export async function runExport(payload: { exportId: string }, deps: ExportDeps,
         await encode([Readable.from(counted), ...encoders, digest, body]);
       } finally {
         await conn`reset work_mem`.catch(() => {});
+        await conn`reset jit`.catch(() => {});
         conn.release();
       }
       rows = periods;
