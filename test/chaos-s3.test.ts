@@ -2,8 +2,7 @@
 // comes back in time the export succeeds once with the right bytes, when it stays down the export fails with
 // a clear storage_unavailable error after its last attempt. A pausable proxy in front of S3 lets the test stop
 // the store while an upload is surely mid-way.
-import { Queue } from 'bullmq';
-import { Redis } from 'ioredis';
+import type { Queue } from 'bullmq';
 import {
   adminToken, client, createChaosStack, exportRow, objectKeys, objectSha256, seedInstalls, settled, type ChaosStack, type Service,
 } from './support/chaos-stack';
@@ -17,7 +16,6 @@ let stack: ChaosStack;
 let proxy: Proxy;
 let api: Service;
 let worker: Service;
-let queueRedis: Redis;
 let queue: Queue;
 let admin: string;
 let range: { from: string; to: string };
@@ -28,12 +26,9 @@ beforeAll(async () => {
   range = await seedInstalls(stack.db, ROWS);
   admin = await adminToken(stack.db);
   [api, worker] = await Promise.all([stack.api(), stack.worker({ S3_ENDPOINT: `http://127.0.0.1:${proxy.port}` })]);
-  queueRedis = new Redis(stack.redis.url, { maxRetriesPerRequest: null });
-  queue = new Queue('exports', { connection: queueRedis, prefix: stack.prefix });
+  queue = stack.exportsQueue();
 }, 120_000);
 afterAll(async () => {
-  await queue?.close();
-  queueRedis?.disconnect();
   await Promise.all([worker, api].filter(Boolean).map((p) => stopProc(p)));
   await proxy?.close();
   await stack?.close();

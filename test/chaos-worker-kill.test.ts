@@ -2,8 +2,7 @@
 // finishes it exactly once; the killed multipart upload never shows at the final key; a scheduled report's
 // e-mails go out once per recipient. Private Redis, S3 and SES instances; a pausable proxy in front of S3
 // holds the killed worker's upload mid-way.
-import { Queue } from 'bullmq';
-import { Redis } from 'ioredis';
+import type { Queue } from 'bullmq';
 import { duePeriods } from '@ax/datasets';
 import { apiKey } from '@ax/testing';
 import {
@@ -16,7 +15,6 @@ const ROWS = 500_000;
 let stack: ChaosStack;
 let proxy: Proxy;
 let queue: Queue;
-let queueRedis: Redis;
 let admin: string;
 let pubA: string;
 let range: { from: string; to: string };
@@ -36,12 +34,9 @@ beforeAll(async () => {
   admin = await adminToken(stack.db);
   pubA = await apiKey(stack.db.sql, 'publisher', 'pub-a');
   api = await stack.api();
-  queueRedis = new Redis(stack.redis.url, { maxRetriesPerRequest: null });
-  queue = new Queue('exports', { connection: queueRedis, prefix: stack.prefix });
+  queue = stack.exportsQueue();
 }, 120_000);
 afterAll(async () => {
-  await queue?.close();
-  queueRedis?.disconnect();
   await proxy?.close();
   await stack?.close();
 });

@@ -1,7 +1,6 @@
 // Scale-out: three export worker processes share thirty exports; each export is done exactly once, by one of
 // them, and every process does some of the work. Private Redis and S3 instances, real processes.
-import { Queue } from 'bullmq';
-import { Redis } from 'ioredis';
+import type { Queue } from 'bullmq';
 import {
   adminToken, client, createChaosStack, objectSha256, seedInstalls, settled, succeededIn, type ChaosStack, type ExportRowView,
 } from './support/chaos-stack';
@@ -11,17 +10,13 @@ import { stopProc } from './support/private-services';
 jest.setTimeout(150_000);
 
 let stack: ChaosStack;
-let queueRedis: Redis;
 let queue: Queue;
 
 beforeAll(async () => {
   stack = await createChaosStack('scale');
-  queueRedis = new Redis(stack.redis.url, { maxRetriesPerRequest: null });
-  queue = new Queue('exports', { connection: queueRedis, prefix: stack.prefix });
+  queue = stack.exportsQueue();
 }, 60_000);
 afterAll(async () => {
-  await queue?.close();
-  queueRedis?.disconnect();
   await stack?.close();
 });
 

@@ -2,8 +2,7 @@
 // it back to the queue just before the deadline (no failed attempt, no object at the final key) so another worker
 // does it once; the API finishes its in-flight requests and stops accepting. Private Redis and S3 instances;
 // a pausable proxy in front of S3 holds an upload mid-way at a known byte count.
-import { Queue } from 'bullmq';
-import { Redis } from 'ioredis';
+import type { Queue } from 'bullmq';
 import {
   adminToken, client, createChaosStack, exportRow, objectExists, objectKeys, objectSha256, seedInstalls, settled, succeededIn,
   type ChaosStack, type Service,
@@ -17,7 +16,6 @@ const ROWS = 400_000;
 let stack: ChaosStack;
 let proxy: Proxy;
 let queue: Queue;
-let queueRedis: Redis;
 let admin: string;
 let range: { from: string; to: string };
 let api: Service;
@@ -28,12 +26,9 @@ beforeAll(async () => {
   range = await seedInstalls(stack.db, ROWS);
   admin = await adminToken(stack.db);
   api = await stack.api();
-  queueRedis = new Redis(stack.redis.url, { maxRetriesPerRequest: null });
-  queue = new Queue('exports', { connection: queueRedis, prefix: stack.prefix });
+  queue = stack.exportsQueue();
 }, 120_000);
 afterAll(async () => {
-  await queue?.close();
-  queueRedis?.disconnect();
   await proxy?.close();
   await stack?.close();
 });

@@ -2,6 +2,8 @@
 // this file may kill, and the API and export workers as real child processes started like production.
 import { createHash } from 'node:crypto';
 import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
 import { createStorage, type Storage } from '@ax/storage';
 import { apiKey, basicMarketplace, createTestDatabase, uniquePrefix, type TestDb } from '@ax/testing';
 import {
@@ -23,6 +25,8 @@ export type ChaosStack = {
   worker(env?: Record<string, string>): Promise<Service>;
   /** Starts the API process and waits until it answers /healthz. */
   api(env?: Record<string, string>): Promise<Service>;
+  /** The exports queue on the private Redis, for looking at jobs (created on first use, closed with the stack). */
+  exportsQueue(): Queue;
   close(): Promise<void>;
 };
 
@@ -40,6 +44,7 @@ export async function createChaosStack(label: string, opts: { persistRedis?: boo
     LOG_LEVEL: 'info', SHUTDOWN_TIMEOUT_MS: '10000',
   };
   const services: Service[] = [];
+  let queue: { redis: Redis; queue: Queue } | undefined;
 
   const start = async (name: string, main: string, env: Record<string, string>, portVar: string, readyPath: string): Promise<Service> => {
     const port = await freePort();
@@ -60,7 +65,20 @@ export async function createChaosStack(label: string, opts: { persistRedis?: boo
         EXPORT_CONCURRENCY: '1', REPORT_CATCH_UP_PERIODS: '0', REPORT_RECONCILE_INTERVAL_MS: '0', ...env,
       }, 'METRICS_PORT', '/readyz'),
     api: (env = {}) => start('api', 'services/api/src/main.ts', { HOST: '127.0.0.1', ...env }, 'PORT', '/healthz'),
+    exportsQueue() {
+      if (!queue) {
+        const connection = new Redis(redis.url, { maxRetriesPerRequest: null });
+        connection.on('error', () => {}); // the tests kill this Redis on purpose; the client reconnects
+        queue = { redis: connection, queue: new Queue('exports', { connection, prefix }) };
+        queue.queue.on('error', () => {});
+      }
+      return queue.queue;
+    },
     async close() {
+      if (queue) {
+        await queue.queue.close();
+        queue.redis.disconnect();
+      }
       await Promise.all(services.map((s) => stopProc(s, 'SIGKILL')));
       await killLaunched();
       await Promise.all([redis.close(), s3.close(), ses.close()]);
