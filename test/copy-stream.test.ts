@@ -1,5 +1,9 @@
 // The COPY module against real PostgreSQL: repeated COPY → gzip → slow sink with a usable connection
-// after each run, errors surfaced as rejections with their SQLSTATE, and aborts that leave no active backend.
+// after each run, errors surfaced as rejections with their SQLSTATE, aborts that leave no active backend, the
+// CSV it returns (CRLF record ends, quoted line breaks, long rows), and time slices read under one snapshot.
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
@@ -66,7 +70,7 @@ it('passes values only as settings, read back exactly', async () => {
   const chunks: Buffer[] = [];
   await withCopyStream(pool, { text: `select ${settingRef('who', 'text')}, ${settingRef('ids', 'text[]')}`, settings: { who: `O'Brien "x"; drop table y`, ids: '{"a,b",c}' } },
     (source) => pipeline(source, new Writable({ write(c, _e, d) { chunks.push(c); d(); } })));
-  expect(Buffer.concat(chunks).toString()).toBe(`"O'Brien ""x""; drop table y","{""a,b"",c}"\n`);
+  expect(Buffer.concat(chunks).toString()).toBe(`"O'Brien ""x""; drop table y","{""a,b"",c}"\r\n`);
 });
 
 describe.each([
@@ -106,4 +110,152 @@ it('an aborted COPY leaves no active backend and the pool usable', async () => {
   const [still] = await db.sql`select state from pg_stat_activity where pid = ${copyPid} and state = 'active'`;
   expect(still).toBeUndefined();
   expect((await within(pool.query('select 3 as three'), 5000, 'query after abort')).rows[0].three).toBe(3);
+});
+
+const collect = async (source: NodeJS.ReadableStream) => {
+  const chunks: Buffer[] = [];
+  for await (const chunk of source) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+};
+
+it('a backend terminated mid-COPY rejects with its SQLSTATE and leaves the pool usable', async () => {
+  await db.sql`create table if not exists held (n int)`;
+  const holder = await db.sql.reserve();
+  try {
+    await holder`begin`;
+    await holder`lock table held in access exclusive mode`;
+    const copying = withCopyStream(pool, { text: 'select g, n from generate_series(1, 10) g left join held on true', settings: {} }, collect);
+    copying.catch(() => {});
+    let killed = 0;
+    for (let i = 0; i < 500 && !killed; i++) {
+      killed = (await db.sql`select pg_terminate_backend(pid) from pg_stat_activity where query ilike 'copy (%held%' and state = 'active'`).length;
+      if (!killed) await new Promise((r) => setTimeout(r, 10));
+    }
+    expect(killed).toBe(1);
+    await expect(copying).rejects.toMatchObject({ code: '57P01' });
+  } finally {
+    await holder`commit`;
+    holder.release();
+  }
+  expect((await within(pool.query('select 5 as five'), 5000, 'query after kill')).rows[0].five).toBe(5);
+});
+
+describe('the CSV it returns', () => {
+  it('ends every record with CRLF, keeps line breaks inside quoted fields, and counts records', async () => {
+    let records = 0;
+    const bytes = await withCopyStream(pool, {
+      text: `select n, t from (values (1, 'a'), (2, E'x\\ny'), (3, E'x\\r\\ny'), (4, E'x\\r'), (5, 'he said "hi"'), (6, 'a,b'),
+               (7, 'žluťoučký 🐎'), (8, ''), (9, null)) v(n, t) order by n`,
+      settings: {},
+    }, async (source) => {
+      const b = await collect(source);
+      records = source.records;
+      return b;
+    }, { prefix: Buffer.from('\uFEFFn,t\r\n') });
+    expect(bytes.toString('utf8')).toBe(
+      '\uFEFFn,t\r\n1,a\r\n2,"x\ny"\r\n3,"x\r\ny"\r\n4,"x\r"\r\n5,"he said ""hi"""\r\n6,"a,b"\r\n7,žluťoučký 🐎\r\n8,""\r\n9,\r\n',
+    );
+    expect(records).toBe(9);
+  });
+
+  it('handles rows longer than a socket read, with CRs at every possible read boundary', async () => {
+    // Quoted fields full of CRs and LFs: wherever a read ends, a CR there must be held back correctly.
+    const text = `select g, repeat(E'ab\\r', 30000 + g) || E'\\r\\n', repeat('z', 70000 * g) from generate_series(1, 12) g`;
+    const bytes = await withCopyStream(pool, { text, settings: {} }, collect);
+    const expected = Array.from({ length: 12 }, (_, k) => {
+      const g = k + 1;
+      return `${g},"${'ab\r'.repeat(30000 + g)}\r\n",${'z'.repeat(70000 * g)}\r\n`;
+    }).join('');
+    expect(bytes.length).toBe(Buffer.byteLength(expected));
+    expect(bytes.toString('utf8') === expected).toBe(true);
+  });
+});
+
+describe('time slices under one snapshot', () => {
+  const slice = (lo: number, hi: number) => ({
+    text: `select g, md5(g::text), case when g % 7 = 0 then E'line\\nbreak' else '' end from generate_series(${settingRef('lo', 'int')}, ${settingRef('hi', 'int')} - 1) g`,
+    settings: { lo: String(lo), hi: String(hi) },
+  });
+
+  it('concatenate, in order, into exactly the CSV of one query, whatever the consumer\'s pace', async () => {
+    const manyPool = createCopyPool(db.url, 4);
+    try {
+      const whole = await withCopyStream(manyPool, slice(1, 90_001), collect, { prefix: Buffer.from('h\r\n') });
+      let records = 0;
+      const sliced = await withCopyStream(manyPool, [slice(1, 20_001), slice(20_001, 20_001), slice(20_001, 70_001), slice(70_001, 90_001)], async (source) => {
+        const chunks: Buffer[] = [];
+        // Slower than PostgreSQL: the later slices get well ahead and wait in their spools.
+        await pipeline(source, new Writable({ write(c: Buffer, _e, done) { chunks.push(c); setTimeout(done, chunks.length % 4 ? 0 : 2); } }));
+        records = source.records;
+        return Buffer.concat(chunks);
+      }, { prefix: Buffer.from('h\r\n') });
+      expect(sliced.equals(whole)).toBe(true);
+      expect(records).toBe(90_000);
+      expect(whole.toString().startsWith('h\r\n1,')).toBe(true);
+    } finally {
+      await manyPool.end();
+    }
+  });
+
+  it('all read from the same snapshot, while other transactions commit', async () => {
+    const manyPool = createCopyPool(db.url, 3);
+    const burner = createCopyPool(db.url, 1);
+    let burning = true;
+    const burn = (async () => {
+      while (burning) await burner.query('select txid_current()'); // takes a new transaction id each time
+    })();
+    try {
+      const snap = { text: 'select pg_current_snapshot()::text', settings: {} };
+      for (let run = 0; run < 10; run++) {
+        const text = (await withCopyStream(manyPool, [snap, snap, snap], collect)).toString();
+        const [a, b, c] = text.trim().split('\r\n');
+        expect([b, c]).toEqual([a, a]);
+      }
+    } finally {
+      burning = false;
+      await burn;
+      await burner.end();
+      await manyPool.end();
+    }
+  });
+
+  it('a later slice failing fails the whole stream, cancels every backend and leaves the pools usable', async () => {
+    const manyPool = createCopyPool(db.url, 3);
+    const marker = `slice_marker_${Date.now()}`;
+    try {
+      // generate_series in the select list streams; in FROM it would be materialised first.
+      const failing = { text: `select g, '${marker}', 1 / (g - 100000) from (select generate_series(1, 5000000) as g) s`, settings: {} };
+      const long = { text: `select g, '${marker}' from (select generate_series(1, 5000000) as g) s`, settings: {} };
+      await expect(withCopyStream(manyPool, [long, failing, long], (source) => pipeline(source, slowSink().sink)))
+        .rejects.toMatchObject({ code: '22012' });
+      for (let i = 0; i < 100; i++) {
+        const active = await db.sql`select count(*)::int as n from pg_stat_activity where query like ${'%' + marker + '%'} and state = 'active' and pid <> pg_backend_pid()`;
+        if (active[0]!.n === 0) break;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      const [left] = await db.sql`select count(*)::int as n from pg_stat_activity where query like ${'%' + marker + '%'} and state = 'active' and pid <> pg_backend_pid()`;
+      expect(left!.n).toBe(0);
+      expect((await within(manyPool.query('select 4 as four'), 5000, 'query after slice failure')).rows[0].four).toBe(4);
+    } finally {
+      await manyPool.end();
+    }
+  });
+
+  it('leaves no spool file behind, after success or failure', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ax-spool-test-'));
+    const manyPool = createCopyPool(db.url, 2);
+    try {
+      await withCopyStream(manyPool, [slice(1, 1000), slice(1000, 50_000)], async (source) => {
+        const bytes = await collect(source);
+        expect(readdirSync(dir)).toEqual([]); // unlinked as soon as it was created
+        return bytes;
+      }, { spoolDir: dir });
+      const bad = { text: 'select 1 / 0', settings: {} };
+      await expect(withCopyStream(manyPool, [slice(1, 1000), bad], collect, { spoolDir: dir })).rejects.toMatchObject({ code: '22012' });
+      expect(readdirSync(dir)).toEqual([]);
+    } finally {
+      await manyPool.end();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

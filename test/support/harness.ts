@@ -17,6 +17,8 @@ import { createLogger, type Logger, type Metrics } from '@ax/runtime';
 import { REDIS_URL, createTestDatabase, testStorage, uniquePrefix, type TestDb } from '@ax/testing';
 import type { Storage } from '@ax/storage';
 
+const COPY_SLICES = 3;
+
 export type Harness = {
   db: TestDb;
   app: Express;
@@ -25,7 +27,9 @@ export type Harness = {
   prefix: string;
   copyPool: pg.Pool;
   /** `analyticsUrl`: export queries read from this database (ANALYTICS_DATABASE_URL); control tables stay on db. */
-  startWorker(opts?: { concurrency?: number; progressIntervalMs?: number; metrics?: Metrics; analyticsUrl?: string }): Promise<Worker>;
+  startWorker(opts?: {
+    concurrency?: number; progressIntervalMs?: number; metrics?: Metrics; analyticsUrl?: string; copyParallelism?: number; minRowsPerSlice?: number;
+  }): Promise<Worker>;
   /** Scheduled reports: the deps the reports worker and reconciler get (overridable per test). */
   reportDeps(overrides?: Partial<ReportDeps>): ReportDeps;
   startReportsWorker(overrides?: Partial<ReportDeps> & { concurrency?: number }): Promise<Worker>;
@@ -65,7 +69,8 @@ export async function createHarness(label: string, opts: HarnessOptions = {}): P
     links: { publicBaseUrl: PUBLIC_BASE_URL, secret: TEST_LINK_SECRET, ttlDays: 14 },
     ...overrides,
   });
-  const copyPool = createCopyPool(db.url, 4);
+  // Room for every export of two workers at concurrency 2, each copying in COPY_SLICES slices at once.
+  const copyPool = createCopyPool(db.url, 4 * COPY_SLICES);
   const workers: { worker: Worker; connection: Redis }[] = [];
   const cleanups: (() => Promise<void>)[] = [];
 
@@ -82,12 +87,15 @@ export async function createHarness(label: string, opts: HarnessOptions = {}): P
     async startWorker(opts = {}) {
       const connection = workerConnection(REDIS_URL);
       const analytics = opts.analyticsUrl
-        ? { sql: createSql(opts.analyticsUrl, { max: 2 }), copyPool: createCopyPool(opts.analyticsUrl, 2) }
+        ? { sql: createSql(opts.analyticsUrl, { max: 2 }), copyPool: createCopyPool(opts.analyticsUrl, 2 * COPY_SLICES) }
         : { sql: db.sql, copyPool };
       const worker = createExportWorker(
         {
           sql: db.sql, analyticsSql: analytics.sql, copyPool: analytics.copyPool, storage, metrics: opts.metrics,
           progressIntervalMs: opts.progressIntervalMs ?? 200, onFinished: reportExportFinished({ sql: db.sql, queues }),
+          // Every raw-rows CSV export in the tests is copied in slices, however small: the files they check prove
+          // that slices concatenate into exactly the file one query gives.
+          copyParallelism: opts.copyParallelism ?? COPY_SLICES, minRowsPerSlice: opts.minRowsPerSlice ?? 0,
         },
         { connection, prefix, logger, metrics: opts.metrics, concurrency: opts.concurrency ?? 2 },
       );

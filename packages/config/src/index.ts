@@ -65,6 +65,11 @@ export const workerEnv = {
   METRICS_PORT: port(9464),
   METRICS_HOST: z.string().min(1).default('127.0.0.1'),
   EXPORT_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
+  // Connections one large raw-rows CSV export copies with at once, over consecutive time slices (1 = never split).
+  // Each takes a PostgreSQL backend (a core); the worker keeps EXPORT_CONCURRENCY × this many COPY connections.
+  EXPORT_COPY_PARALLELISM: z.coerce.number().int().min(1).max(16).default(2),
+  // Where the later slices wait their turn (unlinked temporary files; up to about the export's size). Default: os.tmpdir().
+  EXPORT_SPOOL_DIR: z.string().min(1).optional(),
   // A job's lock lives this long unless renewed: the job of a worker that died is picked up again after about
   // JOB_LOCK_MS + JOB_STALLED_CHECK_MS. Short values speed that up but risk double runs on a stalled event loop.
   JOB_LOCK_MS: z.coerce.number().int().min(1000).default(60_000),

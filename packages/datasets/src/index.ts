@@ -4,3 +4,4 @@ export * from './access';
 export * from './json-frame';
 export * from './time-range';
 export * from './report-periods';
+export * from './time-slices';

@@ -40,6 +40,11 @@ export type Dataset = {
   /** The analytics table and column retention and range checks are about. */
   table: string;
   timeColumn: string;
+  /**
+   * True when the CSV lists raw rows ordered by `timeColumn` first and filtered to [from, to) on it: the CSVs of
+   * consecutive time ranges then concatenate into the CSV of the whole range, so it can be copied in slices.
+   */
+  csvSplitsByTime: boolean;
   /** A SELECT yielding the CSV columns in order, for COPY; values travel as settings. */
   csv(scope: DatasetScope): CopyQuery;
   /**

@@ -1,10 +1,14 @@
-// COPY ... TO STDOUT as a Node stream. This is the one place that uses node-postgres + pg-copy-streams:
-// postgres.js 3.4.9 COPY streams wedge their connection after a slow consumer (STACK.md, porsager/postgres#499).
+// COPY ... TO STDOUT as a Node stream of CRLF CSV records. This is the one place that uses node-postgres (with our
+// own protocol reader, copy-out.ts): postgres.js 3.4.9 COPY streams wedge their connection after a slow consumer
+// (STACK.md, porsager/postgres#499).
 // Values reach the query only as transaction-local settings (COPY takes no bind parameters):
 // the query reads them with `(select current_setting('ax.<name>'))`.
+import { tmpdir } from 'node:os';
 import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
-import { to as copyTo } from 'pg-copy-streams';
+import { CsvCopyOut } from './copy-out';
+import { Spool } from './spool';
 
 export type CopyQuery = {
   /** A SELECT (no trailing semicolon). Never built from untrusted input: values go in `settings`. */
@@ -21,44 +25,134 @@ export function createCopyPool(url: string, max = 8): pg.Pool {
 export const settingName = (name: string) => `ax.${name}`;
 export const settingRef = (name: string, type: string) => `((select current_setting('ax.${name}'))::${type})`;
 
+export type CsvSource = Readable & {
+  /** Rows read from PostgreSQL so far, over every slice. */
+  readonly records: number;
+};
+
+export type CopyOptions = {
+  /** Bytes before the first record (a header line, a BOM). */
+  prefix?: Buffer;
+  /** Where slices after the first wait their turn (see spool.ts). Default: the system's temporary directory. */
+  spoolDir?: string;
+};
+
 /**
- * Runs `consume` on the CSV stream of `query`. When `consume` fails or the stream is abandoned, the backend
- * is cancelled and the connection discarded, so no query keeps running and no wedged client returns to the pool.
+ * Runs `consume` on the CSV of `query`: records end in CRLF, `prefix` comes first, `source.records` counts rows.
+ *
+ * Given several queries (slices whose outputs concatenate in order, such as consecutive time ranges), they run
+ * at the same time on their own connections, under one snapshot, so the file is the same as one query's: the
+ * first slice streams to the consumer as PostgreSQL produces it; the later ones are read into spool files at
+ * full speed meanwhile and follow in order. One backend is usually the limit of a CSV export (STACK.md); this
+ * puts more cores to work on the same file.
+ *
+ * When anything fails or the stream is abandoned, every backend still copying is cancelled and its connection
+ * discarded, so no query keeps running and no wedged client returns to the pool.
  */
 export async function withCopyStream<T>(
   pool: pg.Pool,
-  query: CopyQuery,
-  consume: (source: Readable) => Promise<T>,
+  query: CopyQuery | CopyQuery[],
+  consume: (source: CsvSource) => Promise<T>,
+  options: CopyOptions = {},
 ): Promise<T> {
+  const slices = Array.isArray(query) ? query : [query];
+  if (slices.length === 0) throw new Error('withCopyStream: no query');
+  const copies: Copy[] = [];
+  const spools: Spool[] = [];
+  let source: Readable | null = null;
+  try {
+    for (let i = 0; i < slices.length; i++) copies.push(await checkOut(pool));
+    await beginSharedSnapshot(copies.map((c) => c.client));
+    for (const spoolIndex of slices.keys()) if (spoolIndex > 0) spools.push(await Spool.create(options.spoolDir ?? tmpdir()));
+    for (const [i, slice] of slices.entries()) await copies[i]!.start(slice, i === 0 ? options.prefix : undefined);
+
+    const spooling = Promise.all(spools.map((spool, i) => pipeline(copies[i + 1]!.stream!, spool.writable())));
+    async function* ordered() {
+      yield* copies[0]!.stream!;
+      for (const spool of spools) yield* spool.read();
+    }
+    const output = Readable.from(ordered(), { objectMode: false });
+    source = output;
+    Object.defineProperty(output, 'records', { get: () => copies.reduce((n, c) => n + (c.stream?.records ?? 0), 0) });
+    // A later slice failing while the first still streams fails the whole file at once.
+    spooling.catch((err: Error) => output.destroy(err));
+
+    const result = await consume(output as CsvSource);
+    await spooling;
+    for (const copy of copies) await copy.finish();
+    return result;
+  } catch (err) {
+    source?.destroy();
+    const reason = err instanceof Error ? err : new Error(String(err));
+    await Promise.all(copies.map((c) => c.discard(pool, reason)));
+    throw err;
+  } finally {
+    await Promise.all(spools.map((s) => s.close().catch(() => {})));
+  }
+}
+
+/** Slices after the first see exactly what the first sees: its exported snapshot. */
+async function beginSharedSnapshot(clients: pg.PoolClient[]): Promise<void> {
+  const [first, ...others] = clients;
+  await first!.query('begin isolation level repeatable read read only');
+  if (others.length === 0) return;
+  const { rows } = await first!.query<{ id: string }>('select pg_export_snapshot() as id');
+  const id = rows[0]!.id;
+  if (!/^[0-9A-F-]+$/i.test(id)) throw new Error(`unexpected snapshot id ${id}`);
+  for (const client of others) {
+    await client.query('begin isolation level repeatable read read only');
+    await client.query(`set transaction snapshot '${id}'`);
+  }
+}
+
+type Copy = {
+  client: pg.PoolClient;
+  stream: CsvCopyOut | null;
+  start(query: CopyQuery, prefix?: Buffer): Promise<void>;
+  /** After a complete read: ends the transaction and returns the connection to the pool. */
+  finish(): Promise<void>;
+  /** After a failure: cancels a COPY still running and drops the connection. */
+  discard(pool: pg.Pool, reason: Error): Promise<void>;
+};
+
+async function checkOut(pool: pg.Pool): Promise<Copy> {
   const client = await pool.connect();
   // A checked-out client emits 'error' when its backend dies (restart, pg_terminate_backend); without a
   // listener that would crash the process. The failure reaches us through the COPY stream instead.
   const onClientError = () => {};
   client.on('error', onClientError);
-  let copyEnded = false;
-  try {
-    await client.query('begin read only');
-    for (const [name, value] of Object.entries(query.settings)) {
-      await client.query('select set_config($1, $2, true)', [settingName(name), value]);
-    }
-    const source = client.query(copyTo(`copy (${query.text}) to stdout with (format csv)`));
-    const ended = new Promise<void>((resolve, reject) => {
-      source.once('end', () => resolve());
-      source.once('error', reject);
-    });
-    ended.then(() => (copyEnded = true), () => {});
-    const result = await consume(source);
-    await ended;
-    await client.query('commit');
-    client.off('error', onClientError);
-    client.release();
-    return result;
-  } catch (err) {
-    if (!copyEnded) await cancelBackend(pool, client).catch(() => {});
-    client.off('error', onClientError);
-    client.release(err instanceof Error ? err : new Error(String(err)));
-    throw err;
-  }
+  let ended: Promise<void> = Promise.resolve();
+  let copyEnded = true;
+  const copy: Copy = {
+    client,
+    stream: null,
+    async start(query, prefix) {
+      for (const [name, value] of Object.entries(query.settings)) {
+        await client.query('select set_config($1, $2, true)', [settingName(name), value]);
+      }
+      copyEnded = false;
+      const stream: CsvCopyOut = client.query(new CsvCopyOut(`copy (${query.text}) to stdout with (format csv)`, prefix));
+      copy.stream = stream;
+      ended = new Promise<void>((resolve, reject) => {
+        stream.once('end', () => resolve());
+        stream.once('error', reject);
+      });
+      ended.then(() => (copyEnded = true), () => {});
+    },
+    async finish() {
+      await ended;
+      await client.query('commit');
+      client.off('error', onClientError);
+      client.release();
+    },
+    async discard(pool, reason) {
+      copy.stream?.destroy();
+      if (!copyEnded) await cancelBackend(pool, client).catch(() => {});
+      client.off('error', onClientError);
+      client.release(reason);
+    },
+  };
+  return copy;
 }
 
 async function cancelBackend(pool: pg.Pool, client: pg.PoolClient): Promise<void> {

@@ -1,6 +1,7 @@
 export * from './client';
 export * from './migrate';
 export * from './copy-stream';
+export * from './spool';
 export * from './api-keys';
 export * from './publishers';
 export * from './exports';

@@ -34,6 +34,16 @@ export function createStorage(config: StorageConfig): Storage {
     ...(credentials ? { credentials } : {}),
     maxAttempts: 4,
   });
+  // Part and object bodies are sent with an unsigned payload: signing would hash every byte once more, and the
+  // export already hashes the whole file (its sha256). TLS (and, on AWS, the SDK's CRC32 checksum) guards the bytes.
+  client.middlewareStack.add(
+    (next) => (args) => {
+      const request = args.request as { body?: unknown; headers?: Record<string, string> };
+      if (request.headers && request.body instanceof Uint8Array) request.headers['x-amz-content-sha256'] ??= 'UNSIGNED-PAYLOAD';
+      return next(args);
+    },
+    { step: 'build', name: 'unsignedPayload' },
+  );
   return { client, bucket: config.S3_BUCKET, presignTtlSeconds: config.S3_PRESIGN_TTL_SECONDS };
 }
 

@@ -20,7 +20,8 @@ async function main() {
   const analyticsUrl = config.ANALYTICS_DATABASE_URL ?? config.DATABASE_URL;
   const sql = createSql(config.DATABASE_URL, { max: 5, applicationName: 'export-worker' });
   const analyticsSql = analyticsUrl === config.DATABASE_URL ? sql : createSql(analyticsUrl, { max: 5, applicationName: 'export-worker' });
-  const copyPool = createCopyPool(analyticsUrl, config.EXPORT_CONCURRENCY * 2);
+  // Every running export may hold one connection per slice: with fewer, two exports could each wait for the other's.
+  const copyPool = createCopyPool(analyticsUrl, config.EXPORT_CONCURRENCY * config.EXPORT_COPY_PARALLELISM);
   shutdown.add('postgres', async () => {
     await copyPool.end();
     await sql.end({ timeout: 2 });
@@ -48,7 +49,10 @@ async function main() {
 
   const locks = { lockDuration: config.JOB_LOCK_MS, stalledInterval: config.JOB_STALLED_CHECK_MS };
   const worker = createExportWorker(
-    { sql, analyticsSql, copyPool, storage, metrics, onFinished: reportExportFinished(reportDeps) },
+    {
+      sql, analyticsSql, copyPool, storage, metrics, onFinished: reportExportFinished(reportDeps),
+      copyParallelism: config.EXPORT_COPY_PARALLELISM, spoolDir: config.EXPORT_SPOOL_DIR,
+    },
     { connection, prefix: config.QUEUE_PREFIX, logger, metrics, concurrency: config.EXPORT_CONCURRENCY, ...locks },
   );
   let grace: NodeJS.Timeout | undefined;

@@ -7,11 +7,11 @@ import {
   claimExport, completeExport, failExport, releaseExport, reportProgress, withCopyStream,
   type ExportRow, type Sql,
 } from '@ax/db';
-import { getDataset, jsonDocument, type DatasetScope } from '@ax/datasets';
+import { getDataset, jsonDocument, planTimeSlices, type DatasetScope } from '@ax/datasets';
 import { HandBack, PermanentError, type JobContext } from '@ax/jobs';
 import type { Metrics } from '@ax/runtime';
 import { deleteObject, exportKey, uploadStream, type Storage } from '@ax/storage';
-import { CsvRecords, csvHeader } from './encoders/csv-records';
+import { csvHeader } from './encoders/csv-header';
 import { Digest } from './encoders/digest';
 import { classify, gaveUpMessage } from './failures';
 
@@ -20,6 +20,12 @@ export type ExportDeps = {
   /** Analytics reads: postgres.js for JSON aggregates, node-postgres for COPY. May point at a replica. */
   analyticsSql: Sql;
   copyPool: pg.Pool;
+  /** Connections one CSV export may copy with at once (its time slices); the copy pool needs this many per export. */
+  copyParallelism?: number;
+  /** Rows per slice below which an export is not split (tests lower it). */
+  minRowsPerSlice?: number;
+  /** Where later slices wait their turn on disk; default: the system's temporary directory. */
+  spoolDir?: string;
   storage: Storage;
   metrics?: Metrics;
   progressIntervalMs?: number;
@@ -68,16 +74,22 @@ export async function runExport(payload: { exportId: string }, deps: ExportDeps,
       settle(pipeline(stages, { signal: abort.signal }).then(() => void (encoded = true)), upload);
 
     if (row.format === 'csv') {
-      const records = new CsvRecords(csvHeader(dataset.columns, row.csv_bom));
-      const counting = setInterval(() => (rows = records.records), 200);
+      const scope = scopeOf(row);
+      const slices = await planTimeSlices(deps.analyticsSql, dataset, scope, {
+        maxSlices: deps.copyParallelism ?? 1, minRowsPerSlice: deps.minRowsPerSlice,
+      });
+      if (slices.length > 1) logger.info({ slices: slices.length }, 'copying in time slices');
+      let source: { records: number } | null = null;
+      const counting = setInterval(() => (rows = source?.records ?? 0), 200);
       try {
-        await withCopyStream(deps.copyPool, dataset.csv(scopeOf(row)), (source) =>
-          encode([source, records, ...encoders, digest, body]),
-        );
+        await withCopyStream(deps.copyPool, slices.map((s) => dataset.csv(s)), (csv) => {
+          source = csv;
+          return encode([csv, ...encoders, digest, body]);
+        }, { prefix: csvHeader(dataset.columns, row.csv_bom), spoolDir: deps.spoolDir });
       } finally {
         clearInterval(counting);
       }
-      rows = records.records;
+      rows = (source as { records: number } | null)?.records ?? 0;
     } else {
       let periods = 0;
       // One connection with room to sort in memory (count(distinct …) over millions of rows spills to disk with

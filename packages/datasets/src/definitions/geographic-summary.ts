@@ -13,6 +13,7 @@ export const geographicSummary: Dataset = {
   columns: ['country_code', 'period_date', 'install_count'],
   table: 'install_events',
   timeColumn: 'install_date',
+  csvSplitsByTime: false,
   csv: (scope) => ({
     text: `select ${textCell('g.country_code')}, ${isoDate('g.period')}, g.install_count
            from (select e.country_code::text as country_code, ${copyLocalPeriod('e.install_date')} as period, count(*) as install_count

@@ -9,6 +9,7 @@ export const installEvents: Dataset = {
   columns: ['package_id', 'version', 'tenant_region', 'install_date'],
   table: 'install_events',
   timeColumn: 'install_date',
+  csvSplitsByTime: true,
   csv: (scope) => ({
     text: `select ${textCell('e.package_id')}, ${textCell('e.version')}, ${textCell('e.tenant_region')}, ${utcTimestamp('e.install_date')}
            from analytics.install_events e

@@ -11,6 +11,7 @@ export const leaderboardHistory: Dataset = {
   columns: ['snapshot_date', 'publisher_id', 'rank', 'weighted_score', 'tier'],
   table: 'publisher_leaderboard_snapshots',
   timeColumn: 'snapshot_date',
+  csvSplitsByTime: false,
   csv: (scope) => ({
     text: `select ${isoDate('l.snapshot_date')}, ${textCell('l.publisher_id')}, l.rank, l.weighted_score, ${textCell('l.tier')}
            from analytics.publisher_leaderboard_snapshots l

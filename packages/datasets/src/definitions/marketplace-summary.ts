@@ -12,6 +12,7 @@ export const marketplaceSummary: Dataset = {
   columns: ['summary_date', 'total_installs', 'active_publishers', 'new_packages', 'certifications_granted'],
   table: 'marketplace_daily_summary',
   timeColumn: 'summary_date',
+  csvSplitsByTime: false,
   csv: (scope) => ({
     text: `select ${isoDate('m.summary_date')}, m.total_installs, m.active_publishers, m.new_packages, m.certifications_granted
            from analytics.marketplace_daily_summary m

@@ -9,6 +9,7 @@ export const reputationEvents: Dataset = {
   columns: ['event_type', 'points', 'event_date', 'source_id'],
   table: 'reputation_events',
   timeColumn: 'event_date',
+  csvSplitsByTime: true,
   csv: (scope) => ({
     text: `select ${textCell('r.event_type')}, r.points, ${utcTimestamp('r.event_date')}, ${textCell('r.source_id')}
            from analytics.reputation_events r

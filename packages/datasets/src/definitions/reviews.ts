@@ -9,6 +9,7 @@ export const reviews: Dataset = {
   columns: ['package_id', 'star_rating', 'review_date'],
   table: 'reviews',
   timeColumn: 'review_date',
+  csvSplitsByTime: true,
   csv: (scope) => ({
     text: `select ${textCell('r.package_id')}, r.star_rating, ${utcTimestamp('r.review_date')}
            from analytics.reviews r

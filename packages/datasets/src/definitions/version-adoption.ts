@@ -11,6 +11,7 @@ export const versionAdoption: Dataset = {
   columns: ['package_id', 'version', 'active_tenant_count', 'snapshot_date'],
   table: 'version_adoption_snapshots',
   timeColumn: 'snapshot_date',
+  csvSplitsByTime: false,
   csv: (scope) => ({
     text: `select ${textCell('s.package_id')}, ${textCell('s.version')}, s.active_tenant_count, ${isoDate('s.snapshot_date')}
            from analytics.version_adoption_snapshots s
