@@ -63,7 +63,7 @@ export async function withCopyStream<T>(
   try {
     for (let i = 0; i < slices.length; i++) copies.push(await checkOut(pool));
     await beginSharedSnapshot(copies.map((c) => c.client));
-    for (const spoolIndex of slices.keys()) if (spoolIndex > 0) spools.push(await Spool.create(options.spoolDir ?? tmpdir()));
+    for (let i = 1; i < slices.length; i++) spools.push(await Spool.create(options.spoolDir ?? tmpdir()));
     for (const [i, slice] of slices.entries()) await copies[i]!.start(slice, i === 0 ? options.prefix : undefined);
 
     const spooling = Promise.all(spools.map((spool, i) => pipeline(copies[i + 1]!.stream!, spool.writable())));

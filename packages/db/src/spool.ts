@@ -27,11 +27,7 @@ export class Spool {
   writable(): Writable {
     return new Writable({
       write: (chunk: Buffer, _enc, done) => {
-        this.file.write(chunk, 0, chunk.length, this.written).then(({ bytesWritten }) => {
-          this.written += bytesWritten;
-          this.notify();
-          done();
-        }, done);
+        this.append(chunk).then(() => done(), done);
       },
       final: (done) => {
         this.done = true;
@@ -69,6 +65,16 @@ export class Spool {
     this.failure ??= new Error('spool closed');
     this.notify();
     await this.file.close();
+  }
+
+  /** Writes all of `chunk` (a write may take only part of it) and tells a waiting reader. */
+  private async append(chunk: Buffer): Promise<void> {
+    for (let at = 0; at < chunk.length; ) {
+      const { bytesWritten } = await this.file.write(chunk, at, chunk.length - at, this.written);
+      at += bytesWritten;
+      this.written += bytesWritten;
+      this.notify();
+    }
   }
 
   private notify(): void {
