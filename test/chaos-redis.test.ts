@@ -67,6 +67,7 @@ it('a worker told to stop while Redis is down still exits within its deadline', 
     const signalled = Date.now();
     worker.child.kill('SIGTERM');
     const exit = await worker.exited;
+    if (exit.code !== 0) console.log(worker.lines.slice(-40).join('\n')); // which closer hung
     expect(Date.now() - signalled).toBeLessThan(8000 + 2000);
     expect(exit).toEqual({ code: 0, signal: null });
   } finally {

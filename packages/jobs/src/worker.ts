@@ -66,21 +66,40 @@ const closing = new WeakMap<Worker, Promise<void>>();
 
 /**
  * Stops fetching and waits for the running handlers, then closes. A graceful close waits on Redis (BullMQ's
- * fetch loop retries forever), so when Redis is unreachable this waits only for our handlers and then closes
- * by force: a job whose completion could not be recorded is found stalled later and seen to be done already.
+ * fetch loop retries forever), so when Redis is unreachable, or goes away during the close, this waits only for
+ * our handlers (and closes by force where that is still possible): a job whose completion could not be
+ * recorded is found stalled later and seen to be done already.
  * Repeated calls share one close.
  */
 export function closeWorker(worker: Worker, connection: Redis): Promise<void> {
   const existing = closing.get(worker);
   if (existing) return existing;
   const done = (async () => {
-    if (connection.status === 'ready') return worker.close();
+    if (connection.status === 'ready') {
+      const close = worker.close();
+      if (await settledOrLost(close, connection)) return close;
+      // Redis went down during the close (or just before it, unnoticed yet): BullMQ's close now waits on it for
+      // ever and cannot be turned into a forced one. Our handlers are all that is left to wait for.
+      return handlersFinished(worker);
+    }
     void worker.pause(true).catch(() => {});
-    while ((running.get(worker)?.count ?? 0) > 0) await new Promise((r) => setTimeout(r, 50));
+    await handlersFinished(worker);
     await worker.close(true);
   })();
   closing.set(worker, done);
   return done;
+}
+
+async function handlersFinished(worker: Worker): Promise<void> {
+  while ((running.get(worker)?.count ?? 0) > 0) await new Promise((r) => setTimeout(r, 50));
+}
+
+/** True once `close` has settled; false as soon as `connection` stops being ready before that. */
+async function settledOrLost(close: Promise<unknown>, connection: Redis): Promise<boolean> {
+  let settled = false;
+  close.then(() => (settled = true), () => (settled = true));
+  while (!settled && connection.status === 'ready') await new Promise((r) => setTimeout(r, 50));
+  return settled;
 }
 
 export function createWorker<Q extends QueueName>(
