@@ -50,6 +50,7 @@ describe('export worker', () => {
     worker1.child.kill('SIGTERM');
     const exit = await worker1.exited;
     const tookMs = Date.now() - signalled;
+    if (exit.code !== 0) console.log(worker1.lines.slice(-30).join('\n'));
     expect(exit).toEqual({ code: 0, signal: null });
     expect(tookMs).toBeLessThan(9000 + 2000); // the deadline (exit code 1 had it passed), plus scheduling noise
 
@@ -75,6 +76,32 @@ describe('export worker', () => {
     expect(finished.attemptsMade).toBe(1); // the successful run only: the handed-back one was no failed attempt
     expect(finished.attemptsStarted).toBe(2);
     expect(succeededIn(worker2)).toEqual([id]);
+    await stopProc(worker2);
+  });
+
+  it('SIGTERM once every row is encoded but the store holds the last part: aborted, handed back, exit 0', async () => {
+    // Half the range (~170k rows, ~8 MB): the uploader has read the whole file while the store is stuck on its
+    // second and last part. Before, an upload past that point was left to finish, and the worker hung to its deadline.
+    const half = { from: range.from, to: new Date(Date.parse(range.to) - 8 * 86400_000).toISOString().slice(0, 10) };
+    const [{ n }] = await stack.db.sql<{ n: number }[]>`
+      select count(*)::int as n from analytics.install_events where install_date >= ${half.from}::date and install_date < ${half.to}::date`;
+    expect(n).toBeGreaterThan(150_000);
+    const worker = await stack.worker({ ...viaProxy(), SHUTDOWN_TIMEOUT_MS: '6000' });
+    const held = proxy.pauseAfter(proxy.sentBytes() + 6 * 1024 * 1024);
+    const id = (await client(api, admin).post('/v1/exports', { dataset: 'install_events', format: 'csv', ...half })).body.id as string;
+    await within(held, 30_000, 'the upload to stall mid-way');
+    await eventually('every row to be encoded', async () => (await exportRow(stack.db, id)).rows_written === n, 15_000);
+
+    const signalled = Date.now();
+    worker.child.kill('SIGTERM');
+    expect(await worker.exited).toEqual({ code: 0, signal: null });
+    expect(Date.now() - signalled).toBeLessThan(6000 + 2000);
+    expect(jsonLogs(worker).map((l) => l.msg)).toContain('export interrupted by shutdown; handed back for another worker');
+    expect(await exportRow(stack.db, id)).toMatchObject({ status: 'queued', attempts: 0, s3_key: null });
+    proxy.resume();
+    // Leave nothing queued for the next test's worker.
+    const worker2 = await stack.worker(viaProxy());
+    expect(await settled(stack.db, id, 60_000)).toMatchObject({ status: 'succeeded', attempts: 1, row_count: n });
     await stopProc(worker2);
   });
 

@@ -64,11 +64,15 @@ export async function runExport(payload: { exportId: string }, deps: ExportDeps,
     const digest = new Digest();
     const body = new PassThrough();
     const encoders: Transform[] = row.compression === 'gzip' ? [createGzip({ level: 1, chunkSize: 128 * 1024 })] : [];
-    // Once every byte is encoded the upload is left to complete even if the export is cancelled: aborting it
-    // then would race its CompleteMultipartUpload, and the object could appear after we deleted it.
+    // Once every byte is encoded, a cancelled export's upload is left to complete: aborting it then would race its
+    // CompleteMultipartUpload, and the object could appear after we deleted it. A shutdown aborts it whatever
+    // the stage (the last parts may be stuck on a stalled store, and the deadline will not wait): the export is
+    // handed back, and whoever runs it next writes the same key.
     const uploadAbort = new AbortController();
     let encoded = false;
-    abort.signal.addEventListener('abort', () => void (encoded || uploadAbort.abort(abort.signal.reason)), { once: true });
+    abort.signal.addEventListener('abort', () => {
+      if (!encoded || !(abort.signal.reason instanceof Cancelled)) uploadAbort.abort(abort.signal.reason);
+    }, { once: true });
     const upload = uploadStream(deps.storage, key, body, { contentType: file.contentType, fileName: file.name }, uploadAbort.signal);
     const encode = (stages: (NodeJS.ReadableStream | NodeJS.ReadWriteStream | NodeJS.WritableStream)[]) =>
       settle(pipeline(stages, { signal: abort.signal }).then(() => void (encoded = true)), upload);
