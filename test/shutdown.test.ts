@@ -83,8 +83,9 @@ describe('export worker', () => {
     // Half the range (~170k rows, ~8 MB): the uploader has read the whole file while the store is stuck on its
     // second and last part. Before, an upload past that point was left to finish, and the worker hung to its deadline.
     const half = { from: range.from, to: new Date(Date.parse(range.to) - 8 * 86400_000).toISOString().slice(0, 10) };
-    const [{ n }] = await stack.db.sql<{ n: number }[]>`
+    const [counted] = await stack.db.sql<{ n: number }[]>`
       select count(*)::int as n from analytics.install_events where install_date >= ${half.from}::date and install_date < ${half.to}::date`;
+    const n = counted!.n;
     expect(n).toBeGreaterThan(150_000);
     const worker = await stack.worker({ ...viaProxy(), SHUTDOWN_TIMEOUT_MS: '6000' });
     const held = proxy.pauseAfter(proxy.sentBytes() + 6 * 1024 * 1024);
