@@ -2,6 +2,8 @@
 // CSV (plain and gzip) is compared with `psql \copy` of the identical COPY query (same text, same settings);
 // JSON with psql running the same GROUP BY. The worker's peak RSS is read from /proc (VmHWM). The worker runs
 // with the flags production uses (--max-semi-space-size=2 --max-old-space-size=96; override with BENCH_WORKER_NODE_OPTIONS).
+// With `repeat` > 1 each pair (ours, then psql) runs that many times in turn, so a machine whose speed drifts
+// (shared cores) slows both sides alike; the figures are medians, the ratio the median of the pairs' ratios.
 // Standalone: pnpm exec tsx --conditions=source test/bench/exports.ts [rows]
 import { spawn, spawnSync } from 'node:child_process';
 import { statSync, unlinkSync } from 'node:fs';
@@ -19,16 +21,26 @@ const ROOT = join(__dirname, '..', '..');
 export type ExportBenchRow = {
   what: string;
   rows: number;
+  runs: number;
   oursSeconds: number;
   baselineSeconds: number;
-  /** Baseline time / our time: above 1 means faster than psql. */
+  /** Baseline time / our time: above 1 means faster than psql (median over the runs). */
   speedRatio: number;
+  /** The lowest and highest of the runs' ratios. */
+  ratioRange: string;
   rowsPerSecond: number;
+  /** The highest over the runs. */
   workerPeakRssMb: number;
   bytes: number;
 };
 
-export async function benchExports(opts: { rows: number; log?: (l: string) => void }): Promise<ExportBenchRow[]> {
+export async function benchExports(opts: {
+  rows: number;
+  repeat?: number;
+  /** Which of 'csv', 'gzip', 'json' to run; all by default. */
+  formats?: string[];
+  log?: (l: string) => void;
+}): Promise<ExportBenchRow[]> {
   const log = opts.log ?? (() => {});
   await prepareTemplate();
   const db = await createTestDatabase();
@@ -73,13 +85,14 @@ export async function benchExports(opts: { rows: number; log?: (l: string) => vo
         });
         const created = (await res.json()) as { id: string };
         if (res.status !== 202) throw new Error(`POST /v1/exports: ${res.status} ${JSON.stringify(created)}`);
+        // The time is taken from finished_at, so polling slowly costs no precision, and leaves the cores alone.
         for (;;) {
+          await sleep(100);
           const [row] = await db.sql`select status, finished_at, row_count, bytes, error_message from app.exports where id = ${created.id}`;
           if (row!.status === 'succeeded') {
             return { seconds: (row!.finished_at.getTime() - started) / 1000, rows: row!.row_count as number, bytes: row!.bytes as number, rss: await peakRssMb(worker.pid!) };
           }
           if (row!.status === 'failed') throw new Error(`export failed: ${row!.error_message}`);
-          await sleep(10);
         }
       } finally {
         await stop(worker);
@@ -98,34 +111,42 @@ export async function benchExports(opts: { rows: number; log?: (l: string) => vo
     const psql = `psql -X -q -v ON_ERROR_STOP=1 '${db.url}'`;
     const csvFile = `/tmp/ax-bench-${process.pid}.csv`;
 
-    const record = (what: string, ours: { seconds: number; rows: number; bytes: number; rss: number }, baseline: number) => {
-      const row = {
-        what, rows: ours.rows, oursSeconds: round(ours.seconds), baselineSeconds: round(baseline),
-        speedRatio: round(baseline / ours.seconds), rowsPerSecond: Math.round(ours.rows / ours.seconds),
-        workerPeakRssMb: ours.rss, bytes: ours.bytes,
+    type Ours = { seconds: number; rows: number; bytes: number; rss: number };
+    const pairs = async (format: string, what: string, ours: () => Promise<Ours>, baseline: () => number) => {
+      if (opts.formats && !opts.formats.includes(format)) return;
+      const runs: { ours: Ours; baseline: number }[] = [];
+      for (let i = 0; i < (opts.repeat ?? 1); i++) {
+        const o = await ours();
+        const b = baseline();
+        runs.push({ ours: o, baseline: b });
+        log(`${what} run ${i + 1}: ours ${round(o.seconds)} s (worker peak RSS ${o.rss} MB), psql ${round(b)} s → ${round(b / o.seconds)}×`);
+      }
+      const ratios = runs.map((r) => r.baseline / r.ours.seconds);
+      const oursSeconds = median(runs.map((r) => r.ours.seconds));
+      const row: ExportBenchRow = {
+        what, rows: runs[0]!.ours.rows, runs: runs.length, oursSeconds: round(oursSeconds), baselineSeconds: round(median(runs.map((r) => r.baseline))),
+        speedRatio: round(median(ratios)), ratioRange: `${round(Math.min(...ratios))}–${round(Math.max(...ratios))}`,
+        rowsPerSecond: Math.round(runs[0]!.ours.rows / oursSeconds), workerPeakRssMb: Math.max(...runs.map((r) => r.ours.rss)), bytes: runs[0]!.ours.bytes,
       };
       results.push(row);
       log(`${what}: ours ${row.oursSeconds} s (${row.rowsPerSecond.toLocaleString()} rows/s, worker peak RSS ${row.workerPeakRssMb} MB), ` +
-        `baseline ${row.baselineSeconds} s → ${row.speedRatio}× psql`);
+        `baseline ${row.baselineSeconds} s → ${row.speedRatio}× psql (runs: ${row.ratioRange})`);
     };
 
     // Warm the cache once so neither side pays for the first read from disk.
     timeShell(`${psql} <<'SQL'\n${prelude}\\copy (${oneLine}) to '/dev/null' with (format csv)\ncommit;\nSQL`);
 
     const base = { dataset: 'install_events', from, to };
-    const csv = await runExport({ ...base, format: 'csv' });
-    const csvBase = timeShell(`${psql} <<'SQL'\n${prelude}\\copy (${oneLine}) to '${csvFile}' with (format csv)\ncommit;\nSQL`, csvFile);
-    record('CSV', csv, csvBase.seconds);
+    await pairs('csv', 'CSV', () => runExport({ ...base, format: 'csv' }),
+      () => timeShell(`${psql} <<'SQL'\n${prelude}\\copy (${oneLine}) to '${csvFile}' with (format csv)\ncommit;\nSQL`, csvFile).seconds);
 
-    const gz = await runExport({ ...base, format: 'csv', compression: 'gzip' });
     const gzFile = `${csvFile}.gz`;
-    const gzBase = timeShell(`set -o pipefail; ${psql} <<'SQL' | gzip -1 > '${gzFile}'\n${prelude}\\copy (${oneLine}) to stdout with (format csv)\ncommit;\nSQL`, gzFile);
-    record('CSV gzip', gz, gzBase.seconds);
+    await pairs('gzip', 'CSV gzip', () => runExport({ ...base, format: 'csv', compression: 'gzip' }),
+      () => timeShell(`set -o pipefail; ${psql} <<'SQL' | gzip -1 > '${gzFile}'\n${prelude}\\copy (${oneLine}) to stdout with (format csv)\ncommit;\nSQL`, gzFile).seconds);
 
-    const json = await runExport({ ...base, format: 'json', granularity: 'day' });
-    const jsonBase = timeShell(`${psql} -o /dev/null -c "select date_trunc('day', install_date at time zone 'UTC'), count(*), count(distinct tenant_id)
-      from analytics.install_events where install_date >= '${scope.from.toISOString()}' and install_date < '${scope.to.toISOString()}' group by 1"`);
-    record('JSON (day)', { ...json, rows: opts.rows }, jsonBase.seconds);
+    await pairs('json', 'JSON (day)', async () => ({ ...(await runExport({ ...base, format: 'json', granularity: 'day' })), rows: opts.rows }),
+      () => timeShell(`${psql} -o /dev/null -c "select date_trunc('day', install_date at time zone 'UTC'), count(*), count(distinct tenant_id)
+      from analytics.install_events where install_date >= '${scope.from.toISOString()}' and install_date < '${scope.to.toISOString()}' group by 1"`).seconds);
   } finally {
     server.close();
     await queues.close();
@@ -136,9 +157,13 @@ export async function benchExports(opts: { rows: number; log?: (l: string) => vo
 }
 
 const round = (n: number) => Math.round(n * 100) / 100;
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+};
 
 if (require.main === module) {
-  benchExports({ rows: Number(process.argv[2] ?? 1_000_000), log: (l) => console.log(l) }).then(
+  benchExports({ rows: Number(process.argv[2] ?? 1_000_000), repeat: Number(process.argv[3] ?? 1), log: (l) => console.log(l) }).then(
     () => process.exit(0),
     (err) => {
       console.error(err);
