@@ -33,7 +33,7 @@ trap stop INT TERM EXIT
 
 # Plain node with tsx's loader: one process per service, so SIGTERM reaches the service itself.
 # A small young generation keeps a worker's memory flat while it streams millions of rows.
-NODE=(node --conditions=source --import tsx)
+NODE=(node --conditions=source --require tsx/cjs)
 run api "${NODE[@]}" services/api/src/main.ts
 run export-worker "${NODE[@]}" --max-semi-space-size=2 --max-old-space-size=96 services/export-worker/src/main.ts
 run retention-worker "${NODE[@]}" --max-semi-space-size=2 services/retention-worker/src/main.ts

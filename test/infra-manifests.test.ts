@@ -114,6 +114,6 @@ describe('infra/docker/Dockerfile', () => {
     for (const manifest of workspaces) expect({ manifest, copied: dockerfile.includes(`COPY ${manifest} `) }).toEqual({ manifest, copied: true });
     expect(dockerfile).toMatch(/^FROM node:20-slim$/m);
     expect(dockerfile.indexOf('pnpm install --frozen-lockfile')).toBeLessThan(dockerfile.indexOf('COPY packages packages'));
-    expect(dockerfile).toMatch(/^CMD \["node", "--conditions=source", "--import", "tsx", "services\/api\/src\/main\.ts"\]$/m);
+    expect(dockerfile).toMatch(/^CMD \["node", "--conditions=source", "--require", "tsx\/cjs", "services\/api\/src\/main\.ts"\]$/m);
   });
 });

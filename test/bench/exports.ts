@@ -68,7 +68,7 @@ export async function benchExports(opts: {
 
     const runExport = async (body: object) => {
       const port = await freePort();
-      const worker = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', join(ROOT, 'services/export-worker/src/main.ts')], {
+      const worker = spawn(process.execPath, ['--conditions=source', '--require', 'tsx/cjs', join(ROOT, 'services/export-worker/src/main.ts')], {
         cwd: ROOT,
         env: {
           ...process.env, DATABASE_URL: db.url, REDIS_URL, QUEUE_PREFIX: prefix, METRICS_PORT: String(port), LOG_LEVEL: 'warn',

@@ -30,7 +30,7 @@ export type ChaosStack = {
   close(): Promise<void>;
 };
 
-const tsxArgs = (main: string) => ['--conditions=source', '--import', 'tsx', main];
+const tsxArgs = (main: string) => ['--conditions=source', '--require', 'tsx/cjs', main];
 
 export async function createChaosStack(label: string, opts: { persistRedis?: boolean } = {}): Promise<ChaosStack> {
   const db = await createTestDatabase();
