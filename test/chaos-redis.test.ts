@@ -4,20 +4,21 @@
 import {
   adminToken, client, createChaosStack, exportRow, seedInstalls, settled, succeededIn, type ChaosStack,
 } from './support/chaos-stack';
-import { eventually, startProxy, stopProc, within } from './support/private-services';
+import { eventually, jsonLogs, startProxy, stopProc, within } from './support/private-services';
 
 // Real processes on a shared 2-core machine: generous bounds; every wait inside has its own deadline.
 jest.setTimeout(150_000);
 
 let stack: ChaosStack;
+let range: { from: string; to: string };
 
 beforeAll(async () => {
   stack = await createChaosStack('redis', { persistRedis: true });
-}, 60_000);
+  range = await seedInstalls(stack.db, 300_000);
+}, 120_000);
 afterAll(() => stack?.close());
 
 it('survives a Redis restart mid-work: 503 while down, then every export finishes once', async () => {
-  const range = await seedInstalls(stack.db, 300_000);
   const admin = await adminToken(stack.db);
   const proxy = await startProxy(stack.s3.port);
   const [api, ...workers] = await Promise.all([stack.api(), stack.worker({ S3_ENDPOINT: `http://127.0.0.1:${proxy.port}` }), stack.worker()]);
@@ -58,6 +59,33 @@ it('survives a Redis restart mid-work: 503 while down, then every export finishe
   for (const id of ids) expect((await exportRow(stack.db, id)).row_count).toBe(300_000);
   await Promise.all([...workers, api!].map((p) => stopProc(p)));
   await proxy.close();
+});
+
+it('Redis lost while a stopping worker finishes its export: the export is recorded, the worker exits 0 in time', async () => {
+  const admin = await adminToken(stack.db);
+  const proxy = await startProxy(stack.s3.port);
+  const [api, worker] = await Promise.all([stack.api(), stack.worker({ S3_ENDPOINT: `http://127.0.0.1:${proxy.port}`, SHUTDOWN_TIMEOUT_MS: '20000' })]);
+  try {
+    const held = proxy.pauseAfter(proxy.sentBytes() + 6 * 1024 * 1024);
+    const id = (await client(api!, admin).post('/v1/exports', { dataset: 'install_events', format: 'csv', ...range })).body.id as string;
+    await within(held, 30_000, 'an upload to stall mid-way');
+    const signalled = Date.now();
+    worker!.child.kill('SIGTERM');
+    await eventually('the worker to start its shutdown', () => jsonLogs(worker!).some((l) => l.msg === 'shutting down'));
+    // BullMQ's graceful close has begun with Redis up; now Redis goes, and the export finishes without it.
+    await stack.redis.stop('SIGKILL');
+    proxy.resume();
+    const exit = await worker!.exited;
+    if (exit.code !== 0) console.log(worker!.lines.slice(-40).join('\n')); // which closer hung
+    expect(exit).toEqual({ code: 0, signal: null });
+    expect(Date.now() - signalled).toBeLessThan(20_000);
+    expect(await exportRow(stack.db, id)).toMatchObject({ status: 'succeeded', attempts: 1, row_count: 300_000 });
+    expect(succeededIn(worker!)).toEqual([id]);
+  } finally {
+    await stack.redis.start();
+    await stopProc(api!);
+    await proxy.close();
+  }
 });
 
 it('a worker told to stop while Redis is down still exits within its deadline', async () => {

@@ -63,12 +63,14 @@ export function idsOf(data: unknown): Record<string, string> {
 /** Handlers running right now, per worker (not counting BullMQ's bookkeeping after them). */
 const running = new WeakMap<Worker, { count: number }>();
 const closing = new WeakMap<Worker, Promise<void>>();
+/** How long a close waits, after the last handler returned, for BullMQ to record the results in Redis. */
+const RECORD_GRACE_MS = 3000;
 
 /**
  * Stops fetching and waits for the running handlers, then closes. A graceful close waits on Redis (BullMQ's
  * fetch loop retries forever), so when Redis is unreachable, or goes away during the close, this waits only for
- * our handlers (and closes by force where that is still possible): a job whose completion could not be
- * recorded is found stalled later and seen to be done already.
+ * our handlers and a short grace (and closes by force where that is still possible): a job whose completion
+ * could not be recorded is found stalled later and seen to be done already.
  * Repeated calls share one close.
  */
 export function closeWorker(worker: Worker, connection: Redis): Promise<void> {
@@ -76,11 +78,12 @@ export function closeWorker(worker: Worker, connection: Redis): Promise<void> {
   if (existing) return existing;
   const done = (async () => {
     if (connection.status === 'ready') {
+      // Redis may go away during the close, or just before it unnoticed, or stop answering while the client still
+      // says ready (a network that drops packets): BullMQ's close then waits on it for ever, and cannot be turned
+      // into a forced one. So once our handlers are done, BullMQ gets a few seconds to record their results.
       const close = worker.close();
-      if (await settledOrLost(close, connection)) return close;
-      // Redis went down during the close (or just before it, unnoticed yet): BullMQ's close now waits on it for
-      // ever and cannot be turned into a forced one. Our handlers are all that is left to wait for.
-      return handlersFinished(worker);
+      const gaveUp = handlersFinished(worker).then(() => new Promise<void>((r) => setTimeout(r, RECORD_GRACE_MS)));
+      return Promise.race([close, gaveUp]);
     }
     void worker.pause(true).catch(() => {});
     await handlersFinished(worker);
@@ -92,14 +95,6 @@ export function closeWorker(worker: Worker, connection: Redis): Promise<void> {
 
 async function handlersFinished(worker: Worker): Promise<void> {
   while ((running.get(worker)?.count ?? 0) > 0) await new Promise((r) => setTimeout(r, 50));
-}
-
-/** True once `close` has settled; false as soon as `connection` stops being ready before that. */
-async function settledOrLost(close: Promise<unknown>, connection: Redis): Promise<boolean> {
-  let settled = false;
-  close.then(() => (settled = true), () => (settled = true));
-  while (!settled && connection.status === 'ready') await new Promise((r) => setTimeout(r, 50));
-  return settled;
 }
 
 export function createWorker<Q extends QueueName>(
