@@ -1,10 +1,11 @@
 // The export API beyond the happy path: idempotency, listing, cancellation, progress, limits, retries,
 // permanent failures and the watchdog — on real PostgreSQL, Redis and S3.
-import { HeadObjectCommand } from '@aws-sdk/client-s3';
+import { HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { UnrecoverableError, Worker } from 'bullmq';
 import request from 'supertest';
 import { workerConnection } from '@ax/jobs';
 import { createLogger } from '@ax/runtime';
+import { exportFile, exportKey } from '@ax/storage';
 import { sweepStalledExports } from '@ax/export-worker';
 import { apiKey, basicMarketplace, daysAgo, isoDay } from '@ax/testing';
 import { createHarness, waitForExport, type Harness } from './support/harness';
@@ -84,6 +85,16 @@ describe('with no worker running', () => {
     expect(again.status).toBe(409);
     const stranger = await request(h.app).delete(`/v1/exports/${created.body.id}`).set('Authorization', `Bearer ${pubB}`);
     expect(stranger.status).toBe(404);
+  });
+
+  it('cancelling a queued export removes an object left at its key (a run handed back while completing its upload)', async () => {
+    const created = await post(pubA, body());
+    const key = exportKey(created.body.id, exportFile({ dataset: 'install_events', format: 'csv', compression: 'none', from_input: from, to_input: to }).name);
+    await h.storage.client.send(new PutObjectCommand({ Bucket: h.storage.bucket, Key: key, Body: 'left behind' }));
+    expect(await objectExists(key)).toBe(true);
+    const del = await request(h.app).delete(`/v1/exports/${created.body.id}`).set('Authorization', `Bearer ${pubA}`);
+    expect(del.body.status).toBe('cancelled');
+    expect(await objectExists(key)).toBe(false);
   });
 
   it('lists newest first with cursor pagination and status/dataset filters, scoped to the caller', async () => {

@@ -33,6 +33,7 @@ afterAll(async () => {
   await stack?.close();
 });
 
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const viaProxy = () => ({ S3_ENDPOINT: `http://127.0.0.1:${proxy.port}` });
 const fileKey = (id: string) => `exports/${id}/install_events_${range.from}_${range.to}.csv`;
 
@@ -87,23 +88,62 @@ describe('export worker', () => {
       select count(*)::int as n from analytics.install_events where install_date >= ${half.from}::date and install_date < ${half.to}::date`;
     const n = counted!.n;
     expect(n).toBeGreaterThan(150_000);
-    const worker = await stack.worker({ ...viaProxy(), SHUTDOWN_TIMEOUT_MS: '6000' });
-    const held = proxy.pauseAfter(proxy.sentBytes() + 6 * 1024 * 1024);
-    const id = (await client(api, admin).post('/v1/exports', { dataset: 'install_events', format: 'csv', ...half })).body.id as string;
-    await within(held, 30_000, 'the upload to stall mid-way');
-    await eventually('every row to be encoded', async () => (await exportRow(stack.db, id)).rows_written === n, 15_000);
+    let id: string | undefined;
+    try {
+      const worker = await stack.worker({ ...viaProxy(), SHUTDOWN_TIMEOUT_MS: '9000' });
+      const held = proxy.pauseAfter(proxy.sentBytes() + 6 * 1024 * 1024);
+      id = (await client(api, admin).post('/v1/exports', { dataset: 'install_events', format: 'csv', ...half })).body.id as string;
+      await within(held, 30_000, 'the upload to stall mid-way');
+      await eventually('every row to be encoded', async () => (await exportRow(stack.db, id!)).rows_written === n, 15_000);
 
-    const signalled = Date.now();
-    worker.child.kill('SIGTERM');
-    expect(await worker.exited).toEqual({ code: 0, signal: null });
-    expect(Date.now() - signalled).toBeLessThan(6000 + 2000);
-    expect(jsonLogs(worker).map((l) => l.msg)).toContain('export interrupted by shutdown; handed back for another worker');
-    expect(await exportRow(stack.db, id)).toMatchObject({ status: 'queued', attempts: 0, s3_key: null });
-    proxy.resume();
-    // Leave nothing queued for the next test's worker.
-    const worker2 = await stack.worker(viaProxy());
-    expect(await settled(stack.db, id, 60_000)).toMatchObject({ status: 'succeeded', attempts: 1, row_count: n });
-    await stopProc(worker2);
+      const signalled = Date.now();
+      worker.child.kill('SIGTERM');
+      expect(await worker.exited).toEqual({ code: 0, signal: null });
+      expect(Date.now() - signalled).toBeLessThan(9000 + 2000);
+      expect(jsonLogs(worker).map((l) => l.msg)).toContain('export interrupted by shutdown; handed back for another worker');
+      expect(await exportRow(stack.db, id)).toMatchObject({ status: 'queued', attempts: 0, s3_key: null });
+      proxy.resume();
+      const worker2 = await stack.worker(viaProxy());
+      const done = await settled(stack.db, id, 60_000);
+      expect(done).toMatchObject({ status: 'succeeded', attempts: 1, row_count: n });
+      // The premise: more than the 6 MiB let through, less than the three parts the uploader holds.
+      expect(done.bytes).toBeGreaterThan(6 * 1024 * 1024);
+      expect(done.bytes).toBeLessThan(10 * 1024 * 1024);
+      await stopProc(worker2);
+    } finally {
+      // Leave nothing held or queued for the next test's worker.
+      proxy.resume();
+      if (id && (await exportRow(stack.db, id)).status === 'queued') await client(api, admin).call('DELETE', `/v1/exports/${id}`);
+    }
+  });
+
+  it('cancelled once every row is encoded, then SIGTERM while the store holds the last part: exit 0, no object', async () => {
+    // A cancellation that comes after encoding lets the upload finish (so it cannot land after our delete); a
+    // shutdown must still stop it, or the worker waits on the stalled store to its deadline.
+    const half = { from: range.from, to: new Date(Date.parse(range.to) - 8 * 86400_000).toISOString().slice(0, 10) };
+    let id: string | undefined;
+    try {
+      const worker = await stack.worker({ ...viaProxy(), SHUTDOWN_TIMEOUT_MS: '9000' });
+      const held = proxy.pauseAfter(proxy.sentBytes() + 6 * 1024 * 1024);
+      const c = client(api, admin);
+      id = (await c.post('/v1/exports', { dataset: 'install_events', format: 'csv', ...half })).body.id as string;
+      await within(held, 30_000, 'the upload to stall mid-way');
+      await eventually('every row to be encoded', async () => (await exportRow(stack.db, id!)).rows_written > 150_000, 15_000);
+      expect((await c.call('DELETE', `/v1/exports/${id}`)).status).toBe(200);
+      await sleep(2500); // the worker sees the cancellation at its next progress update (every second)
+
+      const signalled = Date.now();
+      worker.child.kill('SIGTERM');
+      expect(await worker.exited).toEqual({ code: 0, signal: null });
+      expect(Date.now() - signalled).toBeLessThan(9000 + 2000);
+      expect(jsonLogs(worker).map((l) => l.msg)).toContain('export cancelled');
+      proxy.resume();
+      await sleep(500);
+      expect(await exportRow(stack.db, id)).toMatchObject({ status: 'cancelled', s3_key: null });
+      expect(await objectKeys(stack.storage, id)).toEqual([]);
+    } finally {
+      proxy.resume();
+    }
   });
 
   it('SIGTERM with time to spare: stops fetching, finishes the active export, then exits 0', async () => {

@@ -10,6 +10,14 @@ import type { Storage } from './s3';
 /** One key per export, whatever the attempt: a retry overwrites, never duplicates. */
 export const exportKey = (exportId: string, fileName: string) => `exports/${exportId}/${fileName}`;
 
+/** An export's file name (from its dataset, range and format) and content type. */
+export function exportFile(row: { dataset: string; format: 'csv' | 'json'; compression: 'none' | 'gzip'; from_input: string; to_input: string }) {
+  const label = (s: string) => s.replace(/[^0-9A-Za-z-]/g, '');
+  const base = `${row.dataset}_${label(row.from_input)}_${label(row.to_input)}.${row.format}`;
+  if (row.compression === 'gzip') return { name: `${base}.gz`, contentType: 'application/gzip' };
+  return { name: base, contentType: row.format === 'csv' ? 'text/csv; charset=utf-8' : 'application/json' };
+}
+
 /** S3's smallest part (but the last). Files smaller than one part go up in a single PutObject. */
 export const PART_SIZE = 5 * 1024 * 1024;
 /** Parts in flight at once. */
@@ -19,8 +27,9 @@ const PARALLEL_PARTS = 2;
  * Streams `body` into S3 at `key`; nothing is visible there until the whole file is. Memory is fixed: parts are
  * filled in place in PARALLEL_PARTS + 1 buffers that are reused, rather than cut and concatenated anew for each part
  * (lib-storage's Upload did that: on 5M rows it churned ~500 MB of buffers and the garbage collector took ~0.7 s
- * of CPU; README "Export speed"). On failure `body` is destroyed with the cause (so whatever writes into it
- * stops too), the multipart upload is aborted in the background, and the cause is thrown.
+ * of CPU; README "Upload"). On failure (a request, the body, or `signal`) the requests still in flight are
+ * aborted, `body` is destroyed with the cause (so whatever writes into it stops too), the multipart upload is
+ * aborted in the background, and the cause is thrown.
  */
 export async function uploadStream(
   storage: Storage,
@@ -30,7 +39,10 @@ export async function uploadStream(
   signal?: AbortSignal,
 ): Promise<void> {
   const object = { Bucket: storage.bucket, Key: key, ContentType: meta.contentType, ContentDisposition: `attachment; filename="${meta.fileName}"` };
-  const options = { abortSignal: signal };
+  // Every request listens to this: a failure anywhere (a part, the body, the caller's signal) stops the others, so
+  // a part stuck on a stalled store cannot hold up the failure.
+  const stop = new AbortController();
+  const options = { abortSignal: stop.signal };
   const spare: Buffer[] = [];
   const parts: CompletedPart[] = [];
   const inFlight = new Set<Promise<void>>();
@@ -41,15 +53,22 @@ export async function uploadStream(
   let failure: unknown;
   const fail = (err: unknown) => {
     failure ??= err;
-    body.destroy(err instanceof Error ? err : new Error(String(err)));
+    body.destroy(failure instanceof Error ? failure : new Error(String(failure)));
+    stop.abort(failure);
   };
   const onAbort = () => fail(signal!.reason ?? new Error('upload aborted'));
   signal?.addEventListener('abort', onAbort, { once: true });
 
+  // Fails the upload itself when it throws, before `for await` ends the body: writers then see the cause.
   const sendPart = async () => {
-    uploadId ??= (await storage.client.send(new CreateMultipartUploadCommand(object), options)).UploadId;
-    while (inFlight.size >= PARALLEL_PARTS) await Promise.race(inFlight);
-    if (failure) throw failure;
+    try {
+      uploadId ??= (await storage.client.send(new CreateMultipartUploadCommand(object), options)).UploadId;
+      while (inFlight.size >= PARALLEL_PARTS) await Promise.race(inFlight);
+      if (failure) throw failure;
+    } catch (err) {
+      fail(err);
+      throw err;
+    }
     const full = part;
     const PartNumber = nextPart++;
     const request = new UploadPartCommand({
@@ -116,8 +135,9 @@ export async function presignDownload(storage: Storage, key: string, fileName: s
   return { url, expiresAt: new Date(Date.now() + ttlSeconds * 1000) };
 }
 
-export async function deleteObject(storage: Storage, key: string): Promise<void> {
-  await storage.client.send(new DeleteObjectCommand({ Bucket: storage.bucket, Key: key }));
+/** Removes an object (none there is fine). Bounded: a stalled store must not hold up a cancellation or a shutdown. */
+export async function deleteObject(storage: Storage, key: string, signal: AbortSignal = AbortSignal.timeout(10_000)): Promise<void> {
+  await storage.client.send(new DeleteObjectCommand({ Bucket: storage.bucket, Key: key }), { abortSignal: signal });
 }
 
 export async function storageReachable(storage: Storage): Promise<boolean> {

@@ -10,7 +10,7 @@ import {
 import { getDataset, jsonDocument, planTimeSlices, type DatasetScope } from '@ax/datasets';
 import { HandBack, PermanentError, type JobContext } from '@ax/jobs';
 import type { Metrics } from '@ax/runtime';
-import { deleteObject, exportKey, uploadStream, type Storage } from '@ax/storage';
+import { deleteObject, exportFile, exportKey, uploadStream, type Storage } from '@ax/storage';
 import { csvHeader } from './encoders/csv-header';
 import { Digest } from './encoders/digest';
 import { classify, gaveUpMessage } from './failures';
@@ -45,10 +45,22 @@ export async function runExport(payload: { exportId: string }, deps: ExportDeps,
     throw new PermanentError('unknown_dataset', `unknown dataset ${row.dataset}`);
   }
 
-  const file = fileFor(row);
+  const file = exportFile(row);
   const key = exportKey(row.id, file.name);
   const abort = new AbortController();
-  const onJobAbort = () => abort.abort(ctx.signal.reason);
+  // Once every byte is encoded, a cancelled export's upload is left to complete: aborting it then would race its
+  // CompleteMultipartUpload, and the object could appear after we deleted it. A shutdown aborts it whatever the
+  // stage, even after a cancellation (the last parts may be stuck on a stalled store, and the deadline will not
+  // wait): the export is handed back, and whoever runs it next writes the same key.
+  const uploadAbort = new AbortController();
+  let encoded = false;
+  abort.signal.addEventListener('abort', () => {
+    if (!encoded || !(abort.signal.reason instanceof Cancelled)) uploadAbort.abort(abort.signal.reason);
+  }, { once: true });
+  const onJobAbort = () => {
+    abort.abort(ctx.signal.reason);
+    uploadAbort.abort(ctx.signal.reason);
+  };
   ctx.signal.addEventListener('abort', onJobAbort, { once: true });
   if (ctx.signal.aborted) onJobAbort();
   let rows = 0;
@@ -64,15 +76,6 @@ export async function runExport(payload: { exportId: string }, deps: ExportDeps,
     const digest = new Digest();
     const body = new PassThrough();
     const encoders: Transform[] = row.compression === 'gzip' ? [createGzip({ level: 1, chunkSize: 128 * 1024 })] : [];
-    // Once every byte is encoded, a cancelled export's upload is left to complete: aborting it then would race its
-    // CompleteMultipartUpload, and the object could appear after we deleted it. A shutdown aborts it whatever
-    // the stage (the last parts may be stuck on a stalled store, and the deadline will not wait): the export is
-    // handed back, and whoever runs it next writes the same key.
-    const uploadAbort = new AbortController();
-    let encoded = false;
-    abort.signal.addEventListener('abort', () => {
-      if (!encoded || !(abort.signal.reason instanceof Cancelled)) uploadAbort.abort(abort.signal.reason);
-    }, { once: true });
     const upload = uploadStream(deps.storage, key, body, { contentType: file.contentType, fileName: file.name }, uploadAbort.signal);
     const encode = (stages: (NodeJS.ReadableStream | NodeJS.ReadWriteStream | NodeJS.WritableStream)[]) =>
       settle(pipeline(stages, { signal: abort.signal }).then(() => void (encoded = true)), upload);
@@ -138,7 +141,8 @@ export async function runExport(payload: { exportId: string }, deps: ExportDeps,
     await deps.onFinished?.(row.id, 'succeeded');
   } catch (err) {
     if (abort.signal.reason instanceof Cancelled) {
-      await deleteObject(deps.storage, key).catch(() => {});
+      // Shutting down too: the deadline leaves little time, and an upload stopped before its end left no object.
+      await deleteObject(deps.storage, key, AbortSignal.timeout(ctx.signal.aborted ? 1000 : 10_000)).catch(() => {});
       deps.metrics?.exportsTotal.inc({ dataset: row.dataset, format: row.format, outcome: 'cancelled' });
       return logger.info('export cancelled');
     }
@@ -180,11 +184,4 @@ export function scopeOf(row: ExportRow): DatasetScope {
     publisherId: row.scope_publisher_id,
     packageIds: row.filters.package_ids ?? null,
   };
-}
-
-export function fileFor(row: Pick<ExportRow, 'dataset' | 'format' | 'compression' | 'from_input' | 'to_input'>) {
-  const label = (s: string) => s.replace(/[^0-9A-Za-z-]/g, '');
-  const base = `${row.dataset}_${label(row.from_input)}_${label(row.to_input)}.${row.format}`;
-  if (row.compression === 'gzip') return { name: `${base}.gz`, contentType: 'application/gzip' };
-  return { name: base, contentType: row.format === 'csv' ? 'text/csv; charset=utf-8' : 'application/json' };
 }

@@ -6,7 +6,7 @@ import {
 } from '@ax/db';
 import { datasetIds } from '@ax/datasets';
 import { enqueue, jobCatalog, type Queues } from '@ax/jobs';
-import { deleteObject, presignDownload, type Storage } from '@ax/storage';
+import { deleteObject, exportFile, exportKey, presignDownload, type Storage } from '@ax/storage';
 import { principalOf, viewerOf } from '../auth';
 import { ApiError, badRequest, notFound, unavailable, zodDetails } from '../errors';
 import { exportResource } from '../export-resource';
@@ -130,7 +130,9 @@ export function exportRoutes(deps: ExportRouteDeps): Router {
     // A queued job is removed; a running one sees the cancellation at its next progress update.
     const jobId = jobCatalog['export.run'].jobId({ exportId: id });
     await deps.queues.exports.remove(jobId).catch(() => 0);
-    if (row!.s3_key) await deleteObject(deps.storage, row!.s3_key).catch(() => {});
+    // The export's one key, even when no file was recorded: a run handed back by a shutdown while its upload was
+    // completing may have left the object there.
+    await deleteObject(deps.storage, row!.s3_key ?? exportKey(id, exportFile(row!).name)).catch(() => {});
     res.json(await exportResource(row!, deps.storage));
   });
 
