@@ -1,4 +1,4 @@
-import { sliceRanges } from './time-slices';
+import { samplePercent, SAMPLE_ROWS, sliceRanges } from './time-slices';
 import type { DatasetScope } from './types';
 
 const scope: DatasetScope = {
@@ -34,5 +34,16 @@ describe('sliceRanges', () => {
       expect(slices.at(-1)!.to.getTime()).toBe(scope.from.getTime() + 1001);
       slices.slice(1).forEach((s, i) => expect(s.from).toEqual(slices[i]!.to));
     }
+  });
+});
+
+describe('samplePercent', () => {
+  it('samples about SAMPLE_ROWS rows: 1% of small tables, less of large ones, never below 0.01%', () => {
+    expect(samplePercent(0)).toBe(1);
+    expect(samplePercent(300_000)).toBe(1);
+    expect(samplePercent(5_000_000)).toBeCloseTo((100 * SAMPLE_ROWS) / 5_000_000);
+    expect((samplePercent(5_000_000) / 100) * 5_000_000).toBeCloseTo(SAMPLE_ROWS);
+    expect(samplePercent(1e12)).toBe(0.01);
+    expect(samplePercent(300_000, 1500)).toBeCloseTo(0.5);
   });
 });
