@@ -56,7 +56,8 @@ it('a sample smaller than 1% of the table (as for large tables) still cuts where
 it('keeps small exports, and datasets whose CSV is not in time order, to one query', async () => {
   expect(await planTimeSlices(h.db.sql, installs, scope, { maxSlices: 2 })).toEqual([scope]); // 300k < 2 × 250k
   expect(await planTimeSlices(h.db.sql, installs, { ...scope, packageIds: ['pkg-a2'] }, { maxSlices: 4, minRowsPerSlice: 50_000 })).toHaveLength(1);
-  expect(await planTimeSlices(h.db.sql, installs, { ...scope, publisherId: 'pub-b' }, { maxSlices: 4, minRowsPerSlice: 20_000 })).toHaveLength(4); // ~100k rows
+  // ~100k rows; a 1% block sample of this table is ~22 blocks, so its count is only good to ±20-30%: keep clear of the edge.
+  expect(await planTimeSlices(h.db.sql, installs, { ...scope, publisherId: 'pub-b' }, { maxSlices: 4, minRowsPerSlice: 10_000 })).toHaveLength(4);
   expect(await planTimeSlices(h.db.sql, installs, scope, { maxSlices: 1, minRowsPerSlice: 0 })).toEqual([scope]);
   expect(await planTimeSlices(h.db.sql, getDataset('geographic_summary')!, scope, { maxSlices: 4, minRowsPerSlice: 0 })).toEqual([scope]);
 });
