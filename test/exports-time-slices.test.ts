@@ -44,15 +44,6 @@ it('cuts where the rows are, not where the time is', async () => {
   expect(first).toBeLessThan(300_000 * 0.7);
 });
 
-it('a sample smaller than 1% of the table (as for large tables) still cuts where the rows are', async () => {
-  const slices = await planTimeSlices(h.db.sql, installs, scope, { maxSlices: 2, minRowsPerSlice: 50_000, sampleRows: 1500 }); // a 0.5% sample of 300k rows
-  expect(slices).toHaveLength(2);
-  expect(slices[0]!.to.getTime()).toBeGreaterThan(new Date('2026-04-21T00:00:00Z').getTime());
-  const first = await rowsIn(slices[0]!);
-  expect(first).toBeGreaterThan(300_000 * 0.3);
-  expect(first).toBeLessThan(300_000 * 0.7);
-});
-
 it('keeps small exports, and datasets whose CSV is not in time order, to one query', async () => {
   expect(await planTimeSlices(h.db.sql, installs, scope, { maxSlices: 2 })).toEqual([scope]); // 300k < 2 × 250k
   expect(await planTimeSlices(h.db.sql, installs, { ...scope, packageIds: ['pkg-a2'] }, { maxSlices: 4, minRowsPerSlice: 50_000 })).toHaveLength(1);
