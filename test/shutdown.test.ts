@@ -36,6 +36,11 @@ afterAll(async () => {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const viaProxy = () => ({ S3_ENDPOINT: `http://127.0.0.1:${proxy.port}` });
 const fileKey = (id: string) => `exports/${id}/install_events_${range.from}_${range.to}.csv`;
+/**
+ * About half the seeded rows (~170k, ~8 MB of CSV): with the store held after 6 MiB, the uploader has read the whole
+ * file while its second and last part is stuck.
+ */
+const halfRange = () => ({ from: range.from, to: new Date(Date.parse(range.to) - 8 * 86400_000).toISOString().slice(0, 10) });
 
 describe('export worker', () => {
   it('SIGTERM near the deadline hands the running export back; a second worker does it exactly once', async () => {
@@ -81,9 +86,8 @@ describe('export worker', () => {
   });
 
   it('SIGTERM once every row is encoded but the store holds the last part: aborted, handed back, exit 0', async () => {
-    // Half the range (~170k rows, ~8 MB): the uploader has read the whole file while the store is stuck on its
-    // second and last part. Before, an upload past that point was left to finish, and the worker hung to its deadline.
-    const half = { from: range.from, to: new Date(Date.parse(range.to) - 8 * 86400_000).toISOString().slice(0, 10) };
+    // Before, an upload past that point was left to finish, and the worker hung to its deadline.
+    const half = halfRange();
     const [counted] = await stack.db.sql<{ n: number }[]>`
       select count(*)::int as n from analytics.install_events where install_date >= ${half.from}::date and install_date < ${half.to}::date`;
     const n = counted!.n;
@@ -120,7 +124,7 @@ describe('export worker', () => {
   it('cancelled once every row is encoded, then SIGTERM while the store holds the last part: exit 0, no object', async () => {
     // A cancellation that comes after encoding lets the upload finish (so it cannot land after our delete); a
     // shutdown must still stop it, or the worker waits on the stalled store to its deadline.
-    const half = { from: range.from, to: new Date(Date.parse(range.to) - 8 * 86400_000).toISOString().slice(0, 10) };
+    const half = halfRange();
     let id: string | undefined;
     try {
       const worker = await stack.worker({ ...viaProxy(), SHUTDOWN_TIMEOUT_MS: '9000' });

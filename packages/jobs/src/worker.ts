@@ -82,8 +82,13 @@ export function closeWorker(worker: Worker, connection: Redis): Promise<void> {
       // says ready (a network that drops packets): BullMQ's close then waits on it for ever, and cannot be turned
       // into a forced one. So once our handlers are done, BullMQ gets a few seconds to record their results.
       const close = worker.close();
-      const gaveUp = handlersFinished(worker).then(() => new Promise<void>((r) => setTimeout(r, RECORD_GRACE_MS)));
-      return Promise.race([close, gaveUp]);
+      let grace: NodeJS.Timeout | undefined;
+      const gaveUp = handlersFinished(worker).then(() => new Promise<void>((r) => (grace = setTimeout(r, RECORD_GRACE_MS))));
+      try {
+        return await Promise.race([close, gaveUp]);
+      } finally {
+        clearTimeout(grace); // a close that finished in time leaves no timer holding the process
+      }
     }
     void worker.pause(true).catch(() => {});
     await handlersFinished(worker);
