@@ -1,4 +1,4 @@
-import { samplePercent, SAMPLE_ROWS, sliceRanges } from './time-slices';
+import { samplePercent, SAMPLE_BLOCKS, sliceRanges } from './time-slices';
 import type { DatasetScope } from './types';
 
 const scope: DatasetScope = {
@@ -38,12 +38,11 @@ describe('sliceRanges', () => {
 });
 
 describe('samplePercent', () => {
-  it('samples about SAMPLE_ROWS rows: 1% of small tables, less of large ones, never below 0.01%', () => {
-    expect(samplePercent(0)).toBe(1);
-    expect(samplePercent(300_000)).toBe(1);
-    expect(samplePercent(5_000_000)).toBeCloseTo((100 * SAMPLE_ROWS) / 5_000_000);
-    expect((samplePercent(5_000_000) / 100) * 5_000_000).toBeCloseTo(SAMPLE_ROWS);
-    expect(samplePercent(1e12)).toBe(0.01);
-    expect(samplePercent(300_000, 1500)).toBeCloseTo(0.5);
+  it('reads about SAMPLE_BLOCKS blocks whatever the size: all of a smaller table, a shrinking share of larger ones', () => {
+    expect(samplePercent(0)).toBe(100);
+    expect(samplePercent(SAMPLE_BLOCKS / 2)).toBe(100);
+    expect(samplePercent(SAMPLE_BLOCKS)).toBe(100);
+    for (const blocks of [2_200, 37_000, 880_000, 1e9]) expect((samplePercent(blocks) / 100) * blocks).toBeCloseTo(SAMPLE_BLOCKS);
+    expect(samplePercent(2_200, 22)).toBeCloseTo(1);
   });
 });
