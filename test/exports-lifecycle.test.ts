@@ -184,7 +184,7 @@ describe('with a worker', () => {
   });
 
   it('retries after the database connection is killed mid-export and finishes once', async () => {
-    // Hold the table so the export's first read of it (the time-slice plan's estimate or sample, or the COPY) is
+    // Hold the table so the export's first read of it (the slice plan's EXPLAIN or sample, or the COPY, however indented) is
     // certainly still running, waiting on the lock, when its backend is killed.
     const holder = await h.db.sql.reserve();
     let killed = 0;
@@ -196,7 +196,7 @@ describe('with a worker', () => {
       for (let i = 0; i < 1000 && killed === 0; i++) {
         const rows = await h.db.sql`
           select pg_terminate_backend(pid) as ok from pg_stat_activity
-          where datname = current_database() and (query ilike 'copy (%' or query ilike '%tablesample%' or query ilike 'explain (format json)%') and state = 'active' and pid <> pg_backend_pid()`;
+          where datname = current_database() and query ~* '^\\s*(copy \\(|explain \\(format json\\))|tablesample' and state = 'active' and pid <> pg_backend_pid()`;
         killed = rows.length;
         if (!killed) await new Promise((r) => setTimeout(r, 10));
       }
