@@ -1,8 +1,10 @@
 // Redis restarted during work (a private instance with an append-only file, killed with SIGKILL): the API
 // answers 503 with Retry-After for what needs the queue while reads keep working, recovers by itself; the
 // workers reconnect and every export finishes exactly once.
+import { duePeriods } from '@ax/datasets';
+import { apiKey } from '@ax/testing';
 import {
-  adminToken, client, createChaosStack, exportRow, seedInstalls, settled, succeededIn, type ChaosStack,
+  adminToken, client, createChaosStack, exportRow, seedInstalls, settled, succeededIn, type ChaosStack, type Service,
 } from './support/chaos-stack';
 import { eventually, jsonLogs, startProxy, stopProc, within } from './support/private-services';
 
@@ -84,6 +86,52 @@ it('Redis lost while a stopping worker finishes its export: the export is record
   } finally {
     await stack.redis.start();
     await stopProc(api!);
+    await proxy.close();
+  }
+});
+
+it("Redis lost while a stopping worker finishes a report's export: the worker exits 0 in time, the report is sent once", async () => {
+  const pubA = await apiKey(stack.db.sql, 'publisher', 'pub-a');
+  const proxy = await startProxy(stack.s3.port);
+  const [api, worker] = await Promise.all([stack.api(), stack.worker({ S3_ENDPOINT: `http://127.0.0.1:${proxy.port}`, SHUTDOWN_TIMEOUT_MS: '20000' })]);
+  let next: Service | undefined;
+  try {
+    const pub = client(api!, pubA);
+    const recipients = ['a@redis-chaos.example.com', 'b@redis-chaos.example.com'];
+    const schedule = await pub.post('/v1/schedules', { dataset: 'install_events', format: 'csv', frequency: 'weekly', recipients });
+    expect(schedule.status).toBe(201);
+    const held = proxy.pauseAfter(proxy.sentBytes() + 2 * 1024 * 1024);
+    const [period] = duePeriods('weekly', 'UTC', new Date(), 1);
+    const run = await pub.post(`/v1/schedules/${schedule.body.id}/runs`, { period_start: period!.startDate });
+    expect(run.status).toBe(202);
+    await within(held, 30_000, "the report's upload to stall mid-way");
+    const signalled = Date.now();
+    worker!.child.kill('SIGTERM');
+    await eventually('the worker to start its shutdown', () => jsonLogs(worker!).some((l) => l.msg === 'shutting down'));
+    // The export finishes without Redis; handing its run on to delivery needs Redis, and the worker does not wait.
+    await stack.redis.stop('SIGKILL');
+    proxy.resume();
+    const exit = await worker!.exited;
+    if (exit.code !== 0) console.log(worker!.lines.slice(-40).join('\n')); // which closer hung
+    expect(exit).toEqual({ code: 0, signal: null });
+    expect(Date.now() - signalled).toBeLessThan(20_000);
+    expect(jsonLogs(worker!).map((l) => l.msg)).toContain('shutting down before the finished hook returned; the reconciler will pick the report up');
+    const [open] = await stack.db.sql<{ status: string; export_id: string; export_status: string }[]>`
+      select r.status, r.export_id, e.status as export_status from app.schedule_runs r join app.exports e on e.id = r.export_id
+      where r.id = ${run.body.id}`;
+    expect(open).toMatchObject({ status: expect.stringMatching(/^(queued|running)$/), export_status: 'succeeded' });
+
+    // Nothing is lost: with Redis back, the next worker's reconciler finds the run idle and drives it on.
+    await stack.redis.start();
+    await stack.db.sql`update app.exports set finished_at = now() - interval '5 minutes' where id = ${open!.export_id}`;
+    next = await stack.worker();
+    await eventually('the run to succeed', async () =>
+      (await stack.db.sql`select 1 from app.schedule_runs where id = ${run.body.id} and status = 'succeeded'`).length > 0, 60_000, 250);
+    const mails = (await stack.ses.mails()).filter((m) => recipients.includes(m.destination.to[0]!));
+    expect(mails.map((m) => m.destination.to).sort()).toEqual(recipients.map((r) => [r]));
+  } finally {
+    await stack.redis.start();
+    await Promise.all([next, api].filter((p): p is Service => Boolean(p)).map((p) => stopProc(p)));
     await proxy.close();
   }
 });

@@ -14,6 +14,7 @@ import { deleteObject, exportFile, exportKey, uploadStream, type Storage } from 
 import { csvHeader } from './encoders/csv-header';
 import { Digest } from './encoders/digest';
 import { classify, gaveUpMessage } from './failures';
+import { notifyFinished, type FinishedHook } from './finished-hook';
 
 export type ExportDeps = {
   sql: Sql;
@@ -30,7 +31,7 @@ export type ExportDeps = {
   metrics?: Metrics;
   progressIntervalMs?: number;
   /** Called once an export reaches a final state (scheduled reports hook their delivery here). */
-  onFinished?: (exportId: string, outcome: 'succeeded' | 'failed') => Promise<void>;
+  onFinished?: FinishedHook;
 };
 
 class Cancelled extends Error {}
@@ -138,7 +139,7 @@ export async function runExport(payload: { exportId: string }, deps: ExportDeps,
     deps.metrics?.rowsWritten.inc({ dataset: row.dataset }, rows);
     deps.metrics?.bytesWritten.inc({ dataset: row.dataset }, digest.bytes);
     logger.info({ rows, bytes: digest.bytes }, 'export succeeded');
-    await deps.onFinished?.(row.id, 'succeeded');
+    if (deps.onFinished) await notifyFinished(deps.onFinished, row.id, 'succeeded', { signal: ctx.signal, logger });
   } catch (err) {
     if (abort.signal.reason instanceof Cancelled) {
       // Shutting down too: the deadline leaves little time, and an upload stopped before its end left no object.
@@ -158,7 +159,7 @@ export async function runExport(payload: { exportId: string }, deps: ExportDeps,
     if (!failure.transient || ctx.finalAttempt) {
       await failExport(deps.sql, row.id, failure.code, failure.transient ? gaveUpMessage(failure, ctx.attempt) : failure.message);
       deps.metrics?.exportsTotal.inc({ dataset: row.dataset, format: row.format, outcome: 'failed' });
-      await deps.onFinished?.(row.id, 'failed');
+      if (deps.onFinished) await notifyFinished(deps.onFinished, row.id, 'failed', { signal: ctx.signal, logger });
       if (!failure.transient) throw new PermanentError(failure.code, failure.message);
     }
     throw err;
