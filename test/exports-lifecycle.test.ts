@@ -68,11 +68,25 @@ describe('with no worker running', () => {
 
   it('concurrent requests with one Idempotency-Key create one export', async () => {
     const key = `race-${Date.now()}`;
+    const before = await exportCount();
     const results = await Promise.all(Array.from({ length: 6 }, () => post(pubA, body({ granularity: 'week' }), { 'Idempotency-Key': key })));
     const ids = new Set(results.map((r) => r.body.id));
     expect(results.every((r) => r.status === 202 || r.status === 409)).toBe(true);
     expect(ids.size).toBeLessThanOrEqual(2); // one id, plus undefined for any 409
     expect((await h.db.sql`select count(*)::int as n from app.idempotency_keys where key = ${key}`)[0]!.n).toBe(1);
+    // The requests that lost the race created nothing either (no export row left without a job).
+    expect(await exportCount()).toBe(before + 1);
+  });
+
+  it('concurrent requests with one Idempotency-Key and different bodies: one export, the others 409', async () => {
+    const key = `race-bodies-${Date.now()}`;
+    const before = await exportCount();
+    const grains = ['day', 'week', 'month', 'day', 'week', 'month'];
+    const results = await Promise.all(grains.map((granularity) => post(pubA, body({ format: 'json', granularity }), { 'Idempotency-Key': key })));
+    const created = results.filter((r) => r.status === 202);
+    expect(new Set(created.map((r) => r.body.id)).size).toBe(1);
+    expect(results.filter((r) => r.status !== 202).every((r) => r.status === 409)).toBe(true);
+    expect(await exportCount()).toBe(before + 1);
   });
 
   it('cancels a queued export: its job is removed and it never runs', async () => {

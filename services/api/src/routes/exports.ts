@@ -33,6 +33,8 @@ export const listExportsQuery = z
   })
   .strict();
 const idempotencyKey = z.string().min(1).max(200).regex(/^[\x21-\x7e]+$/);
+/** Thrown inside the create transaction when a concurrent request holds the Idempotency-Key: rolls the export back. */
+class KeyTaken extends Error {}
 
 export function exportRoutes(deps: ExportRouteDeps): Router {
   const router = Router();
@@ -65,11 +67,16 @@ export function exportRoutes(deps: ExportRouteDeps): Router {
     if (active >= deps.activeLimit)
       throw new ApiError(429, 'too_many_exports', `You have ${active} exports queued or running; wait for one to finish.`, [], { 'Retry-After': '10' });
 
+    // A request that loses the key to a concurrent one must roll its export back: a row left queued without a job
+    // would be run later by the watchdog, a duplicate.
     const row = await sql.begin(async (t) => {
       const tx = inTx(t);
       const created = await insertExport(tx, newExportFrom(body, range, principal, scopePublisherId));
-      if (keyHeader && !(await claimIdempotencyKey(tx, principal.keyId, keyHeader, hash, created.id))) return null;
+      if (keyHeader && !(await claimIdempotencyKey(tx, principal.keyId, keyHeader, hash, created.id))) throw new KeyTaken();
       return created;
+    }).catch((err: unknown) => {
+      if (err instanceof KeyTaken) return null;
+      throw err;
     });
     if (!row) {
       const existing = await findIdempotentExport(sql, principal.keyId, keyHeader!);
