@@ -127,7 +127,9 @@ describe('POST /v1/exports input', () => {
     const jobsBefore = await waiting();
     const cases: [unknown, string[]][] = [
       [{ dataset: 'nope', format: 'csv', from: '2026-01-01', to: '2026-01-02' }, ['dataset']],
-      [{ dataset: 'install_events', format: 'xml', from: 'yesterday', to: '2026-01-02' }, ['format']],
+      [{ dataset: 'install_events', format: 'xml', from: 'yesterday', to: '2026-01-02' }, ['format', 'from']],
+      [{ dataset: 'install_events', format: 'csv', from: '2026-02-30', to: isoDay(day2), timezone: 'Mars/Base', granularity: 'hour' }, ['from', 'timezone', 'granularity']],
+      [{ dataset: 'install_events', format: 'csv', from: isoDay(day1), to: isoDay(day2), colour: 'red', size: 1, filters: { publisher: 'x' } }, ['colour', 'size', 'filters.publisher']],
       [{ dataset: 'install_events', format: 'csv', from: 'yesterday', to: '2026-13-40' }, ['from', 'to']],
       [{ dataset: 'install_events', format: 'csv', from: isoDay(day2), to: isoDay(day1) }, ['to']],
       [{ dataset: 'install_events', format: 'csv', from: isoDay(day1), to: isoDay(day2), timezone: 'Mars/Base' }, ['timezone']],

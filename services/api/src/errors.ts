@@ -25,13 +25,11 @@ export const unavailable = (message: string) =>
   new ApiError(503, 'service_unavailable', message, [], { 'Retry-After': '5' });
 
 export function zodDetails(error: z.ZodError, prefix = ''): ErrorDetail[] {
-  return error.issues.map((issue) => {
-    if (issue.code === 'unrecognized_keys') {
-      const base = [prefix, ...issue.path.map(String)].filter(Boolean).join('.');
-      return { field: issue.keys.map((k) => (base ? `${base}.${k}` : k)).join(','), message: `Unknown field(s): ${issue.keys.join(', ')}.` };
-    }
-    const field = [prefix, ...issue.path.map(String)].filter(Boolean).join('.') || '(body)';
-    return { field, message: issue.message };
+  return error.issues.flatMap((issue) => {
+    const field = [prefix, ...issue.path.map(String)].filter(Boolean).join('.');
+    if (issue.code === 'unrecognized_keys')
+      return issue.keys.map((k) => ({ field: field ? `${field}.${k}` : k, message: 'Unknown field.' }));
+    return [{ field: field || '(body)', message: issue.message }];
   });
 }
 

@@ -18,11 +18,16 @@ export const filtersSchema = z
   })
   .strict();
 
+const TIME_ZONE_HINT = 'Must be an IANA time zone such as "Europe/Berlin".';
+const RANGE_HINT = 'Must be a date YYYY-MM-DD or an RFC 3339 timestamp with offset.';
+/** Whether the input is a real day or instant does not depend on the zone (local midnight always exists, shifted). */
+const rangeInput = z.string().max(40).refine((v) => resolveInstant(v, 'UTC') !== null, RANGE_HINT);
+
 /** What exports and schedules share: what to export and how to encode it. */
 export const exportShape = {
   dataset: z.enum(datasetIds),
   format: z.enum(formats),
-  timezone: z.string().max(64).default('UTC'),
+  timezone: z.string().max(64).refine(isValidTimeZone, TIME_ZONE_HINT).default('UTC'),
   granularity: z.enum(granularities).default('day'),
   compression: z.enum(['none', 'gzip']).default('none'),
   csv_bom: z.boolean().default(false),
@@ -30,7 +35,7 @@ export const exportShape = {
 };
 
 export const createExportSchema = z
-  .object({ ...exportShape, from: z.string().max(40), to: z.string().max(40) })
+  .object({ ...exportShape, from: rangeInput, to: rangeInput })
   .strict();
 export type CreateExportBody = z.infer<typeof createExportSchema>;
 
@@ -49,7 +54,7 @@ export async function authorizeSpec(
   spec: ExportSpec,
 ): Promise<{ dataset: Dataset; scopePublisherId: string | null }> {
   const details: ErrorDetail[] = [];
-  if (!isValidTimeZone(spec.timezone)) details.push({ field: 'timezone', message: 'Must be an IANA time zone such as "Europe/Berlin".' });
+  if (!isValidTimeZone(spec.timezone)) details.push({ field: 'timezone', message: TIME_ZONE_HINT });
   const dataset = getDataset(spec.dataset)!;
   if (!mayExport(principal, dataset)) throw forbidden(`Dataset ${dataset.id} is available to admins only.`);
   if (spec.filters.publisher_id !== undefined && principal.role !== 'admin')
@@ -78,9 +83,8 @@ export function resolveRange(
   const details: ErrorDetail[] = [];
   const from = isRangeInput(body.from) ? resolveInstant(body.from, body.timezone) : null;
   const to = isRangeInput(body.to) ? resolveInstant(body.to, body.timezone) : null;
-  const hint = 'Must be a date YYYY-MM-DD or an RFC 3339 timestamp with offset.';
-  if (!from) details.push({ field: 'from', message: hint });
-  if (!to) details.push({ field: 'to', message: hint });
+  if (!from) details.push({ field: 'from', message: RANGE_HINT });
+  if (!to) details.push({ field: 'to', message: RANGE_HINT });
   if (from && to && from >= to) details.push({ field: 'to', message: 'Must be after "from".' });
   if (details.length) throw badRequest(details);
   const cutoff = retentionCutoff(today, retentionMonths);
