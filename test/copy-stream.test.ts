@@ -8,8 +8,9 @@ import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
 import type pg from 'pg';
-import { createCopyPool, settingRef, withCopyStream } from '@ax/db';
-import { createTestDatabase, type TestDb } from '@ax/testing';
+import { randomBytes } from 'node:crypto';
+import { createCopyPool, createSql, settingRef, withCopyStream } from '@ax/db';
+import { createTestDatabase, TEST_PG_BASE, type TestDb } from '@ax/testing';
 
 let db: TestDb;
 let pool: pg.Pool;
@@ -156,6 +157,24 @@ describe('the CSV it returns', () => {
       '\uFEFFn,t\r\n1,a\r\n2,"x\ny"\r\n3,"x\r\ny"\r\n4,"x\r"\r\n5,"he said ""hi"""\r\n6,"a,b"\r\n7,žluťoučký 🐎\r\n8,""\r\n9,\r\n',
     );
     expect(records).toBe(9);
+  });
+
+  it('is UTF-8 whatever the database encoding (a LATIN1 database)', async () => {
+    const name = `ax_test_latin1_${randomBytes(4).toString('hex')}`;
+    const admin = createSql(`${TEST_PG_BASE}/postgres`, { max: 1 });
+    await admin.unsafe(`create database "${name}" encoding 'LATIN1' locale 'C' template template0`);
+    const latin1 = createCopyPool(`${TEST_PG_BASE}/${name}`, 1);
+    try {
+      // chr() gives LATIN1 characters in a LATIN1 database: é ½ ï are single bytes there, two each in UTF-8. COPY
+      // sends the client encoding, which pg-protocol sets to UTF8 at every connection's startup.
+      const text = `select 'caf' || chr(233) || ' ' || chr(189) || ' na' || chr(239) || 've'`;
+      const bytes = await withCopyStream(latin1, { text, settings: {} }, collect);
+      expect(bytes.toString('hex')).toBe(Buffer.from('café ½ naïve\r\n', 'utf8').toString('hex'));
+    } finally {
+      await latin1.end();
+      await admin.unsafe(`drop database if exists "${name}" with (force)`);
+      await admin.end();
+    }
   });
 
   it('handles rows longer than a socket read, with CRs at every possible read boundary', async () => {
