@@ -2,6 +2,7 @@
 import { createHash } from 'node:crypto';
 import { gunzipSync } from 'node:zlib';
 import request from 'supertest';
+import { retentionCutoff } from '@ax/datasets';
 import { apiKey, basicMarketplace, daysAgo, isoDay } from '@ax/testing';
 import { createHarness, fetchBytes, waitForExport, type Harness } from './support/harness';
 
@@ -149,10 +150,18 @@ describe('POST /v1/exports input', () => {
     expect(await waiting()).toEqual(jobsBefore);
   });
 
-  it('refuses a range before the retention cutoff with 422', async () => {
+  it('refuses a range before the retention cutoff with 422, and accepts one from the cutoff on', async () => {
     const res = await post(pubA, { dataset: 'install_events', format: 'csv', from: isoDay(daysAgo(800)), to: isoDay(day1) });
     expect(res.status).toBe(422);
     expect(res.body.error.code).toBe('outside_retention');
+    const cutoff = retentionCutoff(new Date());
+    const dayBefore = isoDay(new Date(Date.parse(`${cutoff}T00:00:00Z`) - 86400_000));
+    const justBefore = await post(pubA, { dataset: 'install_events', format: 'csv', from: dayBefore, to: isoDay(day1) });
+    expect(justBefore.status).toBe(422);
+    expect(justBefore.body.error.details).toEqual([{ field: 'from', message: `Must be on or after ${cutoff}.` }]);
+    const fromCutoff = await post(pubA, { dataset: 'install_events', format: 'csv', from: cutoff, to: isoDay(day1) });
+    expect(fromCutoff.status).toBe(202);
+    expect((await waitForExport(h.app, pubA, fromCutoff.body.id)).status).toBe('succeeded');
   });
 
   it('answers 404 for another publisher\'s package and 401 without a valid token', async () => {

@@ -3,6 +3,7 @@
 import { HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { UnrecoverableError, Worker } from 'bullmq';
 import request from 'supertest';
+import { retentionCutoff } from '@ax/datasets';
 import { workerConnection } from '@ax/jobs';
 import { createLogger } from '@ax/runtime';
 import { exportFile, exportKey } from '@ax/storage';
@@ -134,6 +135,12 @@ describe('with no worker running', () => {
     const bad = await get(pubB, '/v1/exports?status=weird&limit=1000');
     expect(bad.status).toBe(400);
     expect(bad.body.error.details.map((d: { field: string }) => d.field).sort()).toEqual(['limit', 'status']);
+    // A cursor that is no export of the caller's would give an empty page, which reads as the end: 400 instead.
+    for (const [who, cursor] of [[pubB, '00000000-0000-4000-8000-000000000000'], [pubA, mine[0]!]] as const) {
+      const res = await get(who, `/v1/exports?cursor=${cursor}`);
+      expect(res.status).toBe(400);
+      expect(res.body.error.details.map((d: { field: string }) => d.field)).toEqual(['cursor']);
+    }
   });
 
   it('watchdog: a queued export whose job vanished is queued again; a running one whose job failed is marked failed', async () => {
@@ -238,6 +245,9 @@ describe('with a worker', () => {
       expect(done.error.message).toMatch(/42703/);
       const [row] = await h.db.sql`select attempts from app.exports where id = ${created.body.id}`;
       expect(row!.attempts).toBe(1);
+      const del = await request(h.app).delete(`/v1/exports/${created.body.id}`).set('Authorization', `Bearer ${pubA}`);
+      expect(del.status).toBe(409); // a failed export is final: nothing to cancel
+      expect((await get(pubA, `/v1/exports/${created.body.id}`)).body.status).toBe('failed');
     } finally {
       await h.db.sql`alter table analytics.install_events rename column region_renamed to tenant_region`;
       await h.db.sql`drop view analytics.reviews`;
@@ -251,7 +261,7 @@ describe('with a worker', () => {
     const ie = res.body.data.find((d: { id: string }) => d.id === 'install_events');
     expect(ie).toEqual({
       id: 'install_events', formats: ['csv', 'json'], columns: ['package_id', 'version', 'tenant_region', 'install_date'],
-      granularities: ['day', 'week', 'month'], oldest_available: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/),
+      granularities: ['day', 'week', 'month'], oldest_available: retentionCutoff(new Date()),
     });
     expect(res.body.data.every((d: { id: string }) => !['marketplace_summary', 'leaderboard_history'].includes(d.id))).toBe(true);
     expect((await request(h.app).get('/v1/datasets')).status).toBe(401);

@@ -143,6 +143,24 @@ describe('reading, changing and deleting schedules', () => {
     expect((await api(pubA).get(path)).body.recipients).toEqual(['new@example.com']);
   });
 
+  it('pages newest first with a cursor that survives deleting its schedule; an unknown or foreign cursor is a 400', async () => {
+    const mine: string[] = [];
+    for (let i = 0; i < 5; i++) mine.push((await api(pubA).post('/v1/schedules', { ...valid, name: `page ${i}` })).body.id);
+    const first = await api(pubA).get('/v1/schedules?limit=2');
+    expect(first.body.data.map((s: { id: string }) => s.id)).toEqual([mine[4], mine[3]]);
+    expect(first.body.next_cursor).toBe(mine[3]);
+    expect((await api(pubA).del(`/v1/schedules/${mine[3]}`)).status).toBe(204); // the page's last one, deleted meanwhile
+    const second = await api(pubA).get(`/v1/schedules?limit=2&cursor=${first.body.next_cursor}`);
+    expect(second.status).toBe(200);
+    expect(second.body.data.map((s: { id: string }) => s.id)).toEqual([mine[2], mine[1]]);
+    const foreign = (await api(pubB).post('/v1/schedules', { ...valid, name: 'not yours' })).body.id;
+    for (const cursor of ['00000000-0000-4000-8000-000000000000', foreign]) {
+      const res = await api(pubA).get(`/v1/schedules?cursor=${cursor}`);
+      expect(res.status).toBe(400);
+      expect(res.body.error.details.map((d: { field: string }) => d.field)).toEqual(['cursor']);
+    }
+  });
+
   it('deletes a schedule and its job scheduler', async () => {
     const created = (await api(pubA).post('/v1/schedules', valid)).body;
     const res = await api(pubA).del(`/v1/schedules/${created.id}`);

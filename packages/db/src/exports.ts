@@ -75,11 +75,13 @@ export async function getExport(sql: Sql, id: string, viewer?: Viewer): Promise<
   return row ?? null;
 }
 
+/** A page, newest first, after the export `after`; null when `after` is no export this viewer can see. */
 export async function listExports(
   sql: Sql,
   viewer: Viewer,
   q: { status?: ExportStatus; dataset?: string; limit: number; after?: string },
-): Promise<ExportRow[]> {
+): Promise<ExportRow[] | null> {
+  if (q.after && !(await getExport(sql, q.after, viewer))) return null;
   return sql<ExportRow[]>`
     select * from app.exports e
     where true

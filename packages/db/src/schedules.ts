@@ -60,7 +60,9 @@ export async function getScheduleAnyState(sql: Sql, id: string): Promise<Schedul
   return row ?? null;
 }
 
-export async function listSchedules(sql: Sql, viewer: Viewer, q: { limit: number; after?: string }): Promise<ScheduleRow[]> {
+/** A page, newest first, after the schedule `after` (deleted since or not); null when this viewer has no such schedule. */
+export async function listSchedules(sql: Sql, viewer: Viewer, q: { limit: number; after?: string }): Promise<ScheduleRow[] | null> {
+  if (q.after && (await sql`select 1 from app.schedules where id = ${q.after} ${ownedBy(sql, viewer)}`).length === 0) return null;
   return sql<ScheduleRow[]>`
     select * from app.schedules s
     where deleted_at is null ${ownedBy(sql, viewer)}

@@ -24,6 +24,9 @@ export const forbidden = (message: string) => new ApiError(403, 'forbidden', mes
 export const unavailable = (message: string) =>
   new ApiError(503, 'service_unavailable', message, [], { 'Retry-After': '5' });
 
+/** A list's `cursor` that is no `next_cursor` this caller was given (an empty page would look like the end). */
+export const UNKNOWN_CURSOR: ErrorDetail = { field: 'cursor', message: 'Unknown cursor: pass the next_cursor of the previous page.' };
+
 export function zodDetails(error: z.ZodError, prefix = ''): ErrorDetail[] {
   return error.issues.flatMap((issue) => {
     const field = [prefix, ...issue.path.map(String)].filter(Boolean).join('.');

@@ -8,7 +8,7 @@ import { datasetIds } from '@ax/datasets';
 import { enqueue, jobCatalog, type Queues } from '@ax/jobs';
 import { deleteObject, exportFile, exportKey, presignDownload, type Storage } from '@ax/storage';
 import { principalOf, viewerOf } from '../auth';
-import { ApiError, badRequest, notFound, unavailable, zodDetails } from '../errors';
+import { ApiError, badRequest, notFound, UNKNOWN_CURSOR, unavailable, zodDetails } from '../errors';
 import { exportResource } from '../export-resource';
 import { authorizeSpec, createExportSchema, newExportFrom, parseBody, requestHash, resolveRange } from '../export-request';
 
@@ -107,6 +107,7 @@ export function exportRoutes(deps: ExportRouteDeps): Router {
     const rows = await listExports(sql, viewerOf(principalOf(res)), {
       status: q.status, dataset: q.dataset, limit: q.limit + 1, after: q.cursor,
     });
+    if (!rows) throw badRequest([UNKNOWN_CURSOR]);
     const page = rows.slice(0, q.limit);
     res.json({
       data: await Promise.all(page.map((r) => exportResource(r, deps.storage))),

@@ -12,7 +12,7 @@ import { enqueue, removeReportScheduler, upsertReportScheduler, type Queues } fr
 import type { Logger } from '@ax/runtime';
 import { principalOf, viewerOf } from '../auth';
 import { loggerOf } from '../request-context';
-import { ApiError, badRequest, notFound, unavailable, zodDetails } from '../errors';
+import { ApiError, badRequest, notFound, UNKNOWN_CURSOR, unavailable, zodDetails } from '../errors';
 import { authorizeSpec, parseBody, type ExportSpec } from '../export-request';
 import { backfillSchema, createScheduleSchema, normalizeRecipients, patchScheduleSchema } from '../schedule-request';
 import { runResource, scheduleResource } from '../schedule-resource';
@@ -79,6 +79,7 @@ export function scheduleRoutes(deps: ScheduleRouteDeps): Router {
     const parsed = listSchedulesQuery.safeParse(req.query);
     if (!parsed.success) throw badRequest(zodDetails(parsed.error));
     const rows = await listSchedules(sql, viewerOf(principalOf(res)), { limit: parsed.data.limit + 1, after: parsed.data.cursor });
+    if (!rows) throw badRequest([UNKNOWN_CURSOR]);
     const page = rows.slice(0, parsed.data.limit);
     res.json({
       data: page.map((r) => scheduleResource(r, now())),
