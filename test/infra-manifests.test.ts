@@ -35,6 +35,7 @@ const one = (kind: string, name: string) => {
   return found;
 };
 const config = one('ConfigMap', 'analytics-export-config').data!;
+const scripts = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
 const secret = one('Secret', 'analytics-export-secrets').stringData!;
 
 describe('infra/k8s', () => {
@@ -60,6 +61,7 @@ describe('infra/k8s', () => {
       expect(spec.template.metadata.labels).toEqual(expect.objectContaining(spec.selector.matchLabels));
       const [c] = spec.template.spec.containers as Container[];
       expect(c!.command.at(-1)).toBe(entry);
+      expect(c!.command.join(' ')).toBe(scripts[name]); // the same node flags as `pnpm <name>`
       expect(c!.livenessProbe.httpGet.path).toBe('/healthz');
       expect(c!.readinessProbe.httpGet.path).toBe('/readyz');
       const portNames = c!.ports.map((p) => p.name);
@@ -115,5 +117,16 @@ describe('infra/docker/Dockerfile', () => {
     expect(dockerfile).toMatch(/^FROM node:20-slim$/m);
     expect(dockerfile.indexOf('pnpm install --frozen-lockfile')).toBeLessThan(dockerfile.indexOf('COPY packages packages'));
     expect(dockerfile).toMatch(/^CMD \["node", "--conditions=source", "--require", "tsx\/cjs", "services\/api\/src\/main\.ts"\]$/m);
+  });
+});
+
+describe('docker-compose.yml', () => {
+  it('starts each service with the same node flags as its package.json script, and migrates like the k8s job', () => {
+    const compose = parseAllDocuments(readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8'))[0]!.toJS() as {
+      services: Record<string, { command: string[] }>;
+    };
+    for (const name of ['api', 'export-worker', 'retention-worker']) expect({ name, command: compose.services[name]!.command.join(' ') }).toEqual({ name, command: scripts[name] });
+    const job = one('Job', 'analytics-export-migrate').spec.template.spec.containers[0] as Container;
+    expect(compose.services.migrate!.command).toEqual(job.command);
   });
 });
