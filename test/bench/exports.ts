@@ -1,6 +1,7 @@
 // Bench: one export through the real API and a real worker process, against psql running the same query.
 // CSV (plain and gzip) is compared with `psql \copy` of the identical COPY query (same text, same settings);
-// JSON with psql running the same GROUP BY. The worker's peak RSS is read from /proc (VmHWM). The worker runs
+// JSON with psql running the same GROUP BY. The worker's peak RSS (VmHWM) and the CPU it used from the API call to
+// the export's end are read from /proc. The worker runs
 // with the flags production uses (--max-semi-space-size=2 --max-old-space-size=96; override with BENCH_WORKER_NODE_OPTIONS).
 // With `repeat` > 1 each pair (ours, then psql) runs that many times in turn, so a machine whose speed drifts
 // (shared cores) slows both sides alike; the figures are medians, the ratio the median of the pairs' ratios.
@@ -14,7 +15,7 @@ import { getDataset, cutoffInstant, retentionCutoff } from '@ax/datasets';
 import { createQueues, producerConnection } from '@ax/jobs';
 import { createLogger } from '@ax/runtime';
 import { apiKey, createTestDatabase, prepareTemplate, REDIS_URL, seed, testStorage, testStorageConfig, uniquePrefix } from '@ax/testing';
-import { freePort, peakRssMb, sleep, stop, waitHttp } from './processes';
+import { cpuSeconds, freePort, peakRssMb, sleep, stop, waitHttp } from './processes';
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -68,7 +69,9 @@ export async function benchExports(opts: {
 
     const runExport = async (body: object) => {
       const port = await freePort();
-      const worker = spawn(process.execPath, ['--conditions=source', '--require', 'tsx/cjs', join(ROOT, 'services/export-worker/src/main.ts')], {
+      // BENCH_WORKER_NODE_ARGS: flags NODE_OPTIONS refuses, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` for a profile.
+      const extra = process.env.BENCH_WORKER_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+      const worker = spawn(process.execPath, [...extra, '--conditions=source', '--require', 'tsx/cjs', join(ROOT, 'services/export-worker/src/main.ts')], {
         cwd: ROOT,
         env: {
           ...process.env, DATABASE_URL: db.url, REDIS_URL, QUEUE_PREFIX: prefix, METRICS_PORT: String(port), LOG_LEVEL: 'warn',
@@ -80,6 +83,7 @@ export async function benchExports(opts: {
       try {
         await waitHttp(`http://127.0.0.1:${port}/readyz`);
         const started = Date.now();
+        const cpuBefore = await cpuSeconds(worker.pid!);
         const res = await fetch(`${api}/v1/exports`, {
           method: 'POST', headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' }, body: JSON.stringify(body),
         });
@@ -90,7 +94,10 @@ export async function benchExports(opts: {
           await sleep(100);
           const [row] = await db.sql`select status, finished_at, row_count, bytes, error_message from app.exports where id = ${created.id}`;
           if (row!.status === 'succeeded') {
-            return { seconds: (row!.finished_at.getTime() - started) / 1000, rows: row!.row_count as number, bytes: row!.bytes as number, rss: await peakRssMb(worker.pid!) };
+            return {
+              seconds: (row!.finished_at.getTime() - started) / 1000, rows: row!.row_count as number, bytes: row!.bytes as number,
+              rss: await peakRssMb(worker.pid!), cpu: (await cpuSeconds(worker.pid!)) - cpuBefore,
+            };
           }
           if (row!.status === 'failed') throw new Error(`export failed: ${row!.error_message}`);
         }
@@ -111,7 +118,7 @@ export async function benchExports(opts: {
     const psql = `psql -X -q -v ON_ERROR_STOP=1 '${db.url}'`;
     const csvFile = `/tmp/ax-bench-${process.pid}.csv`;
 
-    type Ours = { seconds: number; rows: number; bytes: number; rss: number };
+    type Ours = { seconds: number; rows: number; bytes: number; rss: number; cpu: number };
     const pairs = async (format: string, what: string, ours: () => Promise<Ours>, baseline: () => number) => {
       if (opts.formats && !opts.formats.includes(format)) return;
       const runs: { ours: Ours; baseline: number }[] = [];
@@ -119,7 +126,7 @@ export async function benchExports(opts: {
         const o = await ours();
         const b = baseline();
         runs.push({ ours: o, baseline: b });
-        log(`${what} run ${i + 1}: ours ${round(o.seconds)} s (worker peak RSS ${o.rss} MB), psql ${round(b)} s → ${round(b / o.seconds)}×`);
+        log(`${what} run ${i + 1}: ours ${round(o.seconds)} s (worker CPU ${round(o.cpu)} s, peak RSS ${o.rss} MB), psql ${round(b)} s → ${round(b / o.seconds)}×`);
       }
       const ratios = runs.map((r) => r.baseline / r.ours.seconds);
       const oursSeconds = median(runs.map((r) => r.ours.seconds));
