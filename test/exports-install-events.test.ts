@@ -137,6 +137,11 @@ describe('POST /v1/exports input', () => {
       [{ dataset: 'install_events', format: 'csv', from: isoDay(day1), to: isoDay(day2), colour: 'red' }, ['colour']],
       [{ dataset: 'install_events', format: 'csv', from: isoDay(day1), to: isoDay(day2), filters: { publisher_id: 'pub-b' } }, ['filters.publisher_id']],
     ];
+    // Problems found at different stages come back together: the range's with the filters', the header's with the body's.
+    cases.push([{ dataset: 'install_events', format: 'csv', from: isoDay(day2), to: isoDay(day1), filters: { publisher_id: 'pub-b' } }, ['filters.publisher_id', 'to']]);
+    const withKey = await post(pubA, { dataset: 'install_events', format: 'xml', from: isoDay(day1), to: isoDay(day2) }, { 'Idempotency-Key': 'has a space' });
+    expect(withKey.status).toBe(400);
+    expect(withKey.body.error.details.map((d: { field: string }) => d.field).sort()).toEqual(['Idempotency-Key', 'format']);
     for (const [body, fields] of cases) {
       const res = await post(pubA, body);
       expect(res.status).toBe(400);

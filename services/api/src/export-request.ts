@@ -39,21 +39,26 @@ export const createExportSchema = z
   .strict();
 export type CreateExportBody = z.infer<typeof createExportSchema>;
 
-export function parseBody<T extends z.ZodType>(schema: T, body: unknown): z.infer<T> {
+/** The parsed body; a 400 naming every bad field otherwise, with `problems` found elsewhere (e.g. a header). */
+export function parseBody<T extends z.ZodType>(schema: T, body: unknown, problems: ErrorDetail[] = []): z.infer<T> {
   const parsed = schema.safeParse(body ?? {});
-  if (!parsed.success) throw badRequest(zodDetails(parsed.error));
+  if (!parsed.success || problems.length) throw badRequest([...problems, ...(parsed.success ? [] : zodDetails(parsed.error))]);
   return parsed.data;
 }
 
 export type ExportSpec = Pick<CreateExportBody, 'dataset' | 'format' | 'timezone' | 'granularity' | 'compression' | 'csv_bom' | 'filters'>;
 
-/** Checks zone, filters and access for a caller. Returns the dataset and the publisher the data is scoped to. */
+/**
+ * Checks zone, filters and access for a caller. Returns the dataset and the publisher the data is scoped to. A 400
+ * names its own problems and `problems` found by the caller's other checks (e.g. the range), all at once.
+ */
 export async function authorizeSpec(
   sql: Sql,
   principal: Principal,
   spec: ExportSpec,
+  problems: ErrorDetail[] = [],
 ): Promise<{ dataset: Dataset; scopePublisherId: string | null }> {
-  const details: ErrorDetail[] = [];
+  const details: ErrorDetail[] = [...problems];
   if (!isValidTimeZone(spec.timezone)) details.push({ field: 'timezone', message: TIME_ZONE_HINT });
   const dataset = getDataset(spec.dataset)!;
   if (!mayExport(principal, dataset)) throw forbidden(`Dataset ${dataset.id} is available to admins only.`);
@@ -74,19 +79,27 @@ export async function authorizeSpec(
   return { dataset, scopePublisherId };
 }
 
-/** Resolves `from`/`to` in the zone and checks order and retention. */
-export function resolveRange(
-  body: { from: string; to: string; timezone: string },
-  today = new Date(),
-  retentionMonths = 24,
-): { from: Date; to: Date } {
+type RangeBody = { from: string; to: string; timezone: string };
+const instantsOf = (body: RangeBody) => ({
+  from: isRangeInput(body.from) ? resolveInstant(body.from, body.timezone) : null,
+  to: isRangeInput(body.to) ? resolveInstant(body.to, body.timezone) : null,
+});
+
+/** What is wrong with `from`/`to` in the zone: unreadable, or `to` not after `from`. */
+export function rangeProblems(body: RangeBody): ErrorDetail[] {
+  const { from, to } = instantsOf(body);
   const details: ErrorDetail[] = [];
-  const from = isRangeInput(body.from) ? resolveInstant(body.from, body.timezone) : null;
-  const to = isRangeInput(body.to) ? resolveInstant(body.to, body.timezone) : null;
   if (!from) details.push({ field: 'from', message: RANGE_HINT });
   if (!to) details.push({ field: 'to', message: RANGE_HINT });
   if (from && to && from >= to) details.push({ field: 'to', message: 'Must be after "from".' });
+  return details;
+}
+
+/** Resolves `from`/`to` in the zone and checks order and retention. */
+export function resolveRange(body: RangeBody, today = new Date(), retentionMonths = 24): { from: Date; to: Date } {
+  const details = rangeProblems(body);
   if (details.length) throw badRequest(details);
+  const { from, to } = instantsOf(body);
   const cutoff = retentionCutoff(today, retentionMonths);
   if (from! < cutoffInstant(cutoff))
     throw new ApiError(422, 'outside_retention', `Data before ${cutoff} is no longer kept (${retentionMonths}-month retention).`, [
