@@ -6,7 +6,7 @@ import { apiKey } from '@ax/testing';
 import {
   adminToken, client, createChaosStack, exportRow, seedInstalls, settled, succeededIn, type ChaosStack, type Service,
 } from './support/chaos-stack';
-import { eventually, jsonLogs, startProxy, stopProc, within } from './support/private-services';
+import { eventually, jsonLogs, startProxy, stopProc, within, type Proxy } from './support/private-services';
 
 // Real processes on a shared 2-core machine: generous bounds; every wait inside has its own deadline.
 jest.setTimeout(150_000);
@@ -63,6 +63,22 @@ it('survives a Redis restart mid-work: 503 while down, then every export finishe
   await proxy.close();
 });
 
+/**
+ * SIGTERMs the worker and, once its shutdown has begun, kills Redis and lets the worker's stalled upload go on; the
+ * worker must still exit 0 within its deadline.
+ */
+async function stopThenLoseRedis(worker: Service, proxy: Proxy, deadlineMs: number) {
+  const signalled = Date.now();
+  worker.child.kill('SIGTERM');
+  await eventually('the worker to start its shutdown', () => jsonLogs(worker).some((l) => l.msg === 'shutting down'));
+  await stack.redis.stop('SIGKILL');
+  proxy.resume();
+  const exit = await worker.exited;
+  if (exit.code !== 0) console.log(worker.lines.slice(-40).join('\n')); // which closer hung
+  expect(exit).toEqual({ code: 0, signal: null });
+  expect(Date.now() - signalled).toBeLessThan(deadlineMs);
+}
+
 it('Redis lost while a stopping worker finishes its export: the export is recorded, the worker exits 0 in time', async () => {
   const admin = await adminToken(stack.db);
   const proxy = await startProxy(stack.s3.port);
@@ -71,16 +87,8 @@ it('Redis lost while a stopping worker finishes its export: the export is record
     const held = proxy.pauseAfter(proxy.sentBytes() + 6 * 1024 * 1024);
     const id = (await client(api!, admin).post('/v1/exports', { dataset: 'install_events', format: 'csv', ...range })).body.id as string;
     await within(held, 30_000, 'an upload to stall mid-way');
-    const signalled = Date.now();
-    worker!.child.kill('SIGTERM');
-    await eventually('the worker to start its shutdown', () => jsonLogs(worker!).some((l) => l.msg === 'shutting down'));
-    // BullMQ's graceful close has begun with Redis up; now Redis goes, and the export finishes without it.
-    await stack.redis.stop('SIGKILL');
-    proxy.resume();
-    const exit = await worker!.exited;
-    if (exit.code !== 0) console.log(worker!.lines.slice(-40).join('\n')); // which closer hung
-    expect(exit).toEqual({ code: 0, signal: null });
-    expect(Date.now() - signalled).toBeLessThan(20_000);
+    // BullMQ's graceful close has begun with Redis up; then Redis goes, and the export finishes without it.
+    await stopThenLoseRedis(worker!, proxy, 20_000);
     expect(await exportRow(stack.db, id)).toMatchObject({ status: 'succeeded', attempts: 1, row_count: 300_000 });
     expect(succeededIn(worker!)).toEqual([id]);
   } finally {
@@ -105,16 +113,8 @@ it("Redis lost while a stopping worker finishes a report's export: the worker ex
     const run = await pub.post(`/v1/schedules/${schedule.body.id}/runs`, { period_start: period!.startDate });
     expect(run.status).toBe(202);
     await within(held, 30_000, "the report's upload to stall mid-way");
-    const signalled = Date.now();
-    worker!.child.kill('SIGTERM');
-    await eventually('the worker to start its shutdown', () => jsonLogs(worker!).some((l) => l.msg === 'shutting down'));
     // The export finishes without Redis; handing its run on to delivery needs Redis, and the worker does not wait.
-    await stack.redis.stop('SIGKILL');
-    proxy.resume();
-    const exit = await worker!.exited;
-    if (exit.code !== 0) console.log(worker!.lines.slice(-40).join('\n')); // which closer hung
-    expect(exit).toEqual({ code: 0, signal: null });
-    expect(Date.now() - signalled).toBeLessThan(20_000);
+    await stopThenLoseRedis(worker!, proxy, 20_000);
     expect(jsonLogs(worker!).map((l) => l.msg)).toContain('shutting down before the finished hook returned; the reconciler will pick the report up');
     const [open] = await stack.db.sql<{ status: string; export_id: string; export_status: string }[]>`
       select r.status, r.export_id, e.status as export_status from app.schedule_runs r join app.exports e on e.id = r.export_id
