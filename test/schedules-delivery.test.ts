@@ -50,7 +50,7 @@ const linkIn = (mail: StoredMail) => {
   return m[1]!;
 };
 const ctx = (scheduledAt: Date): JobContext => ({
-  logger: createLogger('test', 'silent'), signal: new AbortController().signal, jobId: 'test', attempt: 1, finalAttempt: false, scheduledAt,
+  logger: createLogger('test', 'silent'), signal: new AbortController().signal, stopping: new AbortController().signal, jobId: 'test', attempt: 1, finalAttempt: false, scheduledAt,
 });
 
 describe('a backfilled run', () => {

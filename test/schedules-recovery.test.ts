@@ -16,7 +16,7 @@ let h: Harness;
 let pubA: string;
 let realSend: SendMail;
 const ctx: JobContext = {
-  logger: createLogger('test', 'silent'), signal: new AbortController().signal, jobId: 't', attempt: 1, finalAttempt: false, scheduledAt: new Date(),
+  logger: createLogger('test', 'silent'), signal: new AbortController().signal, stopping: new AbortController().signal, jobId: 't', attempt: 1, finalAttempt: false, scheduledAt: new Date(),
 };
 const [older, week] = duePeriods('weekly', 'UTC', new Date(), 3) as [ReportPeriod, ReportPeriod, ReportPeriod];
 

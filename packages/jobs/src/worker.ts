@@ -6,7 +6,10 @@ import { jobCatalog, type JobName, type JobsOf, type PayloadOf, type QueueName }
 
 export type JobContext = {
   logger: Logger;
+  /** Aborted when the job must stop now: near the shutdown deadline (it is then handed back). */
   signal: AbortSignal;
+  /** Aborted as soon as the worker starts to shut down; the job may still finish, but should not wait on extras. */
+  stopping: AbortSignal;
   jobId: string;
   /** Attempt number, starting at 1. */
   attempt: number;
@@ -63,6 +66,7 @@ export function idsOf(data: unknown): Record<string, string> {
 /** Handlers running right now, per worker (not counting BullMQ's bookkeeping after them). */
 const running = new WeakMap<Worker, { count: number }>();
 const closing = new WeakMap<Worker, Promise<void>>();
+const stopping = new WeakMap<Worker, AbortController>();
 /** How long a close waits, after the last handler returned, for BullMQ to record the results in Redis. */
 const RECORD_GRACE_MS = 3000;
 
@@ -76,6 +80,7 @@ const RECORD_GRACE_MS = 3000;
 export function closeWorker(worker: Worker, connection: Redis): Promise<void> {
   const existing = closing.get(worker);
   if (existing) return existing;
+  stopping.get(worker)?.abort();
   const done = (async () => {
     if (connection.status === 'ready') {
       // Redis may go away during the close, or just before it unnoticed, or stop answering while the client still
@@ -130,6 +135,7 @@ export function createWorker<Q extends QueueName>(
       await handler(parsed.data as PayloadOf<JobName>, {
         logger,
         signal: signal ?? new AbortController().signal,
+        stopping: stopping.get(worker)!.signal,
         jobId: job.id!,
         attempt: job.attemptsMade + 1,
         finalAttempt: job.attemptsMade + 1 >= attempts,
@@ -158,6 +164,7 @@ export function createWorker<Q extends QueueName>(
     maxStalledCount: 2,
   });
   running.set(worker, { count: 0 });
+  stopping.set(worker, new AbortController());
   worker.on('error', (err) => deps.logger.error({ err, queue }, 'worker error'));
   worker.on('failed', (job, err) =>
     deps.logger.warn({ queue, job: job?.name, jobId: job?.id, ...idsOf(job?.data), attemptsMade: job?.attemptsMade, err: err.message }, 'job failed'),

@@ -20,7 +20,7 @@ export const filtersSchema = z
 
 const TIME_ZONE_HINT = 'Must be an IANA time zone such as "Europe/Berlin".';
 const RANGE_HINT = 'Must be a date YYYY-MM-DD or an RFC 3339 timestamp with offset.';
-/** Whether the input is a real day or instant does not depend on the zone (local midnight always exists, shifted). */
+/** A real calendar day or instant (checked in UTC; a day the zone skips, rare, is caught when resolved in the zone). */
 const rangeInput = z.string().max(40).refine((v) => resolveInstant(v, 'UTC') !== null, RANGE_HINT);
 
 /** What exports and schedules share: what to export and how to encode it. */

@@ -5,6 +5,7 @@ const fakeLogger = () => {
   return { lines, warn: (a: unknown, b?: string) => void lines.push(typeof a === 'string' ? a : `${b} ${JSON.stringify(a)}`) };
 };
 const never = () => new Promise<void>(() => {});
+const running = () => new AbortController().signal;
 /** Settles `p` or says it is still pending after `ms`. */
 const stateAfter = (p: Promise<void>, ms: number) =>
   Promise.race([p.then(() => 'settled'), new Promise((r) => setTimeout(r, ms, 'pending'))]);
@@ -13,27 +14,28 @@ describe('notifyFinished', () => {
   it('waits for the hook with the export and its outcome', async () => {
     const calls: unknown[] = [];
     const logger = fakeLogger();
-    await notifyFinished(async (...args) => void calls.push(args), 'e1', 'failed', { signal: new AbortController().signal, logger });
+    await notifyFinished(async (...args) => void calls.push(args), 'e1', 'failed', { stopping: running(), cancel: running(), logger });
     expect(calls).toEqual([['e1', 'failed']]);
     expect(logger.lines).toEqual([]);
   });
 
   it('logs a failing hook instead of throwing: the export is recorded whatever the hook does', async () => {
     const logger = fakeLogger();
-    await expect(notifyFinished(() => Promise.reject(new Error('redis went away')), 'e1', 'succeeded', { signal: new AbortController().signal, logger })).resolves.toBeUndefined();
+    const failing = () => Promise.reject(new Error('redis went away'));
+    await expect(notifyFinished(failing, 'e1', 'succeeded', { stopping: running(), cancel: running(), logger })).resolves.toBeUndefined();
     expect(logger.lines).toEqual([expect.stringMatching(/^finished hook failed.*redis went away/)]);
   });
 
   it('waits for a slow hook as long as it takes while the worker is not stopping', async () => {
     const logger = fakeLogger();
-    expect(await stateAfter(notifyFinished(never, 'e1', 'succeeded', { signal: new AbortController().signal, logger, graceMs: 10 }), 100)).toBe('pending');
+    expect(await stateAfter(notifyFinished(never, 'e1', 'succeeded', { stopping: running(), cancel: running(), logger, graceMs: 10 }), 100)).toBe('pending');
     expect(logger.lines).toEqual([]);
   });
 
-  it('gives up the grace after a shutdown starts, or at once plus the grace when it has already started', async () => {
+  it('gives up the grace after the worker starts to stop, or the grace from now when it already has', async () => {
     const stopping = new AbortController();
     const logger = fakeLogger();
-    const waiting = notifyFinished(never, 'e1', 'succeeded', { signal: stopping.signal, logger, graceMs: 50 });
+    const waiting = notifyFinished(never, 'e1', 'succeeded', { stopping: stopping.signal, cancel: running(), logger, graceMs: 50 });
     expect(await stateAfter(waiting, 100)).toBe('pending');
     const stopped = Date.now();
     stopping.abort();
@@ -41,9 +43,22 @@ describe('notifyFinished', () => {
     expect(Date.now() - stopped).toBeGreaterThanOrEqual(45);
     expect(logger.lines).toEqual([expect.stringMatching(/^shutting down before the finished hook returned/)]);
 
-    const already = notifyFinished(never, 'e2', 'succeeded', { signal: stopping.signal, logger, graceMs: 50 });
+    const already = notifyFinished(never, 'e2', 'succeeded', { stopping: stopping.signal, cancel: running(), logger, graceMs: 50 });
     expect(await stateAfter(already, 20)).toBe('pending');
     expect(await stateAfter(already, 1000)).toBe('settled');
+  });
+
+  it('gives up at once when the job is cancelled, grace or not', async () => {
+    const cancel = new AbortController();
+    const logger = fakeLogger();
+    const waiting = notifyFinished(never, 'e1', 'succeeded', { stopping: running(), cancel: cancel.signal, logger, graceMs: 60_000 });
+    expect(await stateAfter(waiting, 50)).toBe('pending');
+    cancel.abort();
+    expect(await stateAfter(waiting, 20)).toBe('settled');
+    const stopping = new AbortController();
+    stopping.abort();
+    await notifyFinished(never, 'e2', 'succeeded', { stopping: stopping.signal, cancel: cancel.signal, logger, graceMs: 60_000 });
+    expect(logger.lines).toHaveLength(2);
   });
 
   it('a hook that returns within the grace is waited for, not cut short', async () => {
@@ -52,7 +67,7 @@ describe('notifyFinished', () => {
     let done = false;
     const hook = () => new Promise<void>((r) => setTimeout(() => ((done = true), r()), 20));
     const logger = fakeLogger();
-    await notifyFinished(hook, 'e1', 'succeeded', { signal: stopping.signal, logger, graceMs: 500 });
+    await notifyFinished(hook, 'e1', 'succeeded', { stopping: stopping.signal, cancel: running(), logger, graceMs: 500 });
     expect(done).toBe(true);
     expect(logger.lines).toEqual([]);
   });

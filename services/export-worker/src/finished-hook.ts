@@ -1,5 +1,6 @@
 // The onFinished hook, run once an export's outcome is recorded: it only hurries a scheduled report on to delivery
-// (the reconciler drives runs it missed), so it never fails the export, and a shutdown waits for it only briefly.
+// (the reconciler drives runs it missed), so it never fails the export, and a worker shutting down waits for it
+// only briefly.
 import type { Logger } from '@ax/runtime';
 
 export type FinishedHook = (exportId: string, outcome: 'succeeded' | 'failed') => Promise<void>;
@@ -7,26 +8,32 @@ export type FinishedHook = (exportId: string, outcome: 'succeeded' | 'failed') =
 /** How long a shutting-down worker still waits for the hook: with Redis down, the hook waits for Redis to return. */
 export const FINISHED_HOOK_GRACE_MS = 1000;
 
-/** Runs the hook; its failure is logged. Once `signal` aborts (shutdown), waits for it at most `graceMs` more. */
+/**
+ * Runs the hook; its failure is logged. Once `stopping` aborts (the worker began to shut down), waits for it at most
+ * `graceMs` more; once `cancel` aborts (the job must stop now), not at all.
+ */
 export async function notifyFinished(
   hook: FinishedHook, exportId: string, outcome: 'succeeded' | 'failed',
-  { signal, logger, graceMs = FINISHED_HOOK_GRACE_MS }: { signal: AbortSignal; logger: Pick<Logger, 'warn'>; graceMs?: number },
+  opts: { stopping: AbortSignal; cancel: AbortSignal; logger: Pick<Logger, 'warn'>; graceMs?: number },
 ): Promise<void> {
+  const { stopping, cancel, logger, graceMs = FINISHED_HOOK_GRACE_MS } = opts;
   const done = hook(exportId, outcome).then(
     () => true,
     (err: Error) => (logger.warn({ err: err.message }, 'finished hook failed; the reconciler will pick the report up'), true),
   );
   let timer: NodeJS.Timeout | undefined;
-  let startGrace = () => {};
-  const grace = new Promise<false>((resolve) => {
-    startGrace = () => void (timer = setTimeout(resolve, graceMs, false));
-  });
-  if (signal.aborted) startGrace();
-  else signal.addEventListener('abort', startGrace, { once: true });
+  let giveUp = (): void => {};
+  const startGrace = () => void (timer ??= setTimeout(giveUp, graceMs));
+  const gaveUp = new Promise<false>((resolve) => (giveUp = () => resolve(false)));
+  if (cancel.aborted) giveUp();
+  else if (stopping.aborted) startGrace();
+  stopping.addEventListener('abort', startGrace, { once: true });
+  cancel.addEventListener('abort', giveUp, { once: true });
   try {
-    if (!(await Promise.race([done, grace]))) logger.warn('shutting down before the finished hook returned; the reconciler will pick the report up');
+    if (!(await Promise.race([done, gaveUp]))) logger.warn('shutting down before the finished hook returned; the reconciler will pick the report up');
   } finally {
     clearTimeout(timer);
-    signal.removeEventListener('abort', startGrace);
+    stopping.removeEventListener('abort', startGrace);
+    cancel.removeEventListener('abort', giveUp);
   }
 }

@@ -139,7 +139,7 @@ export async function runExport(payload: { exportId: string }, deps: ExportDeps,
     deps.metrics?.rowsWritten.inc({ dataset: row.dataset }, rows);
     deps.metrics?.bytesWritten.inc({ dataset: row.dataset }, digest.bytes);
     logger.info({ rows, bytes: digest.bytes }, 'export succeeded');
-    if (deps.onFinished) await notifyFinished(deps.onFinished, row.id, 'succeeded', { signal: ctx.signal, logger });
+    if (deps.onFinished) await notifyFinished(deps.onFinished, row.id, 'succeeded', { stopping: ctx.stopping, cancel: ctx.signal, logger });
   } catch (err) {
     if (abort.signal.reason instanceof Cancelled) {
       // Shutting down too: the deadline leaves little time, and an upload stopped before its end left no object.
@@ -159,7 +159,7 @@ export async function runExport(payload: { exportId: string }, deps: ExportDeps,
     if (!failure.transient || ctx.finalAttempt) {
       await failExport(deps.sql, row.id, failure.code, failure.transient ? gaveUpMessage(failure, ctx.attempt) : failure.message);
       deps.metrics?.exportsTotal.inc({ dataset: row.dataset, format: row.format, outcome: 'failed' });
-      if (deps.onFinished) await notifyFinished(deps.onFinished, row.id, 'failed', { signal: ctx.signal, logger });
+      if (deps.onFinished) await notifyFinished(deps.onFinished, row.id, 'failed', { stopping: ctx.stopping, cancel: ctx.signal, logger });
       if (!failure.transient) throw new PermanentError(failure.code, failure.message);
     }
     throw err;
