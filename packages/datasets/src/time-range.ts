@@ -6,8 +6,6 @@ const RFC3339_RE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}
 
 export const isValidTimeZone = (tz: string): boolean => IANAZone.isValidZone(tz);
 
-export const isRangeInput = (input: string): boolean => DATE_RE.test(input) || RFC3339_RE.test(input);
-
 /** A `YYYY-MM-DD` means local midnight in `tz`; an RFC 3339 timestamp is taken as is. Null when invalid. */
 export function resolveInstant(input: string, tz: string): Date | null {
   if (DATE_RE.test(input)) {

@@ -1,6 +1,9 @@
 // Splitting a raw-rows CSV export into consecutive time ranges of about equal rows, so PostgreSQL can copy them
 // in parallel (see withCopyStream). Only for datasets whose CSVs concatenate by time (csvSplitsByTime).
 import type { Sql } from '@ax/db';
+
+/** A piece of SQL to embed (sql`…` or sql.unsafe). */
+type Fragment = ReturnType<Sql['unsafe']>;
 import { packageScope, publisherScope } from './sql-fragments';
 import type { Dataset, DatasetScope } from './types';
 
@@ -37,8 +40,9 @@ export async function planTimeSlices(sql: Sql, dataset: Dataset, scope: DatasetS
   const col = sql.unsafe(`x.${dataset.timeColumn}`);
   const table = sql.unsafe(`analytics.${dataset.table}`);
   const owner = dataset.ownership === 'packages' ? packageScope(sql, 'x', scope) : dataset.ownership === 'publisher' ? publisherScope(sql, 'x', scope) : sql``;
-  const where = sql`where ${col} >= ${scope.from} and ${col} < ${scope.to} ${owner}`;
-  const percent = samplePercent(await blocksHolding(sql, dataset, scope), options.sampleBlocks);
+  const inRange = sql`${col} >= ${scope.from} and ${col} < ${scope.to}`;
+  const where = sql`where ${inRange} ${owner}`;
+  const percent = samplePercent(await blocksHolding(sql, table, inRange), options.sampleBlocks);
   const [row] = await sql<{ n: number; cuts: Date[] | null }[]>`
     with s as (select ${col} as t from ${table} x tablesample system (${percent}) ${where})
     select (select count(*)::int from s) as n,
@@ -50,11 +54,9 @@ export async function planTimeSlices(sql: Sql, dataset: Dataset, scope: DatasetS
   return sliceRanges(scope, slices, cuts);
 }
 
-/** The blocks a sample of the scope's time range reads: those of the partitions the planner keeps for the range. */
-async function blocksHolding(sql: Sql, dataset: Dataset, scope: DatasetScope): Promise<number> {
-  const col = sql.unsafe(`x.${dataset.timeColumn}`);
-  const [plan] = await sql<{ 'QUERY PLAN': [{ Plan: PlanNode }] }[]>`
-    explain (format json) select 1 from ${sql.unsafe(`analytics.${dataset.table}`)} x where ${col} >= ${scope.from} and ${col} < ${scope.to}`;
+/** The blocks a sample of `table` (as `x`) under `inRange` reads: those of the partitions the planner keeps. */
+async function blocksHolding(sql: Sql, table: Fragment, inRange: Fragment): Promise<number> {
+  const [plan] = await sql<{ 'QUERY PLAN': [{ Plan: PlanNode }] }[]>`explain (format json) select 1 from ${table} x where ${inRange}`;
   const names = relationNames(plan!['QUERY PLAN'][0].Plan);
   const [row] = await sql<{ blocks: number }[]>`
     select (coalesce(sum(pg_relation_size(c.oid)), 0) / current_setting('block_size')::int)::float8 as blocks

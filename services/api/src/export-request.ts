@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { foreignPackages, publisherExists, type NewExport, type Principal, type Sql } from '@ax/db';
 import {
-  cutoffInstant, datasetIds, effectivePublisher, formats, getDataset, granularities, isRangeInput, isValidTimeZone,
+  cutoffInstant, datasetIds, effectivePublisher, formats, getDataset, granularities, isValidTimeZone,
   mayExport, resolveInstant, retentionCutoff, type Dataset,
 } from '@ax/datasets';
 import { ApiError, badRequest, forbidden, notFound, zodDetails, type ErrorDetail } from './errors';
@@ -80,26 +80,23 @@ export async function authorizeSpec(
 }
 
 type RangeBody = { from: string; to: string; timezone: string };
-const instantsOf = (body: RangeBody) => ({
-  from: isRangeInput(body.from) ? resolveInstant(body.from, body.timezone) : null,
-  to: isRangeInput(body.to) ? resolveInstant(body.to, body.timezone) : null,
-});
+export type ReadRange = { from: Date | null; to: Date | null; problems: ErrorDetail[] };
 
-/** What is wrong with `from`/`to` in the zone: unreadable, or `to` not after `from`. */
-export function rangeProblems(body: RangeBody): ErrorDetail[] {
-  const { from, to } = instantsOf(body);
-  const details: ErrorDetail[] = [];
-  if (!from) details.push({ field: 'from', message: RANGE_HINT });
-  if (!to) details.push({ field: 'to', message: RANGE_HINT });
-  if (from && to && from >= to) details.push({ field: 'to', message: 'Must be after "from".' });
-  return details;
+/** `from`/`to` resolved in the zone (null where unreadable), and what is wrong with them. */
+export function readRange(body: RangeBody): ReadRange {
+  const from = resolveInstant(body.from, body.timezone);
+  const to = resolveInstant(body.to, body.timezone);
+  const problems: ErrorDetail[] = [];
+  if (!from) problems.push({ field: 'from', message: RANGE_HINT });
+  if (!to) problems.push({ field: 'to', message: RANGE_HINT });
+  if (from && to && from >= to) problems.push({ field: 'to', message: 'Must be after "from".' });
+  return { from, to, problems };
 }
 
-/** Resolves `from`/`to` in the zone and checks order and retention. */
-export function resolveRange(body: RangeBody, today = new Date(), retentionMonths = 24): { from: Date; to: Date } {
-  const details = rangeProblems(body);
-  if (details.length) throw badRequest(details);
-  const { from, to } = instantsOf(body);
+/** The range read by readRange: a 400 for its problems, a 422 when it starts before the retention cutoff. */
+export function resolveRange(range: ReadRange, today = new Date(), retentionMonths = 24): { from: Date; to: Date } {
+  if (range.problems.length) throw badRequest(range.problems);
+  const { from, to } = range;
   const cutoff = retentionCutoff(today, retentionMonths);
   if (from! < cutoffInstant(cutoff))
     throw new ApiError(422, 'outside_retention', `Data before ${cutoff} is no longer kept (${retentionMonths}-month retention).`, [

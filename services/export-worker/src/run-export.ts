@@ -62,6 +62,9 @@ export async function runExport(payload: { exportId: string }, deps: ExportDeps,
     abort.abort(ctx.signal.reason);
     uploadAbort.abort(ctx.signal.reason);
   };
+  const finished = async (outcome: 'succeeded' | 'failed') => {
+    if (deps.onFinished) await notifyFinished(deps.onFinished, row.id, outcome, { stopping: ctx.stopping, cancel: ctx.signal, logger });
+  };
   ctx.signal.addEventListener('abort', onJobAbort, { once: true });
   if (ctx.signal.aborted) onJobAbort();
   let rows = 0;
@@ -139,7 +142,7 @@ export async function runExport(payload: { exportId: string }, deps: ExportDeps,
     deps.metrics?.rowsWritten.inc({ dataset: row.dataset }, rows);
     deps.metrics?.bytesWritten.inc({ dataset: row.dataset }, digest.bytes);
     logger.info({ rows, bytes: digest.bytes }, 'export succeeded');
-    if (deps.onFinished) await notifyFinished(deps.onFinished, row.id, 'succeeded', { stopping: ctx.stopping, cancel: ctx.signal, logger });
+    await finished('succeeded');
   } catch (err) {
     if (abort.signal.reason instanceof Cancelled) {
       // Shutting down too: the deadline leaves little time, and an upload stopped before its end left no object.
@@ -159,7 +162,7 @@ export async function runExport(payload: { exportId: string }, deps: ExportDeps,
     if (!failure.transient || ctx.finalAttempt) {
       await failExport(deps.sql, row.id, failure.code, failure.transient ? gaveUpMessage(failure, ctx.attempt) : failure.message);
       deps.metrics?.exportsTotal.inc({ dataset: row.dataset, format: row.format, outcome: 'failed' });
-      if (deps.onFinished) await notifyFinished(deps.onFinished, row.id, 'failed', { stopping: ctx.stopping, cancel: ctx.signal, logger });
+      await finished('failed');
       if (!failure.transient) throw new PermanentError(failure.code, failure.message);
     }
     throw err;

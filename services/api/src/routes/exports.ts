@@ -10,7 +10,7 @@ import { deleteObject, exportFile, exportKey, presignDownload, type Storage } fr
 import { principalOf, viewerOf } from '../auth';
 import { ApiError, badRequest, notFound, UNKNOWN_CURSOR, unavailable, zodDetails } from '../errors';
 import { exportResource } from '../export-resource';
-import { authorizeSpec, createExportSchema, newExportFrom, parseBody, rangeProblems, requestHash, resolveRange } from '../export-request';
+import { authorizeSpec, createExportSchema, newExportFrom, parseBody, readRange, requestHash, resolveRange } from '../export-request';
 
 export type ExportRouteDeps = {
   sql: Sql;
@@ -54,8 +54,9 @@ export function exportRoutes(deps: ExportRouteDeps): Router {
     // A 400 names every bad field at once: the header's with the body's, the range's with the filters'.
     const body = parseBody(createExportSchema, req.body, keyHeader !== undefined && !idempotencyKey.safeParse(keyHeader).success
       ? [{ field: 'Idempotency-Key', message: 'Must be 1–200 visible ASCII characters.' }] : []);
-    const { scopePublisherId } = await authorizeSpec(sql, principal, body, rangeProblems(body));
-    const range = resolveRange(body, deps.now(), deps.retentionMonths);
+    const read = readRange(body);
+    const { scopePublisherId } = await authorizeSpec(sql, principal, body, read.problems);
+    const range = resolveRange(read, deps.now(), deps.retentionMonths);
     const hash = requestHash(body);
 
     if (keyHeader) {
