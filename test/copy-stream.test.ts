@@ -9,7 +9,7 @@ import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
 import type pg from 'pg';
 import { randomBytes } from 'node:crypto';
-import { createCopyPool, createSql, settingRef, withCopyStream } from '@ax/db';
+import { createCopyPool, createSql, copyValue, withCopyStream } from '@ax/db';
 import { createTestDatabase, TEST_PG_BASE, type TestDb } from '@ax/testing';
 
 let db: TestDb;
@@ -56,7 +56,7 @@ it('streams 30+ COPY → gzip → slow sink runs and the connection answers afte
     const rows = 2000 + run * 517;
     const { sink, bytes } = slowSink();
     await within(
-      withCopyStream(pool, { text: `select g, md5(g::text) from generate_series(1, ${settingRef('n', 'int')}) g`, settings: { n: String(rows) } },
+      withCopyStream(pool, { text: `select g, md5(g::text) from generate_series(1, ${copyValue('n', 'int')}) g`, values: { n: String(rows) } },
         (source) => pipeline(source, createGzip({ level: 1 }), sink)),
       20_000, `COPY run ${run}`,
     );
@@ -67,11 +67,53 @@ it('streams 30+ COPY → gzip → slow sink runs and the connection answers afte
   expect(await pid()).toBe(firstPid); // the same connection carried every run
 });
 
-it('passes values only as settings, read back exactly', async () => {
-  const chunks: Buffer[] = [];
-  await withCopyStream(pool, { text: `select ${settingRef('who', 'text')}, ${settingRef('ids', 'text[]')}`, settings: { who: `O'Brien "x"; drop table y`, ids: '{"a,b",c}' } },
-    (source) => pipeline(source, new Writable({ write(c, _e, d) { chunks.push(c); d(); } })));
-  expect(Buffer.concat(chunks).toString()).toBe(`"O'Brien ""x""; drop table y","{""a,b"",c}"\r\n`);
+const hostile = [
+  `O'Brien "x"; drop table y`,
+  "') to stdout; drop table held; --",
+  'back\\slash \\\' and E\'\\x41\'',
+  '$$ dollar $$ $tag$ quoted $tag$',
+  '%s %1$L %% {{who}} ::int',
+  'line\nbreak\ttab',
+  'ünïcødé ✓',
+];
+
+it('quotes hostile values in as literals that read back exactly and change nothing else', async () => {
+  for (const who of hostile) {
+    const chunks: Buffer[] = [];
+    const text = `select ${copyValue('who', 'text')}, ${copyValue('ids', 'text[]')}, length(${copyValue('who', 'text')}), '100%'`;
+    await withCopyStream(pool, { text, values: { who, ids: '{"a,b",c}' } },
+      (source) => pipeline(source, new Writable({ write(c, _e, d) { chunks.push(c); d(); } })));
+    const cell = (v: string) => (/[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
+    expect(Buffer.concat(chunks).toString()).toBe(`${cell(who)},"{""a,b"",c}",${[...who].length},100%\r\n`);
+  }
+});
+
+it('refuses a NUL in a value before any COPY runs, and the connection stays usable', async () => {
+  await expect(withCopyStream(pool, { text: `select ${copyValue('who', 'text')}`, values: { who: 'a\u0000b' } }, async () => {}))
+    .rejects.toMatchObject({ code: '22021' });
+  expect((await pool.query('select 1 as one')).rows[0]).toEqual({ one: 1 });
+});
+
+it('refuses a query that reads a value it does not carry', async () => {
+  await expect(withCopyStream(pool, { text: `select ${copyValue('missing', 'int')}`, values: {} }, async () => {}))
+    .rejects.toThrow(/carries no value/);
+});
+
+it('lets the planner see the values: literals in the plan, and partitions pruned at plan time', async () => {
+  const text = `select e.package_id from analytics.install_events e
+                where e.install_date >= ${copyValue('from', 'timestamptz')} and e.install_date < ${copyValue('to', 'timestamptz')}`;
+  const client = await pool.connect();
+  try {
+    const { formatTemplate } = await import('@ax/db');
+    const { template, args } = formatTemplate({ text, values: { from: '2026-03-01T00:00:00Z', to: '2026-04-01T00:00:00Z' } });
+    const { rows } = await client.query<{ q: string }>('select format($1, variadic $2::text[]) as q', [template, args]);
+    expect(rows[0]!.q).toContain("'2026-03-01T00:00:00Z'::timestamptz");
+    const plan = (await client.query(`explain (format json) ${rows[0]!.q}`)).rows[0]['QUERY PLAN'][0].Plan;
+    const relations = JSON.stringify(plan).match(/"Relation Name":"[^"]+"/g) ?? [];
+    expect(relations).toEqual(['"Relation Name":"install_events_p2026_03"']);
+  } finally {
+    client.release();
+  }
 });
 
 describe.each([
@@ -81,7 +123,7 @@ describe.each([
 ])('an error %s', (_when, text, code) => {
   it('rejects with its SQLSTATE and leaves the pool usable', async () => {
     const { sink } = slowSink();
-    await expect(withCopyStream(pool, { text, settings: {} }, (source) => pipeline(source, createGzip(), sink)))
+    await expect(withCopyStream(pool, { text, values: {} }, (source) => pipeline(source, createGzip(), sink)))
       .rejects.toMatchObject({ code });
     expect((await within(pool.query('select 2 as two'), 5000, 'query after error')).rows[0].two).toBe(2);
   });
@@ -91,7 +133,7 @@ it('an aborted COPY leaves no active backend and the pool usable', async () => {
   const marker = `abort_marker_${Date.now()}`;
   let copyPid = 0;
   await expect(
-    withCopyStream(pool, { text: `select g, '${marker}' from (select generate_series(1, 50000000) as g) s`, settings: {} }, async (source) => {
+    withCopyStream(pool, { text: `select g, '${marker}' from (select generate_series(1, 50000000) as g) s`, values: {} }, async (source) => {
       copyPid = (await db.sql`select pid from pg_stat_activity where query like ${'%' + marker + '%'} and pid <> pg_backend_pid()`)[0]?.pid as number;
       let seen = 0;
       await pipeline(source, new Writable({
@@ -125,7 +167,7 @@ it('a backend terminated mid-COPY rejects with its SQLSTATE and leaves the pool 
   try {
     await holder`begin`;
     await holder`lock table held in access exclusive mode`;
-    const copying = withCopyStream(pool, { text: 'select g, n from generate_series(1, 10) g left join held on true', settings: {} }, collect);
+    const copying = withCopyStream(pool, { text: 'select g, n from generate_series(1, 10) g left join held on true', values: {} }, collect);
     copying.catch(() => {});
     let killed = 0;
     for (let i = 0; i < 500 && !killed; i++) {
@@ -147,7 +189,7 @@ describe('the CSV it returns', () => {
     const bytes = await withCopyStream(pool, {
       text: `select n, t from (values (1, 'a'), (2, E'x\\ny'), (3, E'x\\r\\ny'), (4, E'x\\r'), (5, 'he said "hi"'), (6, 'a,b'),
                (7, 'žluťoučký 🐎'), (8, ''), (9, null)) v(n, t) order by n`,
-      settings: {},
+      values: {},
     }, async (source) => {
       const b = await collect(source);
       records = source.records;
@@ -168,7 +210,7 @@ describe('the CSV it returns', () => {
       // chr() gives LATIN1 characters in a LATIN1 database: é ½ ï are single bytes there, two each in UTF-8. COPY
       // sends the client encoding, which pg-protocol sets to UTF8 at every connection's startup.
       const text = `select 'caf' || chr(233) || ' ' || chr(189) || ' na' || chr(239) || 've'`;
-      const bytes = await withCopyStream(latin1, { text, settings: {} }, collect);
+      const bytes = await withCopyStream(latin1, { text, values: {} }, collect);
       expect(bytes.toString('hex')).toBe(Buffer.from('café ½ naïve\r\n', 'utf8').toString('hex'));
     } finally {
       await latin1.end();
@@ -180,7 +222,7 @@ describe('the CSV it returns', () => {
   it('handles rows longer than a socket read, with CRs at every possible read boundary', async () => {
     // Quoted fields full of CRs and LFs: wherever a read ends, a CR there must be held back correctly.
     const text = `select g, repeat(E'ab\\r', 30000 + g) || E'\\r\\n', repeat('z', 70000 * g) from generate_series(1, 12) g`;
-    const bytes = await withCopyStream(pool, { text, settings: {} }, collect);
+    const bytes = await withCopyStream(pool, { text, values: {} }, collect);
     const expected = Array.from({ length: 12 }, (_, k) => {
       const g = k + 1;
       return `${g},"${'ab\r'.repeat(30000 + g)}\r\n",${'z'.repeat(70000 * g)}\r\n`;
@@ -192,8 +234,8 @@ describe('the CSV it returns', () => {
 
 describe('time slices under one snapshot', () => {
   const slice = (lo: number, hi: number) => ({
-    text: `select g, md5(g::text), case when g % 7 = 0 then E'line\\nbreak' else '' end from generate_series(${settingRef('lo', 'int')}, ${settingRef('hi', 'int')} - 1) g`,
-    settings: { lo: String(lo), hi: String(hi) },
+    text: `select g, md5(g::text), case when g % 7 = 0 then E'line\\nbreak' else '' end from generate_series(${copyValue('lo', 'int')}, ${copyValue('hi', 'int')} - 1) g`,
+    values: { lo: String(lo), hi: String(hi) },
   });
 
   it('concatenate, in order, into exactly the CSV of one query, whatever the consumer\'s pace', async () => {
@@ -224,7 +266,7 @@ describe('time slices under one snapshot', () => {
       while (burning) await burner.query('select txid_current()'); // takes a new transaction id each time
     })();
     try {
-      const snap = { text: 'select pg_current_snapshot()::text', settings: {} };
+      const snap = { text: 'select pg_current_snapshot()::text', values: {} };
       for (let run = 0; run < 10; run++) {
         const text = (await withCopyStream(manyPool, [snap, snap, snap], collect)).toString();
         const [a, b, c] = text.trim().split('\r\n');
@@ -243,8 +285,8 @@ describe('time slices under one snapshot', () => {
     const marker = `slice_marker_${Date.now()}`;
     try {
       // generate_series in the select list streams; in FROM it would be materialised first.
-      const failing = { text: `select g, '${marker}', 1 / (g - 100000) from (select generate_series(1, 5000000) as g) s`, settings: {} };
-      const long = { text: `select g, '${marker}' from (select generate_series(1, 5000000) as g) s`, settings: {} };
+      const failing = { text: `select g, '${marker}', 1 / (g - 100000) from (select generate_series(1, 5000000) as g) s`, values: {} };
+      const long = { text: `select g, '${marker}' from (select generate_series(1, 5000000) as g) s`, values: {} };
       await expect(withCopyStream(manyPool, [long, failing, long], (source) => pipeline(source, slowSink().sink)))
         .rejects.toMatchObject({ code: '22012' });
       for (let i = 0; i < 100; i++) {
@@ -269,7 +311,7 @@ describe('time slices under one snapshot', () => {
         expect(readdirSync(dir)).toEqual([]); // unlinked as soon as it was created
         return bytes;
       }, { spoolDir: dir });
-      const bad = { text: 'select 1 / 0', settings: {} };
+      const bad = { text: 'select 1 / 0', values: {} };
       await expect(withCopyStream(manyPool, [slice(1, 1000), bad], collect, { spoolDir: dir })).rejects.toMatchObject({ code: '22012' });
       expect(readdirSync(dir)).toEqual([]);
     } finally {

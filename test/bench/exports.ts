@@ -64,7 +64,7 @@ export async function benchExports(opts: {
     const to = new Date(Date.now() + 86400_000).toISOString().slice(0, 10);
     const scope = { from: cutoffInstant(from), to: new Date(`${to}T00:00:00Z`), timezone: 'UTC', granularity: 'day' as const, publisherId: null, packageIds: null };
     const copy = getDataset('install_events')!.csv(scope);
-    const prelude = `begin read only;\n${Object.entries(copy.settings).map(([k, v]) => `select set_config('ax.${k}', '${v.replace(/'/g, "''")}', true);`).join('\n')}\n`;
+    const prelude = `begin read only;\n`;
     const oneLine = copy.text.replace(/\s+/g, ' ');
 
     const runExport = async (body: object) => {

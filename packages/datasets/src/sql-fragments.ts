@@ -1,6 +1,6 @@
 // Shared pieces of dataset SQL: UTC timestamps, safe text cells, the publisher/package scope, local periods
 // and day ranges for date-typed tables.
-import { settingRef } from '@ax/db';
+import { copyValue } from '@ax/db';
 import type { Sql } from '@ax/db';
 import { daysWithin } from './local-days';
 import type { DatasetScope } from './types';
@@ -9,19 +9,19 @@ export const utcTimestamp = (col: string) => `to_char(${col} at time zone 'UTC',
 export const isoDate = (col: string) => `to_char(${col}, 'YYYY-MM-DD')`;
 export const textCell = (col: string) => `app.csv_text(${col})`;
 
-/** Settings carrying the scope's values into a COPY query. */
-export function scopeSettings(scope: DatasetScope): Record<string, string> {
-  const settings: Record<string, string> = { from: scope.from.toISOString(), to: scope.to.toISOString() };
-  if (scope.publisherId !== null) settings.publisher_id = scope.publisherId;
-  if (scope.packageIds !== null) settings.package_ids = toPgArray(scope.packageIds);
-  return settings;
+/** The scope's values for a COPY query (quoted in as literals by the server, see copy-query.ts). */
+export function scopeValues(scope: DatasetScope): Record<string, string> {
+  const values: Record<string, string> = { from: scope.from.toISOString(), to: scope.to.toISOString() };
+  if (scope.publisherId !== null) values.publisher_id = scope.publisherId;
+  if (scope.packageIds !== null) values.package_ids = toPgArray(scope.packageIds);
+  return values;
 }
 
 export const toPgArray = (values: string[]) => `{${values.map((v) => `"${v.replace(/(["\\])/g, '\\$1')}"`).join(',')}}`;
 
-/** Settings for COPY queries that group by local period (timezone, granularity) or compare days (day range). */
-export const periodSettings = (scope: DatasetScope): Record<string, string> => ({ timezone: scope.timezone, granularity: scope.granularity });
-export function daySettings(scope: DatasetScope): Record<string, string> {
+/** Values for COPY queries that group by local period (timezone, granularity) or compare days (day range). */
+export const periodValues = (scope: DatasetScope): Record<string, string> => ({ timezone: scope.timezone, granularity: scope.granularity });
+export function dayValues(scope: DatasetScope): Record<string, string> {
   const { fromDay, toDay } = daysWithin(scope.from, scope.to, scope.timezone);
   return { from_day: fromDay, to_day: toDay };
 }
@@ -29,8 +29,8 @@ export function daySettings(scope: DatasetScope): Record<string, string> {
 /** COPY-side: WHERE clauses for a time column and a package-owned table. */
 export function copyRangeAndPackages(alias: string, timeCol: string, scope: DatasetScope, timeType = 'timestamptz'): string {
   return [
-    `${alias}.${timeCol} >= ${settingRef('from', timeType)}`,
-    `${alias}.${timeCol} < ${settingRef('to', timeType)}`,
+    `${alias}.${timeCol} >= ${copyValue('from', timeType)}`,
+    `${alias}.${timeCol} < ${copyValue('to', timeType)}`,
     ...copyPackageClauses(alias, scope),
   ].join(' and ');
 }
@@ -39,31 +39,31 @@ function copyPackageClauses(alias: string, scope: DatasetScope): string[] {
   const clauses: string[] = [];
   if (scope.publisherId !== null)
     clauses.push(
-      `${alias}.package_id in (select p.package_id from analytics.packages p where p.publisher_id = ${settingRef('publisher_id', 'text')})`,
+      `${alias}.package_id in (select p.package_id from analytics.packages p where p.publisher_id = ${copyValue('publisher_id', 'text')})`,
     );
-  if (scope.packageIds !== null) clauses.push(`${alias}.package_id = any(${settingRef('package_ids', 'text[]')})`);
+  if (scope.packageIds !== null) clauses.push(`${alias}.package_id = any(${copyValue('package_ids', 'text[]')})`);
   return clauses;
 }
 
 /** COPY-side: a timestamptz range on a table owned by a publisher account (reputation_events). */
 export function copyRangeAndPublisher(alias: string, timeCol: string, scope: DatasetScope): string {
   return [
-    `${alias}.${timeCol} >= ${settingRef('from', 'timestamptz')}`,
-    `${alias}.${timeCol} < ${settingRef('to', 'timestamptz')}`,
-    ...(scope.publisherId !== null ? [`${alias}.publisher_id = ${settingRef('publisher_id', 'text')}`] : []),
+    `${alias}.${timeCol} >= ${copyValue('from', 'timestamptz')}`,
+    `${alias}.${timeCol} < ${copyValue('to', 'timestamptz')}`,
+    ...(scope.publisherId !== null ? [`${alias}.publisher_id = ${copyValue('publisher_id', 'text')}`] : []),
   ].join(' and ');
 }
 
-/** COPY-side: a `date` column within the scope's days (needs daySettings; see local-days.ts). */
+/** COPY-side: a `date` column within the scope's days (needs dayValues; see local-days.ts). */
 export const copyDays = (alias: string, dayCol: string): string =>
-  `${alias}.${dayCol} >= ${settingRef('from_day', 'date')} and ${alias}.${dayCol} < ${settingRef('to_day', 'date')}`;
+  `${alias}.${dayCol} >= ${copyValue('from_day', 'date')} and ${alias}.${dayCol} < ${copyValue('to_day', 'date')}`;
 
 export const copyDaysAndPackages = (alias: string, dayCol: string, scope: DatasetScope): string =>
   [copyDays(alias, dayCol), ...copyPackageClauses(alias, scope)].join(' and ');
 
-/** COPY-side: the local period start of a timestamptz expression (needs periodSettings). */
+/** COPY-side: the local period start of a timestamptz expression (needs periodValues). */
 export const copyLocalPeriod = (expr: string) =>
-  `date_trunc(${settingRef('granularity', 'text')}, ${expr} at time zone ${settingRef('timezone', 'text')})`;
+  `date_trunc(${copyValue('granularity', 'text')}, ${expr} at time zone ${copyValue('timezone', 'text')})`;
 
 /** Query-side (postgres.js): the same scope with bind parameters. */
 export function packageScope(sql: Sql, alias: string, scope: DatasetScope) {

@@ -45,7 +45,7 @@ export type Dataset = {
    * consecutive time ranges then concatenate into the CSV of the whole range, so it can be copied in slices.
    */
   csvSplitsByTime: boolean;
-  /** A SELECT yielding the CSV columns in order, for COPY; values travel as settings. */
+  /** A SELECT yielding the CSV columns in order, for COPY; values travel apart and are quoted in by the server. */
   csv(scope: DatasetScope): CopyQuery;
   /**
    * An aggregate yielding `local_start` (the period's start as a local timestamp in scope.timezone)

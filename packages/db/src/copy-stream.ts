@@ -1,29 +1,20 @@
 // COPY ... TO STDOUT as a Node stream of CRLF CSV records. This is the one place that uses node-postgres (with our
 // own protocol reader, copy-out.ts): postgres.js 3.4.9 COPY streams wedge their connection after a slow consumer
 // (STACK.md, porsager/postgres#499).
-// Values reach the query only as transaction-local settings (COPY takes no bind parameters):
-// the query reads them with `(select current_setting('ax.<name>'))`.
+// Values reach the query as literals the server quotes in (copy-query.ts), so the planner sees them.
 import { tmpdir } from 'node:os';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
 import { CsvCopyOut } from './copy-out';
+import { renderCopy, type CopyQuery } from './copy-query';
 import { Spool } from './spool';
-
-export type CopyQuery = {
-  /** A SELECT (no trailing semicolon). Never built from untrusted input: values go in `settings`. */
-  text: string;
-  settings: Record<string, string>;
-};
 
 export function createCopyPool(url: string, max = 8): pg.Pool {
   const pool = new pg.Pool({ connectionString: url, max, application_name: 'analytics-export-copy' });
   pool.on('error', () => {}); // idle client errors: the pool drops the client; the next checkout reconnects
   return pool;
 }
-
-export const settingName = (name: string) => `ax.${name}`;
-export const settingRef = (name: string, type: string) => `((select current_setting('ax.${name}'))::${type})`;
 
 export type CsvSource = Readable & {
   /** Rows read from PostgreSQL so far, over every slice. */
@@ -127,11 +118,9 @@ async function checkOut(pool: pg.Pool): Promise<Copy> {
     client,
     stream: null,
     async start(query, prefix) {
-      for (const [name, value] of Object.entries(query.settings)) {
-        await client.query('select set_config($1, $2, true)', [settingName(name), value]);
-      }
+      const text = await renderCopy(client, query);
       copyEnded = false;
-      const stream: CsvCopyOut = client.query(new CsvCopyOut(`copy (${query.text}) to stdout with (format csv)`, prefix));
+      const stream: CsvCopyOut = client.query(new CsvCopyOut(text, prefix));
       copy.stream = stream;
       ended = new Promise<void>((resolve, reject) => {
         stream.once('end', () => resolve());

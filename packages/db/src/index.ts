@@ -1,5 +1,7 @@
 export * from './client';
 export * from './migrate';
+export * from './aggregate-session';
+export * from './copy-query';
 export * from './copy-stream';
 export * from './spool';
 export * from './api-keys';

@@ -4,7 +4,7 @@ import { PassThrough, Readable, type Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type pg from 'pg';
 import {
-  claimExport, completeExport, failExport, releaseExport, reportProgress, withCopyStream,
+  claimExport, completeExport, failExport, releaseExport, reportProgress, withAggregateSession, withCopyStream,
   type ExportRow, type Sql,
 } from '@ax/db';
 import { getDataset, jsonDocument, planTimeSlices, type DatasetScope } from '@ax/datasets';
@@ -103,14 +103,8 @@ export async function runExport(payload: { exportId: string }, deps: ExportDeps,
       rows = (source as { records: number } | null)?.records ?? 0;
     } else {
       let periods = 0;
-      // One connection with room to sort in memory (count(distinct …) over millions of rows spills to disk with
-      // the default 4 MB work_mem) and without JIT: compiling this parameterised aggregate cost more than it saved
-      // (1M rows: 1.6–2.4 s with JIT, 0.8–1.0 s without, measured in the same run).
-      const conn = await deps.analyticsSql.reserve();
-      try {
-        await conn`set work_mem = '64MB'`;
-        await conn`set jit = off`;
-        const doc = jsonDocument(conn as unknown as Sql, dataset, scopeOf(row), {
+      await withAggregateSession(deps.analyticsSql, async (conn) => {
+        const doc = jsonDocument(conn, dataset, scopeOf(row), {
           dataset: dataset.id, granularity: row.granularity, timezone: row.timezone, from: row.from_input, to: row.to_input,
         });
         const counted = (async function* () {
@@ -121,11 +115,7 @@ export async function runExport(payload: { exportId: string }, deps: ExportDeps,
           }
         })();
         await encode([Readable.from(counted), ...encoders, digest, body]);
-      } finally {
-        await conn`reset work_mem`.catch(() => {});
-        await conn`reset jit`.catch(() => {});
-        conn.release();
-      }
+      });
       rows = periods;
     }
     // Encoding and upload both finished: the file is complete, so even a shutdown signal now lets it be recorded.

@@ -3,7 +3,7 @@
 // in the export's time zone, also for a first or last period that the range cuts short.
 import type { Dataset } from '../types';
 import {
-  copyLocalPeriod, copyRangeAndPackages, isoDate, localPeriod, packageScope, periodSettings, scopeSettings, textCell,
+  copyLocalPeriod, copyRangeAndPackages, isoDate, localPeriod, packageScope, periodValues, scopeValues, textCell,
 } from '../sql-fragments';
 
 export const geographicSummary: Dataset = {
@@ -21,7 +21,7 @@ export const geographicSummary: Dataset = {
                  where ${copyRangeAndPackages('e', 'install_date', scope)}
                  group by 1, 2) g
            order by g.period, g.country_code`,
-    settings: { ...scopeSettings(scope), ...periodSettings(scope) },
+    values: { ...scopeValues(scope), ...periodValues(scope) },
   }),
   jsonAggregate: (sql, scope) => sql`
     select g.local_start,

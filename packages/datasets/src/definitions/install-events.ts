@@ -1,6 +1,6 @@
 // install_events: raw installs of the scope's packages; JSON counts installs and distinct tenants.
 import type { Dataset } from '../types';
-import { copyRangeAndPackages, localPeriod, packageScope, scopeSettings, textCell, utcTimestamp } from '../sql-fragments';
+import { copyRangeAndPackages, localPeriod, packageScope, scopeValues, textCell, utcTimestamp } from '../sql-fragments';
 
 export const installEvents: Dataset = {
   id: 'install_events',
@@ -15,7 +15,7 @@ export const installEvents: Dataset = {
            from analytics.install_events e
            where ${copyRangeAndPackages('e', 'install_date', scope)}
            order by e.install_date`,
-    settings: scopeSettings(scope),
+    values: scopeValues(scope),
   }),
   jsonAggregate: (sql, scope) => sql`
     select ${localPeriod(sql, scope, 'e.install_date')} as local_start,

@@ -2,7 +2,7 @@
 // export's time zone, in range when its midnight there lies in [from, to) (local-days.ts).
 // JSON shows, per period, the latest snapshot in that period, by rank.
 import type { Dataset } from '../types';
-import { copyDays, dayPeriod, dayRange, daySettings, isoDate, textCell } from '../sql-fragments';
+import { copyDays, dayPeriod, dayRange, dayValues, isoDate, textCell } from '../sql-fragments';
 
 export const leaderboardHistory: Dataset = {
   id: 'leaderboard_history',
@@ -17,7 +17,7 @@ export const leaderboardHistory: Dataset = {
            from analytics.publisher_leaderboard_snapshots l
            where ${copyDays('l', 'snapshot_date')}
            order by l.snapshot_date, l.rank, l.publisher_id`,
-    settings: daySettings(scope),
+    values: dayValues(scope),
   }),
   jsonAggregate: (sql, scope) => sql`
     select v.local_start,

@@ -3,7 +3,7 @@
 // JSON sums the daily counts per period, except active_publishers: a count of distinct publishers per day
 // cannot be summed, so the period shows its largest daily value.
 import type { Dataset } from '../types';
-import { copyDays, dayPeriod, dayRange, daySettings, isoDate } from '../sql-fragments';
+import { copyDays, dayPeriod, dayRange, dayValues, isoDate } from '../sql-fragments';
 
 export const marketplaceSummary: Dataset = {
   id: 'marketplace_summary',
@@ -18,7 +18,7 @@ export const marketplaceSummary: Dataset = {
            from analytics.marketplace_daily_summary m
            where ${copyDays('m', 'summary_date')}
            order by m.summary_date`,
-    settings: daySettings(scope),
+    values: dayValues(scope),
   }),
   jsonAggregate: (sql, scope) => sql`
     select ${dayPeriod(sql, scope, 'm.summary_date')} as local_start,

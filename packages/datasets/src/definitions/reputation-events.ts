@@ -1,6 +1,6 @@
 // reputation_events: events on a publisher's own account (not on its packages); a publisher sees only its own.
 import type { Dataset } from '../types';
-import { copyRangeAndPublisher, localPeriod, publisherScope, scopeSettings, textCell, utcTimestamp } from '../sql-fragments';
+import { copyRangeAndPublisher, localPeriod, publisherScope, scopeValues, textCell, utcTimestamp } from '../sql-fragments';
 
 export const reputationEvents: Dataset = {
   id: 'reputation_events',
@@ -15,7 +15,7 @@ export const reputationEvents: Dataset = {
            from analytics.reputation_events r
            where ${copyRangeAndPublisher('r', 'event_date', scope)}
            order by r.event_date, r.event_id`,
-    settings: scopeSettings(scope),
+    values: scopeValues(scope),
   }),
   jsonAggregate: (sql, scope) => sql`
     select g.local_start,

@@ -1,6 +1,6 @@
 // reviews: star ratings of the scope's packages. Reviewer identity (reviewer_id, body) is never selected.
 import type { Dataset } from '../types';
-import { copyRangeAndPackages, localPeriod, packageScope, scopeSettings, textCell, utcTimestamp } from '../sql-fragments';
+import { copyRangeAndPackages, localPeriod, packageScope, scopeValues, textCell, utcTimestamp } from '../sql-fragments';
 
 export const reviews: Dataset = {
   id: 'reviews',
@@ -15,7 +15,7 @@ export const reviews: Dataset = {
            from analytics.reviews r
            where ${copyRangeAndPackages('r', 'review_date', scope)}
            order by r.review_date, r.review_id`,
-    settings: scopeSettings(scope),
+    values: scopeValues(scope),
   }),
   jsonAggregate: (sql, scope) => sql`
     select ${localPeriod(sql, scope, 'r.review_date')} as local_start,

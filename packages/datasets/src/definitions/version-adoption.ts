@@ -2,7 +2,7 @@
 // the export's time zone, in range when its midnight there lies in [from, to) (local-days.ts).
 // JSON shows, per period, the latest snapshot of the scope's packages in that period.
 import type { Dataset } from '../types';
-import { copyDaysAndPackages, dayPeriod, dayRange, daySettings, isoDate, packageScope, scopeSettings, textCell } from '../sql-fragments';
+import { copyDaysAndPackages, dayPeriod, dayRange, dayValues, isoDate, packageScope, scopeValues, textCell } from '../sql-fragments';
 
 export const versionAdoption: Dataset = {
   id: 'version_adoption',
@@ -17,7 +17,7 @@ export const versionAdoption: Dataset = {
            from analytics.version_adoption_snapshots s
            where ${copyDaysAndPackages('s', 'snapshot_date', scope)}
            order by s.snapshot_date, s.package_id, s.version`,
-    settings: { ...scopeSettings(scope), ...daySettings(scope) },
+    values: { ...scopeValues(scope), ...dayValues(scope) },
   }),
   jsonAggregate: (sql, scope) => sql`
     select v.local_start,
