@@ -1,6 +1,6 @@
 // `pnpm bench`: export speed against psql, scheduled-report throughput, retention pass vs plain DELETE.
 // Figures, not pass/fail: run it on a quiet machine and compare within one run.
-//   pnpm bench [--rows 1000000] [--repeat 1] [--formats csv,gzip,json] [--schedules 10000] [--retention-rows 5200000] [--only exports,schedules,retention]
+//   pnpm bench [--rows 1000000] [--publisher pub-001] [--repeat 1] [--formats csv,gzip,json] [--schedules 10000] [--retention-rows 5200000] [--only exports,schedules,retention]
 import { parseArgs } from 'node:util';
 import { benchExports } from './exports';
 import { benchRetention } from './retention';
@@ -8,14 +8,17 @@ import { benchSchedules } from './schedules';
 
 async function main() {
   const { values } = parseArgs({
-    options: { rows: { type: 'string' }, repeat: { type: 'string' }, formats: { type: 'string' }, schedules: { type: 'string' }, only: { type: 'string' }, 'retention-rows': { type: 'string' } },
+    options: { rows: { type: 'string' }, publisher: { type: 'string' }, repeat: { type: 'string' }, formats: { type: 'string' }, schedules: { type: 'string' }, only: { type: 'string' }, 'retention-rows': { type: 'string' } },
   });
   const only = new Set((values.only ?? 'exports,retention,schedules').split(','));
   const log = (l: string) => console.log(l);
   if (only.has('exports')) {
     const rows = Number(values.rows ?? 1_000_000);
-    console.log(`\n## Exports: ${rows.toLocaleString('en')} install events, API call → object stored in S3, vs psql on the same query`);
-    console.table(await benchExports({ rows, repeat: Number(values.repeat ?? 1), formats: values.formats?.split(','), log }));
+    console.log(`\n## Exports: ${rows.toLocaleString('en')} install events, API call → object stored in S3, vs what a user would type (B0 psql \\copy, B1 ordered, B2 | aws s3 cp -)`);
+    const table = await benchExports({ rows, repeat: Number(values.repeat ?? 1), formats: values.formats?.split(','), publisherId: values.publisher, log });
+    console.table(table.map(({ baselines, ratios, ...row }) => ({
+      ...row, ...Object.fromEntries(Object.entries(baselines).map(([n, s]) => [`${n} s`, s])), ...Object.fromEntries(Object.entries(ratios).map(([n, r]) => [`vs ${n}`, r])),
+    })));
   }
   if (only.has('retention')) {
     console.log('\n## Retention: one pass over 25 months vs a plain DELETE of the same month');
