@@ -1,16 +1,17 @@
 // `pnpm bench`: export speed against psql, scheduled-report throughput, retention pass vs plain DELETE.
 // Figures, not pass/fail: run it on a quiet machine and compare within one run.
-//   pnpm bench [--rows 1000000] [--publisher pub-001] [--repeat 1] [--formats csv,gzip,json] [--schedules 10000] [--retention-rows 5200000] [--only exports,schedules,retention]
+//   pnpm bench [--rows 1000000] [--publisher pub-001] [--repeat 1] [--formats csv,gzip,json] [--schedules 10000] [--retention-rows 5200000] [--small-exports 300] [--only exports,small,schedules,retention]
 import { parseArgs } from 'node:util';
 import { benchExports } from './exports';
 import { benchRetention } from './retention';
 import { benchSchedules } from './schedules';
+import { benchSmallExports } from './small-exports';
 
 async function main() {
   const { values } = parseArgs({
-    options: { rows: { type: 'string' }, publisher: { type: 'string' }, repeat: { type: 'string' }, formats: { type: 'string' }, schedules: { type: 'string' }, only: { type: 'string' }, 'retention-rows': { type: 'string' } },
+    options: { rows: { type: 'string' }, publisher: { type: 'string' }, repeat: { type: 'string' }, formats: { type: 'string' }, schedules: { type: 'string' }, only: { type: 'string' }, 'retention-rows': { type: 'string' }, 'small-exports': { type: 'string' } },
   });
-  const only = new Set((values.only ?? 'exports,retention,schedules').split(','));
+  const only = new Set((values.only ?? 'exports,small,retention,schedules').split(','));
   const log = (l: string) => console.log(l);
   if (only.has('exports')) {
     const rows = Number(values.rows ?? 1_000_000);
@@ -19,6 +20,11 @@ async function main() {
     console.table(table.map(({ baselines, ratios, ...row }) => ({
       ...row, ...Object.fromEntries(Object.entries(baselines).map(([n, s]) => [`${n} s`, s])), ...Object.fromEntries(Object.entries(ratios).map(([n, r]) => [`vs ${n}`, r])),
     })));
+  }
+  if (only.has('small')) {
+    const n = Number(values['small-exports'] ?? 300);
+    console.log(`\n## Small exports: ${n} exports of ~1.2k rows through the API, by 1 and by 2 worker processes`);
+    console.table(await benchSmallExports({ exports: n, processes: [1, 2], log }));
   }
   if (only.has('retention')) {
     console.log('\n## Retention: one pass over 25 months vs a plain DELETE of the same month');

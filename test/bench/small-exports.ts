@@ -1,0 +1,135 @@
+// Bench: many small exports (about 1.2k rows each: one publisher's installs over 30 days) through the real API,
+// run by 1 and by 2 export-worker processes spawned like production. The figure is the first POST → the last
+// export's finished_at, and the CPU each process used per export (worker, API, PostgreSQL backends).
+// Standalone: pnpm exec tsx --conditions=source test/bench/small-exports.ts [exports] [processes,…]
+import { spawn, type ChildProcess } from 'node:child_process';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { buildApp } from '@ax/api';
+import { createQueues, producerConnection } from '@ax/jobs';
+import { createLogger } from '@ax/runtime';
+import { apiKey, createTestDatabase, prepareTemplate, REDIS_URL, seed, testStorage, testStorageConfig, uniquePrefix, type TestDb } from '@ax/testing';
+import { statCpuSeconds } from './baselines';
+import { cpuSeconds, freePort, sleep, stop, waitHttp } from './processes';
+
+const ROOT = join(__dirname, '..', '..');
+
+export type SmallExportsResult = {
+  exports: number;
+  processes: number;
+  rowsEach: number;
+  seconds: number;
+  exportsPerSecond: number;
+  /** CPU per export, in ms: all worker processes, the API (this process), and PostgreSQL's backends. */
+  workerCpuMs: number;
+  apiCpuMs: number;
+  pgCpuMs: number;
+};
+
+async function round(db: TestDb, n: number, processes: number, log: (l: string) => void): Promise<SmallExportsResult> {
+  const prefix = uniquePrefix('bench-small');
+  const redis = producerConnection(REDIS_URL);
+  const queues = createQueues(redis, prefix);
+  const storage = await testStorage();
+  const server = buildApp({
+    sql: db.sql, redis, queues, storage, logger: createLogger('bench', 'silent'), limits: { activeExports: n + 1 },
+  }).listen(0, '127.0.0.1');
+  await new Promise((r) => server.once('listening', r));
+  const api = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const children: ChildProcess[] = [];
+  try {
+    for (let i = 0; i < processes; i++) {
+      const port = await freePort();
+      const extra = process.env.BENCH_WORKER_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+      const child = spawn(process.execPath, [...extra, '--conditions=source', '--require', 'tsx/cjs', join(ROOT, 'services/export-worker/src/main.ts')], {
+        cwd: ROOT,
+        stdio: ['ignore', 'ignore', 'inherit'],
+        env: {
+          ...process.env, DATABASE_URL: db.url, REDIS_URL, QUEUE_PREFIX: prefix, METRICS_PORT: String(port), LOG_LEVEL: 'warn',
+          S3_ENDPOINT: testStorageConfig.S3_ENDPOINT, S3_BUCKET: testStorageConfig.S3_BUCKET, REPORT_RECONCILE_INTERVAL_MS: '3600000',
+          NODE_OPTIONS: process.env.BENCH_WORKER_NODE_OPTIONS ?? '--max-semi-space-size=2 --max-old-space-size=96',
+        },
+      });
+      children.push(child);
+      await waitHttp(`http://127.0.0.1:${port}/readyz`);
+    }
+    const token = await apiKey(db.sql, 'publisher', 'pub-001');
+    const day = (d: number) => new Date(Date.now() - d * 86400_000).toISOString().slice(0, 10);
+    const body = JSON.stringify({ dataset: 'install_events', format: 'csv', from: day(31), to: day(1) });
+    const workerCpu0 = await Promise.all(children.map((c) => cpuSeconds(c.pid!)));
+    const pg0 = await backendCpu(db);
+    const api0 = process.cpuUsage();
+    const started = Date.now();
+    // Clients send at most 16 requests at a time, as a few busy API clients would.
+    let next = 0;
+    await Promise.all(Array.from({ length: 16 }, async () => {
+      while (next < n) {
+        next++;
+        const res = await fetch(`${api}/v1/exports`, { method: 'POST', headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' }, body });
+        if (res.status !== 202) throw new Error(`POST /v1/exports: ${res.status} ${await res.text()}`);
+      }
+    }));
+    for (;;) {
+      const [c] = await db.sql<{ done: number; failed: number; last: Date | null; rows: number }[]>`
+        select count(*) filter (where status = 'succeeded')::int as done, count(*) filter (where status = 'failed')::int as failed,
+               max(finished_at) as last, min(row_count)::int as rows from app.exports`;
+      if (c!.failed) throw new Error(`${c!.failed} exports failed`);
+      if (c!.done >= n) {
+        const seconds = (c!.last!.getTime() - started) / 1000;
+        const workerCpu = (await Promise.all(children.map((ch) => cpuSeconds(ch.pid!)))).reduce((a, b, i) => a + b - workerCpu0[i]!, 0);
+        const pg1 = await backendCpu(db);
+        const pgCpu = [...pg1].reduce((sum, [pid, cpu]) => sum + cpu - (pg0.get(pid) ?? 0), 0);
+        const apiCpu = process.cpuUsage(api0);
+        const result = {
+          exports: n, processes, rowsEach: c!.rows, seconds: Math.round(seconds * 100) / 100, exportsPerSecond: Math.round(n / seconds),
+          workerCpuMs: Math.round((workerCpu * 1000) / n), apiCpuMs: Math.round((apiCpu.user + apiCpu.system) / 1000 / n), pgCpuMs: Math.round((pgCpu * 1000) / n),
+        };
+        log(`  ${n} exports of ${c!.rows} rows, ${processes} worker process(es): ${result.seconds} s, ${result.exportsPerSecond}/s; CPU per export: ` +
+          `workers ${result.workerCpuMs} ms, API ${result.apiCpuMs} ms, PostgreSQL ${result.pgCpuMs} ms`);
+        return result;
+      }
+      await sleep(100);
+    }
+  } finally {
+    await Promise.all(children.map(stop));
+    server.close();
+    await queues.close();
+    redis.disconnect();
+    await db.sql`truncate app.exports cascade`;
+    await db.sql`vacuum (analyze) app.exports`;
+  }
+}
+
+/** CPU so far of every backend of the database, by pid (the worker's, the API's: all of this bench's). */
+async function backendCpu(db: TestDb): Promise<Map<number, number>> {
+  const rows = await db.sql<{ pid: number; stat: string }[]>`
+    select pid, pg_read_file('/proc/' || pid || '/stat') as stat from pg_stat_activity where datname = current_database()`;
+  return new Map(rows.map((r) => [r.pid, statCpuSeconds(r.stat)]));
+}
+
+export async function benchSmallExports(opts: { exports: number; processes: number[]; log?: (l: string) => void }): Promise<SmallExportsResult[]> {
+  const log = opts.log ?? (() => {});
+  await prepareTemplate();
+  const db = await createTestDatabase();
+  try {
+    await seed(db.sql, {});
+    await db.sql`vacuum (analyze)`;
+    const results: SmallExportsResult[] = [];
+    for (const p of opts.processes) results.push(await round(db, opts.exports, p, log));
+    return results;
+  } finally {
+    await db.drop();
+  }
+}
+
+if (require.main === module) {
+  benchSmallExports({ exports: Number(process.argv[2] ?? 300), processes: (process.argv[3] ?? '1,2').split(',').map(Number), log: (l) => console.log(l) })
+    .then((r) => {
+      console.table(r);
+      process.exit(0);
+    })
+    .catch((err) => {
+      console.error(err);
+      process.exit(1);
+    });
+}
