@@ -24,7 +24,7 @@ async function main() {
   if (only.has('small')) {
     const n = Number(values['small-exports'] ?? 300);
     console.log(`\n## Small exports: ${n} exports of ~1.2k rows through the API, by 1 and by 2 worker processes`);
-    console.table(await benchSmallExports({ exports: n, processes: [1, 2], log }));
+    console.table(await benchSmallExports({ exports: n, processes: [1, 2], concurrency: [undefined, 8], log }));
   }
   if (only.has('retention')) {
     console.log('\n## Retention: one pass over 25 months vs a plain DELETE of the same month');

@@ -1,7 +1,7 @@
 // Bench: many small exports (about 1.2k rows each: one publisher's installs over 30 days) through the real API,
 // run by 1 and by 2 export-worker processes spawned like production. The figure is the first POST → the last
 // export's finished_at, and the CPU each process used per export (worker, API, PostgreSQL backends).
-// Standalone: pnpm exec tsx --conditions=source test/bench/small-exports.ts [exports] [processes,…]
+// Standalone: pnpm exec tsx --conditions=source test/bench/small-exports.ts [exports] [processes,…] [concurrency,…|default]
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -17,6 +17,8 @@ const ROOT = join(__dirname, '..', '..');
 export type SmallExportsResult = {
   exports: number;
   processes: number;
+  /** EXPORT_CONCURRENCY of each worker ('default' when unset). */
+  concurrency: number | 'default';
   rowsEach: number;
   seconds: number;
   exportsPerSecond: number;
@@ -26,7 +28,7 @@ export type SmallExportsResult = {
   pgCpuMs: number;
 };
 
-async function round(db: TestDb, n: number, processes: number, log: (l: string) => void): Promise<SmallExportsResult> {
+async function round(db: TestDb, n: number, processes: number, concurrency: number | undefined, log: (l: string) => void): Promise<SmallExportsResult> {
   const prefix = uniquePrefix('bench-small');
   const redis = producerConnection(REDIS_URL);
   const queues = createQueues(redis, prefix);
@@ -48,6 +50,7 @@ async function round(db: TestDb, n: number, processes: number, log: (l: string) 
           ...process.env, DATABASE_URL: db.url, REDIS_URL, QUEUE_PREFIX: prefix, METRICS_PORT: String(port), LOG_LEVEL: 'warn',
           S3_ENDPOINT: testStorageConfig.S3_ENDPOINT, S3_BUCKET: testStorageConfig.S3_BUCKET, REPORT_RECONCILE_INTERVAL_MS: '3600000',
           NODE_OPTIONS: process.env.BENCH_WORKER_NODE_OPTIONS ?? '--max-semi-space-size=2 --max-old-space-size=96',
+          ...(concurrency ? { EXPORT_CONCURRENCY: String(concurrency) } : {}),
         },
       });
       children.push(child);
@@ -80,11 +83,11 @@ async function round(db: TestDb, n: number, processes: number, log: (l: string) 
         const pg1 = await backendCpu(db);
         const pgCpu = [...pg1].reduce((sum, [pid, cpu]) => sum + cpu - (pg0.get(pid) ?? 0), 0);
         const apiCpu = process.cpuUsage(api0);
-        const result = {
-          exports: n, processes, rowsEach: c!.rows, seconds: Math.round(seconds * 100) / 100, exportsPerSecond: Math.round(n / seconds),
+        const result: SmallExportsResult = {
+          exports: n, processes, concurrency: concurrency ?? 'default', rowsEach: c!.rows, seconds: Math.round(seconds * 100) / 100, exportsPerSecond: Math.round(n / seconds),
           workerCpuMs: Math.round((workerCpu * 1000) / n), apiCpuMs: Math.round((apiCpu.user + apiCpu.system) / 1000 / n), pgCpuMs: Math.round((pgCpu * 1000) / n),
         };
-        log(`  ${n} exports of ${c!.rows} rows, ${processes} worker process(es): ${result.seconds} s, ${result.exportsPerSecond}/s; CPU per export: ` +
+        log(`  ${n} exports of ${c!.rows} rows, ${processes} worker process(es), EXPORT_CONCURRENCY ${concurrency ?? 'default'}: ${result.seconds} s, ${result.exportsPerSecond}/s; CPU per export: ` +
           `workers ${result.workerCpuMs} ms, API ${result.apiCpuMs} ms, PostgreSQL ${result.pgCpuMs} ms`);
         return result;
       }
@@ -107,7 +110,13 @@ async function backendCpu(db: TestDb): Promise<Map<number, number>> {
   return new Map(rows.map((r) => [r.pid, statCpuSeconds(r.stat)]));
 }
 
-export async function benchSmallExports(opts: { exports: number; processes: number[]; log?: (l: string) => void }): Promise<SmallExportsResult[]> {
+export async function benchSmallExports(opts: {
+  exports: number;
+  processes: number[];
+  /** EXPORT_CONCURRENCY values to run each process count with (undefined: the worker's default). */
+  concurrency?: (number | undefined)[];
+  log?: (l: string) => void;
+}): Promise<SmallExportsResult[]> {
   const log = opts.log ?? (() => {});
   await prepareTemplate();
   const db = await createTestDatabase();
@@ -115,7 +124,8 @@ export async function benchSmallExports(opts: { exports: number; processes: numb
     await seed(db.sql, {});
     await db.sql`vacuum (analyze)`;
     const results: SmallExportsResult[] = [];
-    for (const p of opts.processes) results.push(await round(db, opts.exports, p, log));
+    for (const c of opts.concurrency ?? [undefined])
+      for (const p of opts.processes) results.push(await round(db, opts.exports, p, c, log));
     return results;
   } finally {
     await db.drop();
@@ -123,7 +133,8 @@ export async function benchSmallExports(opts: { exports: number; processes: numb
 }
 
 if (require.main === module) {
-  benchSmallExports({ exports: Number(process.argv[2] ?? 300), processes: (process.argv[3] ?? '1,2').split(',').map(Number), log: (l) => console.log(l) })
+  const concurrency = process.argv[4]?.split(',').map((c) => (c === 'default' ? undefined : Number(c)));
+  benchSmallExports({ exports: Number(process.argv[2] ?? 300), processes: (process.argv[3] ?? '1,2').split(',').map(Number), concurrency, log: (l) => console.log(l) })
     .then((r) => {
       console.table(r);
       process.exit(0);
