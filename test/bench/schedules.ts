@@ -1,6 +1,6 @@
 // Bench: N weekly schedules due at the same moment (small data each), delivered by 1 and by 2 worker processes.
 // Each round: a fresh database, a unique queue prefix, its own SES emulator (the shared one stays small),
-// worker processes spawned like production (`tsx services/export-worker/src/main.ts`). The job schedulers are
+// worker processes spawned like production (the export worker with its production flags). The job schedulers are
 // set to fire all at one instant T0; the figure is T0 → every delivery recorded as sent.
 // Standalone: pnpm exec tsx --conditions=source test/bench/schedules.ts [schedules] [processes,…]
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -54,7 +54,8 @@ async function round(n: number, processes: number, opts: SchedulesBenchOptions):
     // Workers first: their start-up reconcile then finds no schedules and leaves our instant patterns alone.
     for (let i = 0; i < processes; i++) {
       const metricsPort = await freePort();
-      const child = spawn(join(ROOT, 'node_modules/.bin/tsx'), ['--conditions=source', 'services/export-worker/src/main.ts'], {
+      const extra = process.env.BENCH_WORKER_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+      const child = spawn(process.execPath, [...extra, '--conditions=source', '--require', 'tsx/cjs', 'services/export-worker/src/main.ts'], {
         cwd: ROOT,
         stdio: ['ignore', 'ignore', 'inherit'],
         env: {
@@ -63,6 +64,7 @@ async function round(n: number, processes: number, opts: SchedulesBenchOptions):
           SES_ENDPOINT: `http://127.0.0.1:${sesPort}`, S3_BUCKET: 'analytics-exports-bench',
           EXPORT_CONCURRENCY: String(opts.exportConcurrency ?? 4), REPORT_CONCURRENCY: String(opts.reportConcurrency ?? 8),
           REPORT_RECONCILE_INTERVAL_MS: '0',
+          NODE_OPTIONS: process.env.BENCH_WORKER_NODE_OPTIONS ?? '--max-semi-space-size=2 --max-old-space-size=96',
         },
       });
       children.push(child);
