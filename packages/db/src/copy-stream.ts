@@ -86,9 +86,11 @@ export async function withCopyStream<T>(
  * Every slice's transaction: read only, one snapshot, room to sort in memory, no JIT. A publisher's rows come from its
  * packages' index and are sorted by time: 679k of 5M rows took 1.87 s of backend CPU with the default 4 MB work_mem
  * (an external sort) and 1.52 s with 64 MB. JIT compiled the CSV expressions of a 5M-row COPY for no gain (backend CPU
- * 8.0–8.6 s with it, 6.3–6.9 s without, alternating runs on a loaded machine).
+ * 8.0–8.6 s with it, 6.3–6.9 s without, alternating runs on a loaded machine). DateStyle ISO whatever the server's
+ * default: the CSV's dates and timestamps are the ISO text output of their values (datasets' sql-fragments.ts).
  */
-const BEGIN = "begin isolation level repeatable read read only; set local work_mem = '64MB'; set local jit = off";
+const BEGIN =
+  "begin isolation level repeatable read read only; set local work_mem = '64MB'; set local jit = off; set local datestyle = 'ISO, MDY'";
 
 /** Slices after the first see exactly what the first sees: its exported snapshot. */
 async function beginSharedSnapshot(clients: pg.PoolClient[]): Promise<void> {
