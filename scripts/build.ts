@@ -7,7 +7,8 @@
 // third-party dependencies, so dist/ runs with plain `node` and no node_modules beside it. Types are checked
 // separately (`pnpm typecheck`): esbuild only strips them.
 import { cpSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { createRequire } from 'node:module';
+import { dirname, join, relative, resolve } from 'node:path';
 import { build } from 'esbuild';
 
 const ROOT = join(__dirname, '..');
@@ -23,7 +24,7 @@ export const entryPoints = {
 // Packages served as static files from their own directory: [package, a directory whose package resolves it].
 const assetPackages: [string, string][] = [
   ['swagger-ui-dist', 'services/api'],
-  ['@bull-board/ui', dirname(realpathSync(join(ROOT, 'services/api/node_modules/@bull-board/api')))],
+  ['@bull-board/ui', realpathSync(join(ROOT, 'services/api/node_modules/@bull-board/api'))],
 ];
 // Left out of the bundles: optional native add-ons their users load inside try/catch (a pure-JS path runs
 // without them), and the asset packages (copied whole into dist/node_modules below).
@@ -49,7 +50,7 @@ export async function buildDist(out = join(ROOT, 'dist')): Promise<string[]> {
   });
   cpSync(join(ROOT, 'packages/db/migrations'), join(out, 'migrations'), { recursive: true });
   for (const [name, from] of assetPackages) {
-    const dir = dirname(require.resolve(`${name}/package.json`, { paths: [join(ROOT, from)] }));
+    const dir = dirname(createRequire(resolve(ROOT, from, 'package.json')).resolve(`${name}/package.json`));
     cpSync(dir, join(out, 'node_modules', name), { recursive: true, dereference: true });
   }
   // dist/ is CommonJS whatever a parent package.json says.
