@@ -43,6 +43,10 @@ export async function buildDist(out = join(ROOT, 'dist')): Promise<string[]> {
     format: 'cjs',
     conditions: ['source'],
     external,
+    // Whitespace and syntax only: names stay readable in stack traces. Less source to hold and pre-parse took the
+    // idle export worker from ~103 to ~97 MB RSS. `node --enable-source-maps` maps positions back to the .ts files.
+    minifyWhitespace: true,
+    minifySyntax: true,
     sourcemap: 'linked',
     legalComments: 'none',
     logLevel: 'warning',
