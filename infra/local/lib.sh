@@ -39,7 +39,12 @@ ensure_node() {
     if [ "$("$bin/node" --version 2>/dev/null)" != "v$NODE_VERSION" ]; then
       log "installing Node.js $NODE_VERSION into $RUNTIME_DIR (the machine has $(node --version 2>/dev/null || echo none))"
       mkdir -p "$RUNTIME_DIR"
-      npm install --prefix "$RUNTIME_DIR" --no-save --no-package-lock --no-audit --no-fund --silent "node-linux-$arch@$NODE_VERSION"
+      npm install --prefix "$RUNTIME_DIR" --no-save --no-package-lock --no-audit --no-fund --loglevel=error \
+        "node-linux-$arch@$NODE_VERSION" >/dev/null
+      if [ "$("$bin/node" --version 2>/dev/null)" != "v$NODE_VERSION" ]; then
+        echo "Node.js $NODE_VERSION did not install into $RUNTIME_DIR (npm package node-linux-$arch)" >&2
+        return 1
+      fi
     fi
     export PATH="$bin:$PATH"
     hash -r
