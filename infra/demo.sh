@@ -31,12 +31,20 @@ stop() {
 }
 trap stop INT TERM EXIT
 
-# Plain node with tsx's loader: one process per service, so SIGTERM reaches the service itself.
-# A small young generation keeps a worker's memory flat while it streams millions of rows.
-NODE=(node --conditions=source --require tsx/cjs)
-run api "${NODE[@]}" services/api/src/main.ts
-run export-worker "${NODE[@]}" --max-semi-space-size=2 --max-old-space-size=96 services/export-worker/src/main.ts
-run retention-worker "${NODE[@]}" --max-semi-space-size=2 services/retention-worker/src/main.ts
+# The compiled bundles, as in production (`pnpm start:*`), started with plain node: one process per service, so
+# SIGTERM reaches the service itself. A small young generation keeps a worker's memory flat while it streams
+# millions of rows. DEMO_FROM_SOURCE=1 runs the TypeScript sources through tsx instead (no build).
+if [ "${DEMO_FROM_SOURCE:-0}" = "1" ]; then
+  NODE=(node --conditions=source --require tsx/cjs) API_MAIN=services/api/src/main.ts
+  EXPORT_WORKER=services/export-worker/src/main.ts RETENTION_WORKER=services/retention-worker/src/main.ts
+else
+  log "building dist/ (pnpm build)"
+  pnpm --silent build
+  NODE=(node) API_MAIN=dist/api/main.js EXPORT_WORKER=dist/export-worker/main.js RETENTION_WORKER=dist/retention-worker/main.js
+fi
+run api "${NODE[@]}" "$API_MAIN"
+run export-worker "${NODE[@]}" --max-semi-space-size=2 --max-old-space-size=96 "$EXPORT_WORKER"
+run retention-worker "${NODE[@]}" --max-semi-space-size=2 "$RETENTION_WORKER"
 wait_port "${PORT:-3000}" API 60
 
 FROM="$(date -u -d '30 days ago' +%F)"

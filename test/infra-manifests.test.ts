@@ -1,11 +1,13 @@
 // The deploy files parse and agree with the code: k8s manifests (YAML), their env against the services' own
-// config schemas, the KEDA trigger against the queue key layout, and the Dockerfile against the workspace.
+// config schemas, the KEDA trigger against the queue key layout, and the Dockerfile against the workspace. Containers
+// run the compiled bundles: every command is a `pnpm start:*` script, and names a bundle scripts/build.ts produces.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { loadConfig } from '@ax/config';
 import { apiConfigShape } from '@ax/api';
 import { exportWorkerEnv } from '@ax/export-worker';
+import { entryPoints } from '../scripts/build';
 
 const ROOT = join(__dirname, '..');
 const K8S = join(ROOT, 'infra/k8s');
@@ -37,6 +39,12 @@ const one = (kind: string, name: string) => {
 const config = one('ConfigMap', 'analytics-export-config').data!;
 const scripts = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
 const secret = one('Secret', 'analytics-export-secrets').stringData!;
+/** The bundle a container command runs (dist/<name>.js), checked against what `pnpm build` produces. */
+const bundleSource = (command: string[]) => {
+  const file = command.find((a) => a.startsWith('dist/'));
+  const name = file?.replace(/^dist\//, '').replace(/\.js$/, '');
+  return name && name in entryPoints ? entryPoints[name as keyof typeof entryPoints] : `no bundle for ${file}`;
+};
 
 describe('infra/k8s', () => {
   it('parses, every document has a kind and a name, and kustomization lists every file', () => {
@@ -60,8 +68,10 @@ describe('infra/k8s', () => {
       expect(spec.selector.matchLabels).toEqual(expect.objectContaining({ 'app.kubernetes.io/name': name }));
       expect(spec.template.metadata.labels).toEqual(expect.objectContaining(spec.selector.matchLabels));
       const [c] = spec.template.spec.containers as Container[];
-      expect(c!.command.at(-1)).toBe(entry);
-      expect(c!.command.join(' ')).toBe(scripts[name]); // the same node flags as `pnpm <name>`
+      expect(bundleSource(c!.command)).toBe(entry);
+      expect(c!.command.join(' ')).toBe(scripts[`start:${name}`]); // the same node flags as `pnpm start:<name>`
+      // The bundle keeps the flags of the from-source script (`pnpm <name>`), minus tsx's.
+      expect(c!.command.filter((a) => a.startsWith('--'))).toEqual(scripts[name]!.split(' ').filter((a) => a.startsWith('--') && a !== '--conditions=source' && a !== '--require'));
       expect(c!.livenessProbe.httpGet.path).toBe('/healthz');
       expect(c!.readinessProbe.httpGet.path).toBe('/readyz');
       const portNames = c!.ports.map((p) => p.name);
@@ -108,25 +118,54 @@ describe('infra/k8s', () => {
 });
 
 describe('infra/docker/Dockerfile', () => {
-  it('copies every workspace package manifest before installing, and runs the API by default', () => {
-    const dockerfile = readFileSync(join(ROOT, 'infra/docker/Dockerfile'), 'utf8');
+  const dockerfile = readFileSync(join(ROOT, 'infra/docker/Dockerfile'), 'utf8');
+  const stages = dockerfile.split(/^(?=FROM )/m).filter((s) => s.startsWith('FROM '));
+
+  it('builds on node:24-slim: every workspace manifest copied before installing, then the sources, then pnpm build', () => {
+    const build = stages[0]!;
+    expect(build).toMatch(/^FROM node:24-slim AS build$/m);
     const workspaces = ['packages', 'services'].flatMap((dir) =>
       readdirSync(join(ROOT, dir), { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => `${dir}/${d.name}/package.json`),
     ).concat('test/package.json');
-    for (const manifest of workspaces) expect({ manifest, copied: dockerfile.includes(`COPY ${manifest} `) }).toEqual({ manifest, copied: true });
-    expect(dockerfile).toMatch(/^FROM node:20-slim$/m);
-    expect(dockerfile.indexOf('pnpm install --frozen-lockfile')).toBeLessThan(dockerfile.indexOf('COPY packages packages'));
-    expect(dockerfile).toMatch(/^CMD \["node", "--conditions=source", "--require", "tsx\/cjs", "services\/api\/src\/main\.ts"\]$/m);
+    for (const manifest of workspaces) expect({ manifest, copied: build.includes(`COPY ${manifest} `) }).toEqual({ manifest, copied: true });
+    const install = build.indexOf('pnpm install --frozen-lockfile');
+    expect(install).toBeGreaterThan(0);
+    // What the build reads: scripts/build.ts and each entry's top folder.
+    const folders = new Set(['scripts', ...Object.values(entryPoints).map((src) => src.split('/')[0]!)]);
+    for (const folder of folders) {
+      const copied = build.indexOf(`COPY ${folder} ${folder}`);
+      expect({ folder, copiedAfterInstall: copied > install }).toEqual({ folder, copiedAfterInstall: true });
+      expect({ folder, beforeBuild: copied < build.indexOf('RUN pnpm build') }).toEqual({ folder, beforeBuild: true });
+    }
+  });
+
+  it('ships only the compiled output on node:24-slim, as a non-root user, and runs the API by default', () => {
+    expect(stages).toHaveLength(2);
+    const runtime = stages[1]!;
+    expect(runtime).toMatch(/^FROM node:24-slim$/m);
+    expect(runtime.match(/^COPY .*$/gm)).toEqual(['COPY --from=build /app/dist dist']);
+    expect(runtime).toMatch(/^USER node$/m);
+    const cmd = /^CMD (\[.*\])$/m.exec(runtime)?.[1];
+    expect(JSON.parse(cmd ?? 'null')).toEqual(scripts['start:api']!.split(' '));
+  });
+
+  it('keeps dist/ and local installs out of the build context', () => {
+    const ignored = readFileSync(join(ROOT, '.dockerignore'), 'utf8').split('\n').map((l) => l.trim());
+    expect(ignored).toEqual(expect.arrayContaining(['**/node_modules', 'dist', '.runtime']));
   });
 });
 
 describe('docker-compose.yml', () => {
-  it('starts each service with the same node flags as its package.json script, and migrates like the k8s job', () => {
+  it('starts each service with the same command as its `pnpm start:*` script, and migrates like the k8s job', () => {
     const compose = parseAllDocuments(readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8'))[0]!.toJS() as {
       services: Record<string, { command: string[] }>;
     };
-    for (const name of ['api', 'export-worker', 'retention-worker']) expect({ name, command: compose.services[name]!.command.join(' ') }).toEqual({ name, command: scripts[name] });
+    for (const name of ['api', 'export-worker', 'retention-worker']) {
+      expect({ name, command: compose.services[name]!.command.join(' ') }).toEqual({ name, command: scripts[`start:${name}`] });
+    }
     const job = one('Job', 'analytics-export-migrate').spec.template.spec.containers[0] as Container;
     expect(compose.services.migrate!.command).toEqual(job.command);
+    expect(job.command.join(' ')).toBe(scripts['start:migrate']);
+    expect(bundleSource(job.command)).toBe('packages/cli/src/main.ts');
   });
 });

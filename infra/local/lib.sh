@@ -6,6 +6,11 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 DATA_DIR="${AX_DATA_DIR:-$ROOT/.data}"
 PNPM_VERSION=12.4.2
+# Node.js 20 reached end of life on 2026-04-30. When the machine's node is older than NODE_MAJOR, the official
+# binary comes from the npm registry (package node-linux-<arch>) into $RUNTIME_DIR, first on PATH from then on.
+NODE_MAJOR=24
+NODE_VERSION=24.22.3
+RUNTIME_DIR="${AX_RUNTIME_DIR:-$ROOT/.runtime}"
 export DATABASE_URL="${DATABASE_URL:-postgres://postgres:postgres@127.0.0.1:5432/analytics_export}"
 
 log() { printf '\033[1;34m==>\033[0m %s\n' "$*" >&2; }
@@ -23,6 +28,28 @@ apt_updated=0
 apt_install() {
   if [ "$apt_updated" = 0 ]; then DEBIAN_FRONTEND=noninteractive apt-get update -qq; apt_updated=1; fi
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+}
+
+ensure_node() {
+  local major arch bin
+  major="$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)"
+  if [ "$major" -lt "$NODE_MAJOR" ]; then
+    case "$(uname -m)" in x86_64) arch=x64 ;; aarch64 | arm64) arch=arm64 ;; *) arch="$(uname -m)" ;; esac
+    bin="$RUNTIME_DIR/node_modules/node-linux-$arch/bin"
+    if [ "$("$bin/node" --version 2>/dev/null)" != "v$NODE_VERSION" ]; then
+      log "installing Node.js $NODE_VERSION into $RUNTIME_DIR (the machine has $(node --version 2>/dev/null || echo none))"
+      mkdir -p "$RUNTIME_DIR"
+      npm install --prefix "$RUNTIME_DIR" --no-save --no-package-lock --no-audit --no-fund --loglevel=error \
+        "node-linux-$arch@$NODE_VERSION" >/dev/null
+      if [ "$("$bin/node" --version 2>/dev/null)" != "v$NODE_VERSION" ]; then
+        echo "Node.js $NODE_VERSION did not install into $RUNTIME_DIR (npm package node-linux-$arch)" >&2
+        return 1
+      fi
+    fi
+    export PATH="$bin:$PATH"
+    hash -r
+  fi
+  log "Node.js $(node --version) at $(command -v node)"
 }
 
 ensure_pnpm() {
@@ -89,6 +116,7 @@ ensure_database() {
 }
 
 ensure_all() {
+  ensure_node
   ensure_pnpm
   ensure_deps
   ensure_postgres

@@ -1,17 +1,23 @@
-// `pnpm bench`: export speed against psql, scheduled-report throughput, retention pass vs plain DELETE.
+// `pnpm bench`: export speed against psql, scheduled-report throughput, retention pass vs plain DELETE, and the
+// runtime (start time and memory, Node.js 20 + tsx vs Node.js 24 + compiled bundles).
 // Figures, not pass/fail: run it on a quiet machine and compare within one run.
-//   pnpm bench [--rows 1000000] [--publisher pub-001] [--repeat 1] [--formats csv,gzip,json] [--schedules 10000] [--retention-rows 5200000] [--small-exports 300] [--only exports,small,schedules,retention]
+//   pnpm bench [--rows 1000000] [--publisher pub-001] [--repeat 1] [--formats csv,gzip,json] [--schedules 10000] [--retention-rows 5200000]
+//              [--small-exports 300] [--runtime-rows 200000] [--only exports,small,schedules,retention,runtime]
 import { parseArgs } from 'node:util';
 import { benchExports } from './exports';
 import { benchRetention } from './retention';
+import { benchRuntime } from './runtime';
 import { benchSchedules } from './schedules';
 import { benchSmallExports } from './small-exports';
 
 async function main() {
   const { values } = parseArgs({
-    options: { rows: { type: 'string' }, publisher: { type: 'string' }, repeat: { type: 'string' }, formats: { type: 'string' }, schedules: { type: 'string' }, only: { type: 'string' }, 'retention-rows': { type: 'string' }, 'small-exports': { type: 'string' } },
+    options: {
+      rows: { type: 'string' }, publisher: { type: 'string' }, repeat: { type: 'string' }, formats: { type: 'string' }, schedules: { type: 'string' },
+      only: { type: 'string' }, 'retention-rows': { type: 'string' }, 'small-exports': { type: 'string' }, 'runtime-rows': { type: 'string' },
+    },
   });
-  const only = new Set((values.only ?? 'exports,small,retention,schedules').split(','));
+  const only = new Set((values.only ?? 'exports,small,retention,schedules,runtime').split(','));
   const log = (l: string) => console.log(l);
   if (only.has('exports')) {
     const rows = Number(values.rows ?? 1_000_000);
@@ -34,6 +40,11 @@ async function main() {
     const n = Number(values.schedules ?? 10_000);
     console.log(`\n## Scheduled reports: ${n.toLocaleString('en')} weekly schedules due at the same moment`);
     console.table(await benchSchedules({ schedules: n, processes: [1, 2], log }));
+  }
+  if (only.has('runtime')) {
+    const rows = Number(values['runtime-rows'] ?? 200_000);
+    console.log(`\n## Runtime: start time and memory of the API and the export worker (worker load: CSV exports of ${rows.toLocaleString('en')} rows)`);
+    console.table(await benchRuntime({ rows, repeat: Number(values.repeat ?? 3), log }));
   }
 }
 
