@@ -20,7 +20,7 @@ import { createLogger } from '@ax/runtime';
 import { deleteObject } from '@ax/storage';
 import { apiKey, createTestDatabase, prepareTemplate, REDIS_URL, seed, testStorage, testStorageConfig, uniquePrefix } from '@ax/testing';
 import { baselineCommands, literal, statCpuSeconds, type Timed } from './baselines';
-import { cpuSeconds, freePort, peakRssMb, sleep, stop, waitHttp } from './processes';
+import { cpuSeconds, freePort, peakRssMb, sleep, stop, waitHttp, exportWorkerArgv } from './processes';
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -89,9 +89,7 @@ export async function benchExports(opts: {
 
     const runExport = async (body: object): Promise<Ours> => {
       const port = await freePort();
-      // BENCH_WORKER_NODE_ARGS: flags NODE_OPTIONS refuses, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` for a profile.
-      const extra = process.env.BENCH_WORKER_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
-      const worker = spawn(process.execPath, [...extra, '--conditions=source', '--require', 'tsx/cjs', join(ROOT, 'services/export-worker/src/main.ts')], {
+      const worker = spawn(process.execPath, await exportWorkerArgv(), {
         cwd: ROOT,
         env: {
           ...process.env, DATABASE_URL: db.url, REDIS_URL, QUEUE_PREFIX: prefix, METRICS_PORT: String(port), LOG_LEVEL: 'warn',

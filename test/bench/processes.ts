@@ -54,3 +54,26 @@ export async function cpuSeconds(pid: number): Promise<number> {
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' '); // fields from the 3rd (state) on
   return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100 on Linux)
 }
+
+/**
+ * How the benches start an export worker: the production bundle (built once per bench run into a temporary
+ * directory), or its sources through tsx with BENCH_WORKER_FROM_SOURCE=1. BENCH_WORKER_NODE_ARGS adds flags that
+ * NODE_OPTIONS refuses, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` for a profile.
+ */
+let bundle: Promise<string> | undefined;
+export async function exportWorkerArgv(): Promise<string[]> {
+  const extra = process.env.BENCH_WORKER_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  const { join } = await import('node:path');
+  if (process.env.BENCH_WORKER_FROM_SOURCE === '1') {
+    return [...extra, '--conditions=source', '--require', 'tsx/cjs', join(__dirname, '..', '..', 'services/export-worker/src/main.ts')];
+  }
+  bundle ??= (async () => {
+    const { mkdtempSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { buildDist } = await import('../../scripts/build');
+    const out = mkdtempSync(join(tmpdir(), 'ax-bench-dist-'));
+    await buildDist(out);
+    return join(out, 'export-worker/main.js');
+  })();
+  return [...extra, await bundle];
+}

@@ -4,7 +4,7 @@
 // set to fire all at one instant T0; the figure is T0 → every delivery recorded as sent.
 // Standalone: pnpm exec tsx --conditions=source test/bench/schedules.ts [schedules] [processes,…]
 import { spawn, type ChildProcess } from 'node:child_process';
-import { freePort, sleep, stop, waitHttp } from './processes';
+import { freePort, sleep, stop, waitHttp, exportWorkerArgv } from './processes';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { createQueues, producerConnection, upsertReportScheduler } from '@ax/jobs';
@@ -54,8 +54,7 @@ async function round(n: number, processes: number, opts: SchedulesBenchOptions):
     // Workers first: their start-up reconcile then finds no schedules and leaves our instant patterns alone.
     for (let i = 0; i < processes; i++) {
       const metricsPort = await freePort();
-      const extra = process.env.BENCH_WORKER_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
-      const child = spawn(process.execPath, [...extra, '--conditions=source', '--require', 'tsx/cjs', 'services/export-worker/src/main.ts'], {
+      const child = spawn(process.execPath, await exportWorkerArgv(), {
         cwd: ROOT,
         stdio: ['ignore', 'ignore', 'inherit'],
         env: {

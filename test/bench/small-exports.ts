@@ -10,7 +10,7 @@ import { createQueues, producerConnection } from '@ax/jobs';
 import { createLogger } from '@ax/runtime';
 import { apiKey, createTestDatabase, prepareTemplate, REDIS_URL, seed, testStorage, testStorageConfig, uniquePrefix, type TestDb } from '@ax/testing';
 import { statCpuSeconds } from './baselines';
-import { cpuSeconds, freePort, sleep, stop, waitHttp } from './processes';
+import { cpuSeconds, freePort, sleep, stop, waitHttp, exportWorkerArgv } from './processes';
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -42,8 +42,7 @@ async function round(db: TestDb, n: number, processes: number, concurrency: numb
   try {
     for (let i = 0; i < processes; i++) {
       const port = await freePort();
-      const extra = process.env.BENCH_WORKER_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
-      const child = spawn(process.execPath, [...extra, '--conditions=source', '--require', 'tsx/cjs', join(ROOT, 'services/export-worker/src/main.ts')], {
+      const child = spawn(process.execPath, await exportWorkerArgv(), {
         cwd: ROOT,
         stdio: ['ignore', 'ignore', 'inherit'],
         env: {
