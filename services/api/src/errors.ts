@@ -47,6 +47,9 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     const e = err as { type?: string; status?: number };
     if (e.type === 'entity.parse.failed') return sendError(res, badRequest([{ field: '(body)', message: 'Body is not valid JSON.' }]));
     if (e.type === 'entity.too.large') return sendError(res, new ApiError(413, 'payload_too_large', 'The request body is too large.'));
+    // The router decodes path parameters with decodeURIComponent: malformed percent-encoding (`%ZZ`) is the caller's.
+    if (err instanceof URIError || (e.status === 400 && /decode param/i.test(String((err as Error).message))))
+      return sendError(res, badRequest([{ field: '(path)', message: 'The path has malformed percent-encoding.' }]));
     ((res.locals.logger as Logger | undefined) ?? logger).error({ err, method: req.method }, 'unhandled error');
     sendError(res, new ApiError(500, 'internal_error', 'Something went wrong on our side.'));
   };
