@@ -102,3 +102,18 @@ describe('bounded work', () => {
     expect(left).toHaveLength(0);
   });
 });
+
+describe('configured retention months everywhere', () => {
+  it("the reports' catch-up never reaches before RETENTION_MONTHS (12 here, not the default 24)", async () => {
+    const res = await request(h.app).post('/v1/schedules').set('Authorization', `Bearer ${admin}`)
+      .send({ dataset: 'marketplace_summary', format: 'csv', frequency: 'monthly', recipients: ['ops@example.com'] });
+    expect(res.status).toBe(201);
+    await h.db.sql`update app.schedules set active_from = now() - interval '3 years' where id = ${res.body.id}`;
+    const result = await h.reconcile({ catchUpPeriods: 30, retentionMonths: 12 });
+    expect(result?.caughtUp).toBeGreaterThan(0);
+    const runs = await h.db.sql<{ oldest: Date }[]>`select min(period_start) as oldest from app.schedule_runs where schedule_id = ${res.body.id}`;
+    const cutoff = new Date();
+    cutoff.setUTCMonth(cutoff.getUTCMonth() - 12);
+    expect(runs[0]!.oldest.getTime()).toBeGreaterThanOrEqual(cutoff.getTime() - 86400_000);
+  });
+});

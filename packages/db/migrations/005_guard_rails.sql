@@ -4,3 +4,17 @@ alter table app.api_keys add constraint api_keys_publisher_id_not_blank
   check (publisher_id is null or btrim(publisher_id) <> '') not valid;
 
 create index idempotency_keys_created_idx on app.idempotency_keys (created_at);
+
+-- Retention: a pass whose clock disagrees with PostgreSQL's is recorded 'refused' (nothing deleted).
+alter table app.retention_passes drop constraint retention_passes_outcome_check;
+alter table app.retention_passes add constraint retention_passes_outcome_check
+  check (outcome in ('running', 'succeeded', 'failed', 'skipped', 'refused'));
+
+-- Retention: the partitions a pass detached, recorded right before the DETACH and removed after the DROP. Only
+-- these are ever dropped as leftovers: a table an operator detached on purpose is never touched.
+create table app.retention_detached (
+  table_name text primary key,
+  parent text not null,
+  pass_id uuid,
+  detached_at timestamptz not null default now()
+);

@@ -65,7 +65,7 @@ async function main() {
     connection, prefix: config.QUEUE_PREFIX, logger, metrics, concurrency: config.REPORT_CONCURRENCY, ...locks,
   });
   const reconciler = startReconciler(reportDeps, {
-    intervalMs: config.REPORT_RECONCILE_INTERVAL_MS, catchUpPeriods: config.REPORT_CATCH_UP_PERIODS,
+    intervalMs: config.REPORT_RECONCILE_INTERVAL_MS, catchUpPeriods: config.REPORT_CATCH_UP_PERIODS, retentionMonths: config.RETENTION_MONTHS,
   });
   shutdown.add('reports worker', async () => {
     await reconciler.stop();

@@ -8,3 +8,4 @@ export * from './processor';
 export * from './run-pass';
 export * from './schedule';
 export * from './tables';
+export * from './clock';
