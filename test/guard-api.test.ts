@@ -2,6 +2,7 @@
 // from one request, and what internal failures may tell a caller.
 import request from 'supertest';
 import { createApiKey, getExport, listExports } from '@ax/db';
+import { createMetrics } from '@ax/runtime';
 import { apiKey, basicMarketplace, daysAgo, isoDay } from '@ax/testing';
 import { createHarness, type Harness } from './support/harness';
 
@@ -12,7 +13,7 @@ const from = isoDay(daysAgo(20, 0));
 const to = isoDay(daysAgo(-1, 0));
 
 beforeAll(async () => {
-  h = await createHarness('guard', { activeExports: 20 });
+  h = await createHarness('guard', { activeExports: 20, metrics: createMetrics('api') });
   await basicMarketplace(h.db.sql);
   admin = await apiKey(h.db.sql, 'admin');
   pubA = await apiKey(h.db.sql, 'publisher', 'pub-a');
@@ -115,5 +116,13 @@ describe('configured retention months everywhere', () => {
     const cutoff = new Date();
     cutoff.setUTCMonth(cutoff.getUTCMonth() - 12);
     expect(runs[0]!.oldest.getTime()).toBeGreaterThanOrEqual(cutoff.getTime() - 86400_000);
+  });
+});
+
+describe('exposure', () => {
+  it('the API port does not serve /metrics (it is on the ops port, like the workers)', async () => {
+    const res = await request(h.app).get('/metrics');
+    expect(res.status).toBe(404);
+    expect(res.text).not.toMatch(/ax_http_request_duration_seconds|process_cpu/);
   });
 });

@@ -60,6 +60,9 @@ export const publicLinkEnv = {
 export const apiEnv = {
   PORT: port(3000),
   HOST: z.string().min(1).default('127.0.0.1'),
+  // The API's ops port (/metrics, /healthz, /readyz), apart from the public API port like the workers'.
+  METRICS_PORT: port(9466),
+  METRICS_HOST: z.string().min(1).default('127.0.0.1'),
   // Queued + running exports one caller may have at once; more get 429.
   EXPORT_ACTIVE_LIMIT: z.coerce.number().int().min(1).default(20),
 };

@@ -241,7 +241,7 @@ const paths: Record<string, Record<string, Operation>> = {
       responses: { 200: { description: 'Ready', ...json(ref('Readiness')) }, 503: { description: 'Not ready; see `checks` and Retry-After', ...json(ref('Readiness')) } },
     },
   },
-  '/metrics': { get: { tags: ['operations'], summary: 'Prometheus metrics', responses: { 200: { description: 'Text exposition format', content: { 'text/plain': { schema: { type: 'string' } } } } } } },
+  '/metrics': { get: { tags: ['operations'], summary: 'Prometheus metrics: served on the ops port (METRICS_PORT, default 9466), not on the API port', responses: { 200: { description: 'Text exposition format', content: { 'text/plain': { schema: { type: 'string' } } } } } } },
   '/openapi.json': { get: { tags: ['operations'], summary: 'This document', responses: { 200: { description: 'OpenAPI 3.1', ...json({ type: 'object' }) } } } },
   '/docs': { get: { tags: ['operations'], summary: 'Swagger UI for this document', responses: { 200: { description: 'HTML', content: { 'text/html': { schema: { type: 'string' } } } } } } },
   '/admin/queues': {
