@@ -81,6 +81,12 @@ export const workerEnv = {
   EXPORT_COPY_PARALLELISM: z.coerce.number().int().min(1).max(16).default(2),
   // Where the later slices wait their turn (unlinked temporary files; up to about the export's size). Default: os.tmpdir().
   EXPORT_SPOOL_DIR: z.string().min(1).optional(),
+  // Upper bound of the spool files of one export (bytes, estimated from the slice plan): past it, fewer slices
+  // (down to one, which spools nothing). Keep it under the spool volume's size (k8s emptyDir sizeLimit).
+  EXPORT_SPOOL_MAX_BYTES: z.coerce.number().int().min(0).default(4 * 1024 ** 3),
+  // statement_timeout of every analytics query (COPY, JSON aggregates, slice plans); 0 = none. 15 min is ~10 times
+  // what a 20M-row CSV export takes here; a COPY waiting on a slow upload counts against it too.
+  ANALYTICS_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).default(900_000),
   // A job's lock lives this long unless renewed: the job of a worker that died is picked up again after about
   // JOB_LOCK_MS + JOB_STALLED_CHECK_MS. Short values speed that up but risk double runs on a stalled event loop.
   JOB_LOCK_MS: z.coerce.number().int().min(1000).default(60_000),
