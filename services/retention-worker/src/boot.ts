@@ -4,6 +4,7 @@ import type { Redis } from 'ioredis';
 import { createQueues, type Queues } from '@ax/jobs';
 import type { Logger, Metrics } from '@ax/runtime';
 import type { RetentionDeps } from './job';
+import { startRetentionKeeper } from './keeper';
 import { createRetentionWorker } from './processor';
 import { declareRetentionSchedule, removeRetentionSchedule } from './schedule';
 
@@ -15,7 +16,11 @@ export type RetentionReplica = {
 
 export async function bootRetentionWorker(
   deps: RetentionDeps,
-  opts: { connection: Redis; prefix: string; logger: Logger; metrics?: Metrics; enabled: boolean },
+  opts: {
+    connection: Redis; prefix: string; logger: Logger; metrics?: Metrics; enabled: boolean;
+    /** RETENTION_RECONCILE_INTERVAL_MS: re-declare the scheduler and catch up a missed day this often (unset = only at boot). */
+    reconcileIntervalMs?: number;
+  },
 ): Promise<RetentionReplica> {
   const queues = createQueues(opts.connection, opts.prefix, (err) => opts.logger.error({ err }, 'queue error'));
   if (!opts.enabled) {
@@ -24,10 +29,13 @@ export async function bootRetentionWorker(
   }
   await declareRetentionSchedule(queues);
   const worker = createRetentionWorker(deps, opts);
+  const keeper = opts.reconcileIntervalMs === undefined ? null
+    : startRetentionKeeper({ sql: deps.sql, queues, logger: opts.logger }, opts.reconcileIntervalMs);
   return {
     queues,
     worker,
     async close() {
+      await keeper?.stop();
       await worker.close();
       await queues.close();
     },

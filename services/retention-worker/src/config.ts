@@ -21,6 +21,8 @@ export const retentionWorkerEnv = {
   ...retentionPassEnv,
   METRICS_HOST: workerEnv.METRICS_HOST,
   METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9465),
+  // How often each replica re-declares the daily scheduler (Redis may have lost it) and checks for a missed day.
+  RETENTION_RECONCILE_INTERVAL_MS: z.coerce.number().int().min(1000).default(60_000),
 };
 
 type PassEnv = z.infer<z.ZodObject<typeof retentionPassEnv>>;

@@ -9,3 +9,4 @@ export * from './run-pass';
 export * from './schedule';
 export * from './tables';
 export * from './clock';
+export * from './keeper';

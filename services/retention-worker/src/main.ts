@@ -27,7 +27,10 @@ async function main() {
       metrics,
       pass: passOptionsFrom(config),
     },
-    { connection, prefix: config.QUEUE_PREFIX, logger, metrics, enabled: config.RETENTION_ENABLED },
+    {
+      connection, prefix: config.QUEUE_PREFIX, logger, metrics, enabled: config.RETENTION_ENABLED,
+      reconcileIntervalMs: config.RETENTION_RECONCILE_INTERVAL_MS,
+    },
   );
   const worker = replica.worker;
   if (!worker) logger.warn('RETENTION_ENABLED=false: scheduler removed, no passes run here');

@@ -1,0 +1,77 @@
+// Issue 14, finding 8: the daily retention scheduler survives a Redis that lost its data (every replica re-declares
+// it periodically), and a missed day is caught up at once from PostgreSQL's record of passes.
+import type { Redis } from 'ioredis';
+import { workerConnection } from '@ax/jobs';
+import { createLogger } from '@ax/runtime';
+import { REDIS_URL, basicMarketplace, createTestDatabase, uniquePrefix, type TestDb } from '@ax/testing';
+import { bootRetentionWorker, RETENTION_SCHEDULER_ID, type RetentionReplica } from '@ax/retention-worker';
+
+let db: TestDb;
+let connection: Redis;
+let replica: RetentionReplica;
+const prefix = uniquePrefix('keep');
+const logger = createLogger('test', process.env.TEST_LOG_LEVEL ?? 'silent');
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  await basicMarketplace(db.sql);
+  // Yesterday's pass ran; the last one is 30 hours old by now.
+  await db.sql`insert into app.retention_passes (cutoff, outcome, started_at, finished_at)
+               values (current_date - interval '24 months', 'succeeded', now() - interval '30 hours', now() - interval '30 hours')`;
+});
+afterAll(async () => {
+  await replica?.close();
+  await deleteKeys();
+  connection?.disconnect();
+  await db.drop();
+});
+
+/** Deletes this test's own BullMQ keys, as a Redis restart without persistence would (nobody else's). */
+async function deleteKeys() {
+  const redis = workerConnection(REDIS_URL);
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length) await redis.del(...keys);
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
+}
+
+async function eventually<T>(what: string, fn: () => Promise<T | null | undefined | false>, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await fn();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+const recentPasses = async () =>
+  (await db.sql<{ n: number }[]>`select count(*)::int as n from app.retention_passes where started_at > now() - interval '1 hour' and not dry_run`)[0]!.n;
+
+it('a missed day is caught up at once, and the scheduler comes back after its Redis keys are deleted', async () => {
+  connection = workerConnection(REDIS_URL);
+  replica = await bootRetentionWorker(
+    { sql: db.sql, pass: { retryDelayMs: 10, lockTimeoutMs: 200 } },
+    { connection, prefix, logger, enabled: true, reconcileIntervalMs: 500 },
+  );
+  // The last pass is 30 hours old: one runs now, without waiting for 03:00.
+  await eventually('a catch-up pass', async () => (await recentPasses()) >= 1);
+  expect(await recentPasses()).toBe(1);
+
+  await deleteKeys();
+  expect(await replica.queues.retention.getJobSchedulers()).toHaveLength(0);
+  const schedulers = await eventually('the scheduler again', async () => {
+    const s = await replica.queues.retention.getJobSchedulers();
+    return s.length ? s : null;
+  }, 5000);
+  expect(schedulers).toEqual([expect.objectContaining({ key: RETENTION_SCHEDULER_ID, pattern: '0 3 * * *', tz: 'UTC' })]);
+  // A pass ran within the last hour: no second catch-up.
+  await new Promise((r) => setTimeout(r, 1500));
+  expect(await recentPasses()).toBe(1);
+});
