@@ -1,9 +1,12 @@
-// Guard rails of running exports (issue 14): analytics queries under a statement_timeout, and a spool on local disk
-// bounded by EXPORT_SPOOL_MAX_BYTES.
+// Guard rails of running exports (issue 14): analytics queries under a statement_timeout, a spool on local disk
+// bounded by EXPORT_SPOOL_MAX_BYTES, and export files deleted EXPORT_FILE_TTL_DAYS after they were written.
+import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import request from 'supertest';
 import { getDataset, planTimeSlices, type DatasetScope } from '@ax/datasets';
+import { sweepExpiredFiles } from '@ax/retention-worker';
+import { signReportLink } from '@ax/storage';
 import { apiKey, basicMarketplace, daysAgo, isoDay } from '@ax/testing';
-import { createHarness, waitForExport, type Harness } from './support/harness';
+import { createHarness, TEST_LINK_SECRET, waitForExport, type Harness } from './support/harness';
 
 let h: Harness;
 let admin: string;
@@ -62,5 +65,56 @@ describe('EXPORT_SPOOL_MAX_BYTES', () => {
     } finally {
       await worker.close();
     }
+  });
+});
+
+describe('EXPORT_FILE_TTL_DAYS', () => {
+  const objectExists = async (key: string) =>
+    h.storage.client.send(new HeadObjectCommand({ Bucket: h.storage.bucket, Key: key })).then(() => true, () => false);
+
+  it('deletes files past their time, marks the exports expired (figures kept, no link), and their links answer 410', async () => {
+    const worker = await h.startWorker();
+    const ids: string[] = [];
+    try {
+      for (const format of ['csv', 'json', 'csv'] as const) {
+        const res = await post({ dataset: 'install_events', format, from, to, granularity: 'week' });
+        const done = await waitForExport(h.app, admin, res.body.id);
+        expect(done.status).toBe('succeeded');
+        ids.push(res.body.id);
+      }
+    } finally {
+      await worker.close();
+    }
+    const [old1, old2, young] = ids as [string, string, string];
+    await h.db.sql`update app.exports set finished_at = now() - interval '31 days' where id in ${h.db.sql([old1, old2])}`;
+    await h.db.sql`update app.exports set finished_at = now() - interval '29 days' where id = ${young}`;
+    const before = await h.db.sql<{ id: string; s3_key: string; row_count: number; bytes: number; sha256: string }[]>`
+      select id, s3_key, row_count, bytes, sha256 from app.exports where id in ${h.db.sql(ids)}`;
+    const byId = new Map(before.map((r) => [r.id, r]));
+
+    // Three replicas sweep at once: each file is deleted and each export expired once, nothing fails.
+    const counts = await Promise.all([1, 2, 3].map(() => sweepExpiredFiles({ sql: h.db.sql, storage: h.storage, ttlDays: 30 })));
+    expect(counts.reduce((a, b) => a + b, 0)).toBe(2);
+    expect(await sweepExpiredFiles({ sql: h.db.sql, storage: h.storage, ttlDays: 30 })).toBe(0);
+
+    for (const id of [old1, old2]) {
+      expect(await objectExists(byId.get(id)!.s3_key)).toBe(false);
+      const got = await request(h.app).get(`/v1/exports/${id}`).set('Authorization', `Bearer ${admin}`);
+      expect(got.body.status).toBe('expired');
+      expect(got.body.result).toMatchObject({ row_count: byId.get(id)!.row_count, bytes: byId.get(id)!.bytes, sha256: byId.get(id)!.sha256 });
+      expect(got.body.result).not.toHaveProperty('download_url');
+      const dl = await request(h.app).get(`/v1/exports/${id}/download`).set('Authorization', `Bearer ${admin}`);
+      expect(dl.status).toBe(410);
+      expect(dl.body.error.code).toBe('expired');
+      const token = signReportLink(TEST_LINK_SECRET, id, new Date(Date.now() + 7 * 86400_000));
+      const page = await request(h.app).get(`/v1/report-links/${token}`);
+      expect(page.status).toBe(410);
+      const json = await request(h.app).get(`/v1/report-links/${token}`).set('Accept', 'application/json');
+      expect(json.status).toBe(410);
+      expect(json.body.error.code).toBe('expired');
+    }
+    expect(await objectExists(byId.get(young)!.s3_key)).toBe(true);
+    const list = await request(h.app).get('/v1/exports?status=expired').set('Authorization', `Bearer ${admin}`);
+    expect(list.body.data.map((e: { id: string }) => e.id).sort()).toEqual([old1, old2].sort());
   });
 });

@@ -1,10 +1,10 @@
-// Issue 14, finding 8: the daily retention scheduler survives a Redis that lost its data (every replica re-declares
-// it periodically), and a missed day is caught up at once from PostgreSQL's record of passes.
+// Issue 14, finding 8: the daily retention scheduler and the hourly export-file expiry survive a Redis that lost its
+// data (every replica re-declares them periodically), and a missed run is caught up at once from PostgreSQL's record.
 import type { Redis } from 'ioredis';
 import { workerConnection } from '@ax/jobs';
 import { createLogger } from '@ax/runtime';
-import { REDIS_URL, basicMarketplace, createTestDatabase, uniquePrefix, type TestDb } from '@ax/testing';
-import { bootRetentionWorker, RETENTION_SCHEDULER_ID, type RetentionReplica } from '@ax/retention-worker';
+import { REDIS_URL, basicMarketplace, createTestDatabase, testStorage, uniquePrefix, type TestDb } from '@ax/testing';
+import { bootRetentionWorker, EXPIRY_SCHEDULER_ID, RETENTION_SCHEDULER_ID, type RetentionReplica } from '@ax/retention-worker';
 
 let db: TestDb;
 let connection: Redis;
@@ -57,20 +57,25 @@ const recentPasses = async () =>
 it('a missed day is caught up at once, and the scheduler comes back after its Redis keys are deleted', async () => {
   connection = workerConnection(REDIS_URL);
   replica = await bootRetentionWorker(
-    { sql: db.sql, pass: { retryDelayMs: 10, lockTimeoutMs: 200 } },
+    { sql: db.sql, pass: { retryDelayMs: 10, lockTimeoutMs: 200 }, expiry: { storage: await testStorage(), ttlDays: 30 } },
     { connection, prefix, logger, enabled: true, reconcileIntervalMs: 500 },
   );
   // The last pass is 30 hours old: one runs now, without waiting for 03:00.
   await eventually('a catch-up pass', async () => (await recentPasses()) >= 1);
   expect(await recentPasses()).toBe(1);
+  // No file sweep was ever recorded: one runs now too.
+  await eventually('a file sweep', async () => (await db.sql`select 1 from app.maintenance_runs where job = 'export-file-expiry'`).length > 0);
 
   await deleteKeys();
   expect(await replica.queues.retention.getJobSchedulers()).toHaveLength(0);
-  const schedulers = await eventually('the scheduler again', async () => {
+  const schedulers = await eventually('the schedulers again', async () => {
     const s = await replica.queues.retention.getJobSchedulers();
-    return s.length ? s : null;
+    return s.length === 2 ? s : null;
   }, 5000);
-  expect(schedulers).toEqual([expect.objectContaining({ key: RETENTION_SCHEDULER_ID, pattern: '0 3 * * *', tz: 'UTC' })]);
+  expect(schedulers).toEqual(expect.arrayContaining([
+    expect.objectContaining({ key: RETENTION_SCHEDULER_ID, pattern: '0 3 * * *', tz: 'UTC' }),
+    expect.objectContaining({ key: EXPIRY_SCHEDULER_ID, name: 'files.expire', tz: 'UTC' }),
+  ]));
   // A pass ran within the last hour: no second catch-up.
   await new Promise((r) => setTimeout(r, 1500));
   expect(await recentPasses()).toBe(1);

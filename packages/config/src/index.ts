@@ -57,6 +57,11 @@ export const publicLinkEnv = {
   LINK_TTL_DAYS: z.coerce.number().int().min(7).max(366).default(14),
 };
 
+export const exportFileEnv = {
+  // Days an export file lives after it was written; then it is deleted and its export becomes 'expired' (§6.5).
+  EXPORT_FILE_TTL_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+};
+
 export const apiEnv = {
   PORT: port(3000),
   HOST: z.string().min(1).default('127.0.0.1'),

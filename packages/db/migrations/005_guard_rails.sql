@@ -18,3 +18,17 @@ create table app.retention_detached (
   pass_id uuid,
   detached_at timestamptz not null default now()
 );
+
+-- Export files expire EXPORT_FILE_TTL_DAYS after they were written: the object is deleted and the export becomes
+-- 'expired' (row count, bytes and sha256 kept). The sweep finds candidates by finished_at.
+alter table app.exports drop constraint exports_status_check;
+alter table app.exports add constraint exports_status_check
+  check (status in ('queued', 'running', 'succeeded', 'failed', 'cancelled', 'expired'));
+alter table app.exports add column expired_at timestamptz;
+create index exports_succeeded_finished_idx on app.exports (finished_at) where status = 'succeeded';
+
+-- When periodic maintenance jobs (the file-expiry sweep) last finished: a missed run is caught up from this record.
+create table app.maintenance_runs (
+  job text primary key,
+  last_finished_at timestamptz not null
+);

@@ -1,7 +1,7 @@
 // The exports table: one row per export, its state machine guarded in SQL.
 import type { Sql } from './client';
 
-export type ExportStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
+export type ExportStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled' | 'expired';
 export type ExportFilters = { package_ids?: string[]; publisher_id?: string };
 
 export type ExportRow = {
@@ -37,6 +37,8 @@ export type ExportRow = {
   error_message: string | null;
   schedule_id: string | null;
   run_id: string | null;
+  /** When the file was deleted for its age (status 'expired'). */
+  expired_at: Date | null;
 };
 
 export type NewExport = Pick<

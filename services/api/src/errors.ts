@@ -20,6 +20,9 @@ export class ApiError extends Error {
 export const badRequest = (details: ErrorDetail[], message = 'The request is invalid.') =>
   new ApiError(400, 'invalid_request', message, details);
 export const notFound = (what = 'resource') => new ApiError(404, 'not_found', `No such ${what}.`);
+/** 410 for an export whose file was deleted at the end of its lifetime (EXPORT_FILE_TTL_DAYS, CONTRACT §6.5). */
+export const fileExpired = () =>
+  new ApiError(410, 'expired', 'The export file has expired and was deleted; run the export again for a new file.');
 export const forbidden = (message: string) => new ApiError(403, 'forbidden', message);
 export const unavailable = (message: string) =>
   new ApiError(503, 'service_unavailable', message, [], { 'Retry-After': '5' });

@@ -1,6 +1,6 @@
 // The retention worker's environment. METRICS_PORT defaults to 9465 here (the export worker uses 9464),
 // so both run side by side on one machine with nothing set; each process reads its own value.
-import { postgresEnv, redisEnv, retentionEnv, runtimeEnv, workerEnv, z } from '@ax/config';
+import { exportFileEnv, postgresEnv, redisEnv, retentionEnv, runtimeEnv, s3Env, workerEnv, z } from '@ax/config';
 
 /** What a pass reads from the environment, shared by the worker and the CLI so both run the same pass. */
 export const retentionPassEnv = {
@@ -17,6 +17,9 @@ export const retentionPassEnv = {
 export const retentionWorkerEnv = {
   ...postgresEnv,
   ...redisEnv,
+  // The hourly export-file expiry deletes objects: the file store and the files' lifetime.
+  ...s3Env,
+  ...exportFileEnv,
   ...runtimeEnv,
   ...retentionPassEnv,
   METRICS_HOST: workerEnv.METRICS_HOST,

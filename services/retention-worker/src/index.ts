@@ -10,3 +10,4 @@ export * from './schedule';
 export * from './tables';
 export * from './clock';
 export * from './keeper';
+export * from './file-expiry';

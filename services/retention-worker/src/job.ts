@@ -3,6 +3,7 @@
 import type { Sql } from '@ax/db';
 import { PermanentError, type JobContext, type PayloadOf } from '@ax/jobs';
 import type { Metrics } from '@ax/runtime';
+import type { Storage } from '@ax/storage';
 import { databaseNow } from './clock';
 import { isCalendarDay, utcDay } from './months';
 import { runRetentionPass, type PassOptions, type PassResult } from './run-pass';
@@ -12,6 +13,8 @@ export type RetentionDeps = {
   metrics?: Metrics;
   /** Pass tuning from the environment (retention months, batch size, lock timeout…). */
   pass?: Omit<PassOptions, 'now' | 'dryRun' | 'signal' | 'logger' | 'metrics'>;
+  /** Export-file expiry (files.expire jobs): the file store and EXPORT_FILE_TTL_DAYS. */
+  expiry?: { storage: Storage; ttlDays: number };
   /** The worker's wall clock, checked against PostgreSQL's; tests inject a wrong one. */
   clock?: () => Date;
 };

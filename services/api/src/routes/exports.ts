@@ -8,7 +8,7 @@ import { datasetIds } from '@ax/datasets';
 import { enqueue, jobCatalog, type Queues } from '@ax/jobs';
 import { deleteObject, exportFile, exportKey, presignDownload, type Storage } from '@ax/storage';
 import { principalOf, viewerOf } from '../auth';
-import { ApiError, badRequest, notFound, UNKNOWN_CURSOR, unavailable, zodDetails } from '../errors';
+import { ApiError, badRequest, fileExpired, notFound, UNKNOWN_CURSOR, unavailable, zodDetails } from '../errors';
 import { exportResource } from '../export-resource';
 import { authorizeSpec, boundPeriods, createExportSchema, newExportFrom, parseBody, readRange, requestHash, resolveRange } from '../export-request';
 
@@ -26,7 +26,7 @@ export type ExportRouteDeps = {
 const uuid = z.uuid();
 export const listExportsQuery = z
   .object({
-    status: z.enum(['queued', 'running', 'succeeded', 'failed', 'cancelled']).optional(),
+    status: z.enum(['queued', 'running', 'succeeded', 'failed', 'cancelled', 'expired']).optional(),
     dataset: z.enum(datasetIds).optional(),
     limit: z.coerce.number().int().min(1).max(100).default(20),
     cursor: z.uuid().optional(),
@@ -125,6 +125,7 @@ export function exportRoutes(deps: ExportRouteDeps): Router {
 
   router.get('/:id/download', async (req, res) => {
     const row = await load(req, res);
+    if (row.status === 'expired') throw fileExpired();
     if (row.status !== 'succeeded' || !row.s3_key || !row.file_name)
       throw new ApiError(409, 'export_not_ready', `The export is ${row.status}; only a succeeded export can be downloaded.`);
     const link = await presignDownload(deps.storage, row.s3_key, row.file_name);
