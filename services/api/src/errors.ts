@@ -50,6 +50,11 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     const e = err as { type?: string; status?: number };
     if (e.type === 'entity.parse.failed') return sendError(res, badRequest([{ field: '(body)', message: 'Body is not valid JSON.' }]));
     if (e.type === 'entity.too.large') return sendError(res, new ApiError(413, 'payload_too_large', 'The request body is too large.'));
+    if (e.type === 'charset.unsupported' || e.type === 'encoding.unsupported')
+      return sendError(res, new ApiError(415, 'unsupported_media_type', 'Send the body as JSON in UTF-8.', [{ field: '(body)', message: 'Unsupported charset or encoding.' }]));
+    // Any other client error a body parser or the router raised (http-errors with expose): the caller's, in our shape.
+    if (typeof e.status === 'number' && e.status >= 400 && e.status < 500 && (err as { expose?: boolean }).expose)
+      return sendError(res, new ApiError(e.status, 'invalid_request', 'The request could not be read.'));
     // The router decodes path parameters with decodeURIComponent: malformed percent-encoding (`%ZZ`) is the caller's.
     if (err instanceof URIError || (e.status === 400 && /decode param/i.test(String((err as Error).message))))
       return sendError(res, badRequest([{ field: '(path)', message: 'The path has malformed percent-encoding.' }]));
