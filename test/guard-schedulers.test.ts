@@ -66,8 +66,8 @@ it('a missed day is caught up at once, and the scheduler comes back after its Re
   // No file sweep was ever recorded: one runs now too.
   await eventually('a file sweep', async () => (await db.sql`select 1 from app.maintenance_runs where job = 'export-file-expiry'`).length > 0);
 
+  // (No check that they are gone: the keeper, every 500 ms here, may already have declared them again.)
   await deleteKeys();
-  expect(await replica.queues.retention.getJobSchedulers()).toHaveLength(0);
   const schedulers = await eventually('the schedulers again', async () => {
     const s = await replica.queues.retention.getJobSchedulers();
     return s.length === 2 ? s : null;
