@@ -62,7 +62,7 @@ cat <<MSG
 
 Everything is running. Logs: $DATA_DIR/logs/{api,export-worker,retention-worker}.log
 
-  API            http://127.0.0.1:${PORT:-3000}   (health: /healthz, /readyz; metrics: /metrics)
+  API            http://127.0.0.1:${PORT:-3000}   (health: /healthz, /readyz; metrics: http://127.0.0.1:9466/metrics)
   S3 emulator    http://127.0.0.1:4568   bucket analytics-exports, files in $DATA_DIR/s3
   SES emulator   http://127.0.0.1:8005   sent mail: curl http://127.0.0.1:8005/store
 

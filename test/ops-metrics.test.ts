@@ -12,6 +12,7 @@ let admin: string;
 const apiMetrics = createMetrics('api');
 const workerMetrics = createMetrics('export-worker');
 let ops: OpsServer;
+let apiOps: OpsServer;
 let workerReady = true;
 
 beforeAll(async () => {
@@ -25,17 +26,20 @@ beforeAll(async () => {
   admin = await apiKey(h.db.sql, 'admin');
   workerMetrics.addQueueDepthSource(queueDepthSource(h.queues));
   ops = await startOpsServer({ metrics: workerMetrics, port: 0, ready: () => ({ worker: workerReady, redis: true }) });
+  // The API serves its metrics on an ops port of its own (METRICS_PORT), as main.ts does, not on the API port.
+  apiOps = await startOpsServer({ metrics: apiMetrics, port: 0, ready: () => true });
 });
 afterAll(async () => {
+  await apiOps.close();
   await ops.close();
   await h.close();
 });
 
 const scrapeApi = async () => {
-  const res = await request(h.app).get('/metrics');
+  const res = await fetch(`http://127.0.0.1:${apiOps.port}/metrics`);
   expect(res.status).toBe(200);
-  expect(res.headers['content-type']).toMatch(/^text\/plain/);
-  return res.text;
+  expect(res.headers.get('content-type')).toMatch(/^text\/plain/);
+  return res.text();
 };
 const scrapeWorker = async () => {
   const res = await fetch(`http://127.0.0.1:${ops.port}/metrics`);

@@ -103,3 +103,13 @@ it('is mounted in the API behind bearer auth', async () => {
   expect(res.body.next_deletion.month).toBe(res.body.cutoff.slice(0, 7));
   expect(res.body.unexported_months).toEqual([]);
 });
+
+it('counts an export whose file has expired since as exported', async () => {
+  const sql = h.db.sql;
+  await sql`update app.exports set status = 'expired' where owner_publisher_id = 'pub-a' and status = 'succeeded' and range_from = '2024-11-27T00:00:00Z'`;
+  try {
+    expect(months((await get(asOf, 'a')).body)).toEqual(['2025-01']);
+  } finally {
+    await sql`update app.exports set status = 'succeeded' where status = 'expired'`;
+  }
+});

@@ -64,7 +64,7 @@ export async function createChaosStack(label: string, opts: { persistRedis?: boo
       start(`worker-${services.length + 1}`, 'services/export-worker/src/main.ts', {
         EXPORT_CONCURRENCY: '1', REPORT_CATCH_UP_PERIODS: '0', REPORT_RECONCILE_INTERVAL_MS: '0', ...env,
       }, 'METRICS_PORT', '/readyz'),
-    api: (env = {}) => start('api', 'services/api/src/main.ts', { HOST: '127.0.0.1', ...env }, 'PORT', '/healthz'),
+    api: (env = {}) => start('api', 'services/api/src/main.ts', { HOST: '127.0.0.1', METRICS_PORT: '0', ...env }, 'PORT', '/healthz'),
     exportsQueue() {
       if (!queue) {
         const connection = new Redis(redis.url, { maxRetriesPerRequest: null });

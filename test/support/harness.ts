@@ -29,6 +29,8 @@ export type Harness = {
   /** `analyticsUrl`: export queries read from this database (ANALYTICS_DATABASE_URL); control tables stay on db. */
   startWorker(opts?: {
     concurrency?: number; progressIntervalMs?: number; metrics?: Metrics; analyticsUrl?: string; copyParallelism?: number; minRowsPerSlice?: number;
+    /** ANALYTICS_STATEMENT_TIMEOUT_MS: the analytics clients get their own connections with this statement_timeout. */
+    statementTimeoutMs?: number; spoolMaxBytes?: number;
   }): Promise<Worker>;
   /** Scheduled reports: the deps the reports worker and reconciler get (overridable per test). */
   reportDeps(overrides?: Partial<ReportDeps>): ReportDeps;
@@ -86,8 +88,10 @@ export async function createHarness(label: string, opts: HarnessOptions = {}): P
     reconcile: (opts = {}, overrides = {}) => reconcileReports(reportDeps(overrides), opts),
     async startWorker(opts = {}) {
       const connection = workerConnection(REDIS_URL);
-      const analytics = opts.analyticsUrl
-        ? { sql: createSql(opts.analyticsUrl, { max: 2 }), copyPool: createCopyPool(opts.analyticsUrl, 2 * COPY_SLICES) }
+      const own = opts.analyticsUrl ?? (opts.statementTimeoutMs ? db.url : undefined);
+      const statementTimeoutMs = opts.statementTimeoutMs;
+      const analytics = own
+        ? { sql: createSql(own, { max: 2, statementTimeoutMs }), copyPool: createCopyPool(own, 2 * COPY_SLICES, { statementTimeoutMs }) }
         : { sql: db.sql, copyPool };
       const worker = createExportWorker(
         {
@@ -96,12 +100,13 @@ export async function createHarness(label: string, opts: HarnessOptions = {}): P
           // Every raw-rows CSV export in the tests is copied in slices, however small: the files they check prove
           // that slices concatenate into exactly the file one query gives.
           copyParallelism: opts.copyParallelism ?? COPY_SLICES, minRowsPerSlice: opts.minRowsPerSlice ?? 0,
+          ...(opts.spoolMaxBytes !== undefined ? { spoolMaxBytes: opts.spoolMaxBytes } : {}),
         },
         { connection, prefix, logger, metrics: opts.metrics, concurrency: opts.concurrency ?? 2 },
       );
       await worker.waitUntilReady();
       workers.push({ worker, connection });
-      if (opts.analyticsUrl) cleanups.push(async () => {
+      if (own) cleanups.push(async () => {
         await analytics.copyPool.end();
         await analytics.sql.end({ timeout: 1 });
       });

@@ -20,7 +20,7 @@ export async function resetPartitions(sql: Sql, first: MonthKey, last: MonthKey)
     await sql`select analytics.ensure_month_partitions(${table}, ${`${first}-01`}::date, ${`${last}-01`}::date)`;
   }
   await sql`truncate analytics.version_adoption_snapshots, analytics.marketplace_daily_summary, analytics.publisher_leaderboard_snapshots`;
-  await sql`truncate app.retention_passes`;
+  await sql`truncate app.retention_passes, app.retention_detached`;
 }
 
 /** Month partitions of an event table, as `YYYY-MM`, oldest first; pending detaches included. */

@@ -42,16 +42,32 @@ export const sesEnv = {
   RECIPIENT_DOMAIN_ALLOWLIST: z.string().default(''),
 };
 
+/** The local default link secret; refused with NODE_ENV=production, like the examples shipped in infra/. */
+export const DEFAULT_LINK_SIGNING_SECRET = 'local-development-link-secret';
+/** Secrets anyone can read in this repository (the default, docker-compose and k8s examples): never in production. */
+const KNOWN_LINK_SECRETS = new Set([
+  DEFAULT_LINK_SIGNING_SECRET, 'change-me-in-production-please', 'change-me-to-32-random-bytes-in-base64',
+]);
+export const MIN_PRODUCTION_SECRET_BYTES = 32;
+
 export const publicLinkEnv = {
   PUBLIC_BASE_URL: url('http://127.0.0.1:3000'),
-  // HMAC secret for links in e-mails. The default is for local use only.
-  LINK_SIGNING_SECRET: z.string().min(16).default('local-development-link-secret'),
+  // HMAC secret for links in e-mails. The default is for local use only: NODE_ENV=production refuses it.
+  LINK_SIGNING_SECRET: z.string().min(16).default(DEFAULT_LINK_SIGNING_SECRET),
   LINK_TTL_DAYS: z.coerce.number().int().min(7).max(366).default(14),
+};
+
+export const exportFileEnv = {
+  // Days an export file lives after it was written; then it is deleted and its export becomes 'expired' (§6.5).
+  EXPORT_FILE_TTL_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
 };
 
 export const apiEnv = {
   PORT: port(3000),
   HOST: z.string().min(1).default('127.0.0.1'),
+  // The API's ops port (/metrics, /healthz, /readyz), apart from the public API port like the workers'.
+  METRICS_PORT: port(9466),
+  METRICS_HOST: z.string().min(1).default('127.0.0.1'),
   // Queued + running exports one caller may have at once; more get 429.
   EXPORT_ACTIVE_LIMIT: z.coerce.number().int().min(1).default(20),
 };
@@ -70,6 +86,12 @@ export const workerEnv = {
   EXPORT_COPY_PARALLELISM: z.coerce.number().int().min(1).max(16).default(2),
   // Where the later slices wait their turn (unlinked temporary files; up to about the export's size). Default: os.tmpdir().
   EXPORT_SPOOL_DIR: z.string().min(1).optional(),
+  // Upper bound of the spool files of one export (bytes, estimated from the slice plan): past it, fewer slices
+  // (down to one, which spools nothing). Keep it under the spool volume's size (k8s emptyDir sizeLimit).
+  EXPORT_SPOOL_MAX_BYTES: z.coerce.number().int().min(0).default(4 * 1024 ** 3),
+  // statement_timeout of every analytics query (COPY, JSON aggregates, slice plans); 0 = none. 15 min is ~10 times
+  // what a 20M-row CSV export takes here; a COPY waiting on a slow upload counts against it too.
+  ANALYTICS_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).default(900_000),
   // A job's lock lives this long unless renewed: the job of a worker that died is picked up again after about
   // JOB_LOCK_MS + JOB_STALLED_CHECK_MS. Short values speed that up but risk double runs on a stalled event loop.
   JOB_LOCK_MS: z.coerce.number().int().min(1000).default(60_000),
@@ -84,10 +106,36 @@ export const reportsEnv = {
   REPORT_RECONCILE_INTERVAL_MS: z.coerce.number().int().min(0).default(60_000),
 };
 
+/** Below this, RETENTION_MONTHS stops every process at start unless RETENTION_ALLOW_SHORTER=true (CONTRACT §6.6). */
+export const MIN_RETENTION_MONTHS = 24;
+
 export const retentionEnv = {
   RETENTION_MONTHS: z.coerce.number().int().min(1).max(120).default(24),
+  // The explicit override for a RETENTION_MONTHS below 24: a typo must not delete years of data at the next pass.
+  RETENTION_ALLOW_SHORTER: bool(false),
   RETENTION_ENABLED: bool(true),
 };
+
+/**
+ * Rules across variables, applied by loadConfig to every shape that has the variables concerned, so each process
+ * refuses the same things. Each returns the problem lines (named by variable) for a parsed config.
+ */
+const crossChecks: ((c: Record<string, unknown>, env: NodeJS.ProcessEnv) => string[])[] = [
+  (c) =>
+    typeof c.RETENTION_MONTHS === 'number' && c.RETENTION_MONTHS < MIN_RETENTION_MONTHS && c.RETENTION_ALLOW_SHORTER !== true
+      ? [`invalid environment variable RETENTION_MONTHS: ${c.RETENTION_MONTHS} is below ${MIN_RETENTION_MONTHS} months; ` +
+          `set RETENTION_ALLOW_SHORTER=true to delete data that early on purpose`]
+      : [],
+  (c, env) => {
+    if (env.NODE_ENV !== 'production' || typeof c.LINK_SIGNING_SECRET !== 'string') return [];
+    const secret = c.LINK_SIGNING_SECRET;
+    const why = KNOWN_LINK_SECRETS.has(secret) || /change[-_ ]?me/i.test(secret)
+      ? 'is the default or an example value'
+      : Buffer.byteLength(secret) < MIN_PRODUCTION_SECRET_BYTES ? `is shorter than ${MIN_PRODUCTION_SECRET_BYTES} bytes` : null;
+    return why ? [`invalid environment variable LINK_SIGNING_SECRET: ${why}; NODE_ENV=production needs at least ` +
+      `${MIN_PRODUCTION_SECRET_BYTES} random bytes (e.g. openssl rand -base64 32) (value hidden)`] : [];
+  },
+];
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -99,7 +147,11 @@ export class ConfigError extends Error {
 /** Parses `env` against `shape`; throws ConfigError with one line per bad variable. */
 export function loadConfig<S extends z.ZodRawShape>(shape: S, env: NodeJS.ProcessEnv = process.env): z.infer<z.ZodObject<S>> {
   const result = z.object(shape).safeParse(env);
-  if (result.success) return result.data;
+  if (result.success) {
+    const problems = crossChecks.flatMap((check) => check(result.data as Record<string, unknown>, env));
+    if (problems.length) throw new ConfigError(problems);
+    return result.data;
+  }
   const problems = result.error.issues.map((issue) => {
     const name = String(issue.path[0] ?? '?');
     const value = env[name];

@@ -5,3 +5,4 @@ export * from './json-frame';
 export * from './time-range';
 export * from './report-periods';
 export * from './time-slices';
+export * from './period-count';

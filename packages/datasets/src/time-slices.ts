@@ -18,7 +18,13 @@ export const SAMPLE_BLOCKS = 150;
 /** Fewer sampled rows than this per slice, and the sample says little about where the rows are: split the time. */
 const MIN_SAMPLE_PER_SLICE = 20;
 
-export type SliceOptions = { maxSlices: number; minRowsPerSlice?: number; sampleBlocks?: number };
+export type SliceOptions = {
+  maxSlices: number;
+  minRowsPerSlice?: number;
+  sampleBlocks?: number;
+  /** Estimated rows the later slices (spooled to disk while the first streams) may hold at most: past it, fewer slices. */
+  maxSpoolRows?: number;
+};
 
 /**
  * The share of blocks to sample, in percent, to read about `sampleBlocks` of the `blocks` the range's partitions hold.
@@ -52,7 +58,10 @@ export async function planTimeSlices(sql: Sql, dataset: Dataset, scope: DatasetS
     select (select count(*)::int from s) as n,
            (select percentile_disc(${fractions(options.maxSlices)}::float8[]) within group (order by t) from s) as cuts`;
   const sampled = row!.n;
-  const slices = minRows === 0 ? options.maxSlices : Math.min(options.maxSlices, Math.floor((sampled * 100) / percent / minRows));
+  const estimated = (sampled * 100) / percent;
+  let slices = minRows === 0 ? options.maxSlices : Math.min(options.maxSlices, Math.floor(estimated / minRows));
+  // Slices 2..n spool (n-1)/n of the rows: bound the disk one export may fill (EXPORT_SPOOL_MAX_BYTES).
+  while (options.maxSpoolRows !== undefined && slices >= 2 && (estimated * (slices - 1)) / slices > options.maxSpoolRows) slices--;
   if (slices < 2) return [scope];
   const cuts = sampled >= MIN_SAMPLE_PER_SLICE * slices && slices === options.maxSlices ? row!.cuts : null;
   return sliceRanges(scope, slices, cuts);

@@ -10,8 +10,12 @@ import { CsvCopyOut } from './copy-out';
 import { renderCopy, type CopyQuery } from './copy-query';
 import { Spool } from './spool';
 
-export function createCopyPool(url: string, max = 8): pg.Pool {
-  const pool = new pg.Pool({ connectionString: url, max, application_name: 'analytics-export-copy' });
+/** `statementTimeoutMs` (ANALYTICS_STATEMENT_TIMEOUT_MS): each COPY statement's limit, set at connection start; 0 = none. */
+export function createCopyPool(url: string, max = 8, opts: { statementTimeoutMs?: number } = {}): pg.Pool {
+  const pool = new pg.Pool({
+    connectionString: url, max, application_name: 'analytics-export-copy',
+    ...(opts.statementTimeoutMs ? { statement_timeout: opts.statementTimeoutMs } : {}),
+  });
   pool.on('error', () => {}); // idle client errors: the pool drops the client; the next checkout reconnects
   return pool;
 }

@@ -1,7 +1,7 @@
 // The exports table: one row per export, its state machine guarded in SQL.
 import type { Sql } from './client';
 
-export type ExportStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
+export type ExportStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled' | 'expired';
 export type ExportFilters = { package_ids?: string[]; publisher_id?: string };
 
 export type ExportRow = {
@@ -37,6 +37,8 @@ export type ExportRow = {
   error_message: string | null;
   schedule_id: string | null;
   run_id: string | null;
+  /** When the file was deleted for its age (status 'expired'). */
+  expired_at: Date | null;
 };
 
 export type NewExport = Pick<
@@ -45,8 +47,15 @@ export type NewExport = Pick<
   | 'timezone' | 'granularity' | 'filters' | 'scope_publisher_id' | 'owner_publisher_id' | 'api_key_id'
 > & { schedule_id?: string | null; run_id?: string | null };
 
-/** Who is looking: a publisher sees its own exports, an admin (null) sees all. */
-export type Viewer = { publisherId: string | null };
+/**
+ * Who is looking: a publisher sees its own exports, an admin sees all. The filter follows the role, never the
+ * truthiness of an id: a publisher whose id were empty would otherwise see everything.
+ */
+export type Viewer = { role: 'admin' } | { role: 'publisher'; publisherId: string };
+
+/** `and <column> = <publisher>` for a publisher viewer, nothing for an admin or an internal read (no viewer). */
+export const ownerFilter = (sql: Sql, viewer: Viewer | undefined, column = 'owner_publisher_id') =>
+  viewer && viewer.role !== 'admin' ? sql`and ${sql(column)} = ${viewer.publisherId}` : sql``;
 
 export type ExportResult = {
   row_count: number;
@@ -71,7 +80,7 @@ export async function insertExport(sql: Sql, e: NewExport): Promise<ExportRow> {
 export async function getExport(sql: Sql, id: string, viewer?: Viewer): Promise<ExportRow | null> {
   const [row] = await sql<ExportRow[]>`
     select * from app.exports
-    where id = ${id} ${viewer?.publisherId ? sql`and owner_publisher_id = ${viewer.publisherId}` : sql``}`;
+    where id = ${id} ${ownerFilter(sql, viewer)}`;
   return row ?? null;
 }
 
@@ -85,7 +94,7 @@ export async function listExports(
   return sql<ExportRow[]>`
     select * from app.exports e
     where true
-      ${viewer.publisherId ? sql`and e.owner_publisher_id = ${viewer.publisherId}` : sql``}
+      ${ownerFilter(sql, viewer, 'e.owner_publisher_id')}
       ${q.status ? sql`and e.status = ${q.status}` : sql``}
       ${q.dataset ? sql`and e.dataset = ${q.dataset}` : sql``}
       ${q.after ? sql`and (e.created_at, e.id) < (select created_at, id from app.exports where id = ${q.after})` : sql``}
@@ -156,7 +165,7 @@ export async function cancelExport(
   const [row] = await sql<ExportRow[]>`
     update app.exports set status = 'cancelled', finished_at = now()
     where id = ${id} and status in ('queued', 'running')
-      ${viewer.publisherId ? sql`and owner_publisher_id = ${viewer.publisherId}` : sql``}
+      ${ownerFilter(sql, viewer)}
     returning *`;
   if (row) return { outcome: 'cancelled', row };
   const existing = await getExport(sql, id, viewer);
@@ -183,8 +192,8 @@ export async function claimIdempotencyKey(
   requestHash: string,
   exportId: string,
 ): Promise<boolean> {
-  await tx`delete from app.idempotency_keys
-           where principal = ${principal} and key = ${key} and created_at <= now() - interval '24 hours'`;
+  // Keys live 24 hours: every claim purges all expired ones (indexed on created_at), so the table stays small.
+  await tx`delete from app.idempotency_keys where created_at <= now() - interval '24 hours'`;
   const rows = await tx`
     insert into app.idempotency_keys (principal, key, request_hash, export_id)
     values (${principal}, ${key}, ${requestHash}, ${exportId})
@@ -193,11 +202,21 @@ export async function claimIdempotencyKey(
   return rows.length === 1;
 }
 
-/** Queued or running exports of one owner (a publisher, or an admin key). */
-export async function countActiveExports(sql: Sql, owner: { publisherId: string | null; apiKeyId: string }): Promise<number> {
+export type ExportOwner = { publisherId: string | null; apiKeyId: string };
+
+/**
+ * Queued or running exports of one owner (a publisher, or an admin key). Inside a transaction, `lock` first takes a
+ * transaction-scoped advisory lock per owner, so a concurrent request of the same owner counts only after this one
+ * commits its insert: check and insert become one step.
+ */
+export async function countActiveExports(sql: Sql, owner: ExportOwner, opts: { lock?: boolean } = {}): Promise<number> {
+  if (opts.lock) {
+    const key = owner.publisherId !== null ? `publisher:${owner.publisherId}` : `key:${owner.apiKeyId}`;
+    await sql`select pg_advisory_xact_lock(hashtextextended(${`ax.active-exports.${key}`}, 0))`;
+  }
   const [row] = await sql<{ n: number }[]>`
     select count(*)::int as n from app.exports
     where status in ('queued', 'running') and schedule_id is null
-      and ${owner.publisherId ? sql`owner_publisher_id = ${owner.publisherId}` : sql`api_key_id = ${owner.apiKeyId}`}`;
+      and ${owner.publisherId !== null ? sql`owner_publisher_id = ${owner.publisherId}` : sql`api_key_id = ${owner.apiKeyId}`}`;
   return row!.n;
 }

@@ -10,3 +10,4 @@ export * from './exports';
 export * from './schedules';
 export * from './schedule-runs';
 export * from './deliveries';
+export * from './export-expiry';

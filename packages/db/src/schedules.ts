@@ -1,6 +1,6 @@
 // The schedules table: what to export, how often, to whom. Soft-deleted so past runs and links stay explainable.
 import type { Sql } from './client';
-import type { ExportFilters, Viewer } from './exports';
+import { ownerFilter, type ExportFilters, type Viewer } from './exports';
 
 export type ScheduleFrequency = 'weekly' | 'monthly';
 
@@ -34,8 +34,7 @@ export type ScheduleFields = Pick<
 >;
 export type NewSchedule = ScheduleFields & Pick<ScheduleRow, 'owner_publisher_id' | 'api_key_id'>;
 
-const ownedBy = (sql: Sql, viewer?: Viewer) =>
-  viewer?.publisherId ? sql`and owner_publisher_id = ${viewer.publisherId}` : sql``;
+const ownedBy = (sql: Sql, viewer?: Viewer) => ownerFilter(sql, viewer);
 
 export async function insertSchedule(sql: Sql, s: NewSchedule): Promise<ScheduleRow> {
   const [row] = await sql<ScheduleRow[]>`

@@ -46,6 +46,13 @@ export const jobCatalog = {
     options: retried(5, 60_000),
     jobId: undefined,
   },
+  /** Delete export files past EXPORT_FILE_TTL_DAYS and mark their exports expired (hourly, by the retention worker). */
+  'files.expire': {
+    queue: QUEUE.retention,
+    schema: z.object({}).strict(),
+    options: retried(5, 30_000),
+    jobId: undefined,
+  },
 } as const;
 
 export type JobCatalog = typeof jobCatalog;

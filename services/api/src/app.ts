@@ -41,14 +41,8 @@ export function buildApp(deps: AppDeps): Express {
   app.use(express.json({ limit: '100kb' }));
 
   app.use(healthRoutes(deps));
-  if (deps.metrics) {
-    const registry = deps.metrics.registry;
-    deps.metrics.addQueueDepthSource(queueDepthSource(deps.queues));
-    app.get('/metrics', async (_req, res) => {
-      res.setHeader('Content-Type', registry.contentType);
-      res.send(await registry.metrics());
-    });
-  }
+  // /metrics is not served here: it is on the ops port (METRICS_PORT, main.ts), kept off the public API port.
+  if (deps.metrics) deps.metrics.addQueueDepthSource(queueDepthSource(deps.queues));
 
   app.use(docsRoutes());
   app.use(ADMIN_BOARD_PATH, adminBoardRoutes(deps));

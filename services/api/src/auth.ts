@@ -1,6 +1,6 @@
 // Bearer authentication: the token's hash identifies an API key and so the caller's role and publisher.
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { findPrincipalByToken, type Principal, type Sql } from '@ax/db';
+import { findPrincipalByToken, type Principal, type Sql, type Viewer } from '@ax/db';
 import { ApiError } from './errors';
 
 export function requireAuth(sql: Sql): RequestHandler {
@@ -28,4 +28,5 @@ export const principalOf = (res: Response): Principal => {
 };
 
 /** What a caller may see of owned objects: publishers their own, admins all. */
-export const viewerOf = (p: Principal) => ({ publisherId: p.role === 'publisher' ? p.publisherId : null });
+export const viewerOf = (p: Principal): Viewer =>
+  p.role === 'admin' ? { role: 'admin' } : { role: 'publisher', publisherId: p.publisherId ?? '' };

@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { foreignPackages, publisherExists, type NewExport, type Principal, type Sql } from '@ax/db';
 import {
-  cutoffInstant, datasetIds, effectivePublisher, formats, getDataset, granularities, isValidTimeZone,
+  countPeriods, cutoffInstant, datasetIds, MAX_JSON_PERIODS, effectivePublisher, formats, getDataset, granularities, isValidTimeZone,
   mayExport, resolveInstant, retentionCutoff, type Dataset,
 } from '@ax/datasets';
 import { ApiError, badRequest, forbidden, notFound, zodDetails, type ErrorDetail } from './errors';
@@ -103,6 +103,16 @@ export function resolveRange(range: ReadRange, today = new Date(), retentionMont
       { field: 'from', message: `Must be on or after ${cutoff}.` },
     ]);
   return { from: from!, to: to! };
+}
+
+/** A JSON document has one entry per period, zero-filled: more than MAX_JSON_PERIODS → 422 range_too_large. */
+export function boundPeriods(spec: Pick<ExportSpec, 'format' | 'granularity' | 'timezone'>, range: { from: Date; to: Date }): void {
+  if (spec.format !== 'json') return;
+  const periods = countPeriods(range.from, range.to, spec.granularity, spec.timezone);
+  if (periods > MAX_JSON_PERIODS)
+    throw new ApiError(422, 'range_too_large', `The range has ${periods} ${spec.granularity} periods; a JSON export may have at most ${MAX_JSON_PERIODS}.`, [
+      { field: 'to', message: `At most ${MAX_JSON_PERIODS} periods of a ${spec.granularity} from "from".` },
+    ]);
 }
 
 export function newExportFrom(

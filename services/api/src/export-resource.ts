@@ -15,6 +15,16 @@ export async function exportResource(row: ExportRow, storage: Storage) {
       download_url: link.url,
       download_url_expires_at: link.expiresAt.toISOString(),
     };
+  } else if (row.status === 'expired') {
+    // The file was deleted EXPORT_FILE_TTL_DAYS after it was written (§6.5): what it held is still known, no link.
+    result = {
+      row_count: row.row_count,
+      bytes: row.bytes,
+      sha256: row.sha256,
+      content_type: row.content_type,
+      file_name: row.file_name,
+      expired_at: row.expired_at?.toISOString() ?? null,
+    };
   }
   return {
     id: row.id,

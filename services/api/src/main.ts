@@ -2,7 +2,7 @@
 import { loadConfigOrExit } from '@ax/config';
 import { createSql } from '@ax/db';
 import { checkEvictionPolicy, closeConnection, createQueues, producerConnection } from '@ax/jobs';
-import { createLogger, createMetrics, createShutdown } from '@ax/runtime';
+import { createLogger, createMetrics, createShutdown, startOpsServer } from '@ax/runtime';
 import { createStorage, ensureBucket } from '@ax/storage';
 import { buildApp } from './app';
 import { parseDomainList } from './schedule-request';
@@ -31,6 +31,12 @@ async function main() {
   });
   const server = app.listen(config.PORT, config.HOST, () => logger.info({ port: config.PORT, host: config.HOST }, 'api listening'));
   shutdown.add('http', () => new Promise((resolve) => server.close(() => resolve(undefined))));
+  // Prometheus scrapes the ops port, never the public one.
+  const ops = await startOpsServer({
+    metrics, port: config.METRICS_PORT, host: config.METRICS_HOST, logger,
+    ready: () => ({ redis: redis.status === 'ready' }),
+  });
+  shutdown.add('metrics server', () => ops.close());
 }
 
 main().catch((err) => {

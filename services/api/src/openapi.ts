@@ -33,7 +33,7 @@ const exportObject = z.object({
   timezone: z.string(),
   granularity: z.enum(granularities),
   filters: filtersSchema,
-  status: z.enum(['queued', 'running', 'succeeded', 'failed', 'cancelled']),
+  status: z.enum(['queued', 'running', 'succeeded', 'failed', 'cancelled', 'expired']),
   created_at: instant,
   started_at: instant.nullable(),
   finished_at: instant.nullable(),
@@ -45,8 +45,10 @@ const exportObject = z.object({
       sha256: z.string(),
       content_type: z.string(),
       file_name: z.string(),
-      download_url: z.url(),
-      download_url_expires_at: instant,
+      // Absent once the file expired (status `expired`, EXPORT_FILE_TTL_DAYS after it was written); then `expired_at`.
+      download_url: z.url().optional(),
+      download_url_expires_at: instant.optional(),
+      expired_at: instant.nullable().optional(),
     })
     .nullable(),
   error: z.object({ code: z.string(), message: z.string() }).nullable(),
@@ -149,6 +151,7 @@ const errors = (...codes: number[]) => {
     403: 'Not allowed for this caller',
     404: 'Not found (also for other principals\' objects)',
     409: 'Conflict with the current state',
+    410: 'Gone: the export file expired (code `expired`, EXPORT_FILE_TTL_DAYS after it was written)',
     422: 'Valid but impossible, e.g. outside_retention',
     429: 'Too many active exports; see Retry-After',
     503: 'A dependency (e.g. the job queue) is unavailable; see Retry-After',
@@ -159,7 +162,7 @@ const idParam = (what: string) => ({ name: 'id', in: 'path', required: true, des
 const body = (name: string) => ({ required: true, ...json(ref(name)) });
 const authed = (op: Operation): Operation => ({ security: [{ bearer: [] }], ...op });
 
-const paths: Record<string, Record<string, Operation>> = {
+const paths: Record<string, Record<string, Operation | Operation[]>> = {
   '/v1/datasets': {
     get: authed({ tags: ['datasets'], summary: 'Datasets this caller may export', responses: { 200: { description: 'Datasets', ...json(ref('DatasetList')) }, ...errors(401) } }),
   },
@@ -188,7 +191,7 @@ const paths: Record<string, Record<string, Operation>> = {
   '/v1/exports/{id}/download': {
     get: authed({
       tags: ['exports'], summary: 'Redirect to a freshly signed URL of the file', parameters: [idParam('export')],
-      responses: { 302: { description: 'Redirect to the file', headers: { Location: { schema: { type: 'string', format: 'uri' } } } }, ...errors(401, 404, 409) },
+      responses: { 302: { description: 'Redirect to the file', headers: { Location: { schema: { type: 'string', format: 'uri' } } } }, ...errors(401, 404, 409, 410) },
     }),
   },
   '/v1/schedules': {
@@ -241,7 +244,8 @@ const paths: Record<string, Record<string, Operation>> = {
       responses: { 200: { description: 'Ready', ...json(ref('Readiness')) }, 503: { description: 'Not ready; see `checks` and Retry-After', ...json(ref('Readiness')) } },
     },
   },
-  '/metrics': { get: { tags: ['operations'], summary: 'Prometheus metrics', responses: { 200: { description: 'Text exposition format', content: { 'text/plain': { schema: { type: 'string' } } } } } } },
+  // Served on the ops port (METRICS_PORT), not on this server: the path's own `servers` says so.
+  '/metrics': { servers: [{ url: 'http://127.0.0.1:9466', description: 'The ops port (METRICS_HOST:METRICS_PORT), not the API port' }], get: { tags: ['operations'], summary: 'Prometheus metrics: served on the ops port (METRICS_PORT, default 9466), not on the API port', responses: { 200: { description: 'Text exposition format', content: { 'text/plain': { schema: { type: 'string' } } } } } } },
   '/openapi.json': { get: { tags: ['operations'], summary: 'This document', responses: { 200: { description: 'OpenAPI 3.1', ...json({ type: 'object' }) } } } },
   '/docs': { get: { tags: ['operations'], summary: 'Swagger UI for this document', responses: { 200: { description: 'HTML', content: { 'text/html': { schema: { type: 'string' } } } } } } },
   '/admin/queues': {

@@ -24,3 +24,19 @@ describe('classify', () => {
     expect(gaveUpMessage(f, 5)).toBe('The file store is unavailable. Gave up after 5 attempts.');
   });
 });
+
+describe('what a caller sees (issue 14: no driver texts in error.message)', () => {
+  it('gives stable messages; the driver text stays in the worker log', () => {
+    const q = classify(Object.assign(new Error('relation "analytics.secret_table" does not exist'), { code: '42P01' }));
+    expect(q).toMatchObject({ code: 'query_failed', transient: false });
+    expect(q.message).not.toMatch(/secret_table|relation/);
+    expect(q.message).toMatch(/42P01/);
+    const i = classify(new Error("ENOSPC: no space left on device, write '/var/tmp/ax-spool-123'"));
+    expect(i.code).toBe('internal_error');
+    expect(i.message).not.toMatch(/ENOSPC|spool|\//);
+  });
+  it('a statement_timeout is its own failure, not retried', () => {
+    const t = classify(Object.assign(new Error('canceling statement due to statement timeout'), { code: '57014' }));
+    expect(t).toMatchObject({ code: 'query_timeout', transient: false });
+  });
+});

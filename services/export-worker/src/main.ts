@@ -19,13 +19,15 @@ async function main() {
 
   const analyticsUrl = config.ANALYTICS_DATABASE_URL ?? config.DATABASE_URL;
   const sql = createSql(config.DATABASE_URL, { max: 5, applicationName: 'export-worker' });
-  const analyticsSql = analyticsUrl === config.DATABASE_URL ? sql : createSql(analyticsUrl, { max: 5, applicationName: 'export-worker' });
+  // Analytics queries run on clients of their own, under ANALYTICS_STATEMENT_TIMEOUT_MS: control-table writes never do.
+  const statementTimeoutMs = config.ANALYTICS_STATEMENT_TIMEOUT_MS;
+  const analyticsSql = createSql(analyticsUrl, { max: 5, applicationName: 'export-worker', statementTimeoutMs });
   // Every running export may hold one connection per slice: with fewer, two exports could each wait for the other's.
-  const copyPool = createCopyPool(analyticsUrl, config.EXPORT_CONCURRENCY * config.EXPORT_COPY_PARALLELISM);
+  const copyPool = createCopyPool(analyticsUrl, config.EXPORT_CONCURRENCY * config.EXPORT_COPY_PARALLELISM, { statementTimeoutMs });
   shutdown.add('postgres', async () => {
     await copyPool.end();
     await sql.end({ timeout: 2 });
-    if (analyticsSql !== sql) await analyticsSql.end({ timeout: 2 });
+    await analyticsSql.end({ timeout: 2 });
   });
   const storage = createStorage(config);
   await ensureBucket(storage).catch((err) => logger.warn({ err: err.message }, 'bucket check failed; uploads will retry'));
@@ -51,7 +53,7 @@ async function main() {
   const worker = createExportWorker(
     {
       sql, analyticsSql, copyPool, storage, metrics, onFinished: reportExportFinished(reportDeps),
-      copyParallelism: config.EXPORT_COPY_PARALLELISM, spoolDir: config.EXPORT_SPOOL_DIR,
+      copyParallelism: config.EXPORT_COPY_PARALLELISM, spoolDir: config.EXPORT_SPOOL_DIR, spoolMaxBytes: config.EXPORT_SPOOL_MAX_BYTES,
     },
     { connection, prefix: config.QUEUE_PREFIX, logger, metrics, concurrency: config.EXPORT_CONCURRENCY, ...locks },
   );
@@ -65,7 +67,7 @@ async function main() {
     connection, prefix: config.QUEUE_PREFIX, logger, metrics, concurrency: config.REPORT_CONCURRENCY, ...locks,
   });
   const reconciler = startReconciler(reportDeps, {
-    intervalMs: config.REPORT_RECONCILE_INTERVAL_MS, catchUpPeriods: config.REPORT_CATCH_UP_PERIODS,
+    intervalMs: config.REPORT_RECONCILE_INTERVAL_MS, catchUpPeriods: config.REPORT_CATCH_UP_PERIODS, retentionMonths: config.RETENTION_MONTHS,
   });
   shutdown.add('reports worker', async () => {
     await reconciler.stop();

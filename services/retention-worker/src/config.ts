@@ -1,6 +1,6 @@
 // The retention worker's environment. METRICS_PORT defaults to 9465 here (the export worker uses 9464),
 // so both run side by side on one machine with nothing set; each process reads its own value.
-import { postgresEnv, redisEnv, retentionEnv, runtimeEnv, workerEnv, z } from '@ax/config';
+import { exportFileEnv, postgresEnv, redisEnv, retentionEnv, runtimeEnv, s3Env, workerEnv, z } from '@ax/config';
 
 /** What a pass reads from the environment, shared by the worker and the CLI so both run the same pass. */
 export const retentionPassEnv = {
@@ -17,10 +17,15 @@ export const retentionPassEnv = {
 export const retentionWorkerEnv = {
   ...postgresEnv,
   ...redisEnv,
+  // The hourly export-file expiry deletes objects: the file store and the files' lifetime.
+  ...s3Env,
+  ...exportFileEnv,
   ...runtimeEnv,
   ...retentionPassEnv,
   METRICS_HOST: workerEnv.METRICS_HOST,
   METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9465),
+  // How often each replica re-declares the daily scheduler (Redis may have lost it) and checks for a missed day.
+  RETENTION_RECONCILE_INTERVAL_MS: z.coerce.number().int().min(1000).default(60_000),
 };
 
 type PassEnv = z.infer<z.ZodObject<typeof retentionPassEnv>>;

@@ -8,3 +8,6 @@ export * from './processor';
 export * from './run-pass';
 export * from './schedule';
 export * from './tables';
+export * from './clock';
+export * from './keeper';
+export * from './file-expiry';

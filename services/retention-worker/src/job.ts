@@ -3,6 +3,8 @@
 import type { Sql } from '@ax/db';
 import { PermanentError, type JobContext, type PayloadOf } from '@ax/jobs';
 import type { Metrics } from '@ax/runtime';
+import type { Storage } from '@ax/storage';
+import { databaseNow } from './clock';
 import { isCalendarDay, utcDay } from './months';
 import { runRetentionPass, type PassOptions, type PassResult } from './run-pass';
 
@@ -11,7 +13,9 @@ export type RetentionDeps = {
   metrics?: Metrics;
   /** Pass tuning from the environment (retention months, batch size, lock timeout…). */
   pass?: Omit<PassOptions, 'now' | 'dryRun' | 'signal' | 'logger' | 'metrics'>;
-  /** The wall clock; tests pass a fixed one. */
+  /** Export-file expiry (files.expire jobs): the file store and EXPORT_FILE_TTL_DAYS. */
+  expiry?: { storage: Storage; ttlDays: number };
+  /** The worker's wall clock, checked against PostgreSQL's; tests inject a wrong one. */
   clock?: () => Date;
 };
 
@@ -34,19 +38,22 @@ export async function runRetentionJob(
   ctx: JobContext,
 ): Promise<PassResult> {
   const dryRun = payload.dryRun ?? false;
+  // Today is PostgreSQL's; the worker's own clock is only checked against it (by the pass, which refuses on a skew).
+  const today = await databaseNow(deps.sql);
   let now: string;
   try {
-    now = passDay(payload.now, (deps.clock ?? (() => new Date()))(), dryRun);
+    now = passDay(payload.now, today, dryRun);
   } catch (err) {
     throw new PermanentError('invalid_day', (err as Error).message);
   }
   const result = await runRetentionPass(deps.sql, {
-    ...deps.pass, now, dryRun, signal: ctx.signal, logger: ctx.logger, metrics: deps.metrics,
+    ...deps.pass, now, dryRun, clock: deps.clock, signal: ctx.signal, logger: ctx.logger, metrics: deps.metrics,
   });
   ctx.logger.info(
     { passId: result.id, outcome: result.outcome, cutoff: result.cutoff, durationMs: result.durationMs, dryRun },
     'retention pass finished',
   );
-  if (result.outcome === 'failed') throw new Error(`retention pass ${result.id} failed: ${result.error}`);
+  // Failed or refused: the job fails visibly and BullMQ retries it with backoff (a fixed clock then passes).
+  if (result.outcome === 'failed' || result.outcome === 'refused') throw new Error(`retention pass ${result.id} ${result.outcome}: ${result.error}`);
   return result;
 }

@@ -4,6 +4,7 @@ import { loadConfigOrExit } from '@ax/config';
 import { createSql } from '@ax/db';
 import { checkEvictionPolicy, workerConnection } from '@ax/jobs';
 import { createLogger, createMetrics, createShutdown, startOpsServer } from '@ax/runtime';
+import { applyExportLifecycleRule, createStorage } from '@ax/storage';
 import { passOptionsFrom, retentionWorkerEnv } from './config';
 import { bootRetentionWorker } from './boot';
 import { RETENTION_PATTERN, RETENTION_SCHEDULER_ID, RETENTION_TZ } from './schedule';
@@ -18,6 +19,13 @@ async function main() {
   const sql = createSql(config.DATABASE_URL, { max: 3, applicationName: 'retention-worker' });
   shutdown.add('postgres', () => sql.end({ timeout: 5 }));
 
+  // Export files expire here too (hourly sweep). On AWS (S3_ENDPOINT empty) a bucket lifecycle rule backs the sweep up.
+  const storage = createStorage(config);
+  if (config.S3_ENDPOINT === '') {
+    await applyExportLifecycleRule(storage, config.EXPORT_FILE_TTL_DAYS).catch((err) =>
+      logger.warn({ err: (err as Error).message }, 'could not apply the bucket lifecycle rule; apply infra/aws/s3-lifecycle.json by hand'));
+  }
+
   const connection = workerConnection(config.REDIS_URL, logger);
   shutdown.add('redis', () => connection.quit());
   await checkEvictionPolicy(connection, logger);
@@ -26,11 +34,15 @@ async function main() {
       sql,
       metrics,
       pass: passOptionsFrom(config),
+      expiry: { storage, ttlDays: config.EXPORT_FILE_TTL_DAYS },
     },
-    { connection, prefix: config.QUEUE_PREFIX, logger, metrics, enabled: config.RETENTION_ENABLED },
+    {
+      connection, prefix: config.QUEUE_PREFIX, logger, metrics, enabled: config.RETENTION_ENABLED,
+      reconcileIntervalMs: config.RETENTION_RECONCILE_INTERVAL_MS,
+    },
   );
   const worker = replica.worker;
-  if (!worker) logger.warn('RETENTION_ENABLED=false: scheduler removed, no passes run here');
+  if (!config.RETENTION_ENABLED) logger.warn('RETENTION_ENABLED=false: scheduler removed, no passes run here (export files still expire)');
   shutdown.add('worker', async () => {
     // A pass stops between batches when aborted; what it finished stays done and recorded, the job retries.
     const grace = worker && setTimeout(() => worker.cancelAllJobs('shutdown'), Math.max(0, config.SHUTDOWN_TIMEOUT_MS - 3000));

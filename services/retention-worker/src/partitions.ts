@@ -51,12 +51,17 @@ export async function listPartitions(sql: Conn, parent: string): Promise<Partiti
   }));
 }
 
-/** Tables named like a month partition of `parent` that are no longer attached: a detach whose DROP never ran. */
+/**
+ * Month partitions of `parent` a pass recorded and detached but whose DROP never ran. Only tables in
+ * app.retention_detached count: one an operator detached on purpose is never a leftover, whatever its name.
+ */
 export async function listDetachedLeftovers(sql: Conn, parent: string): Promise<{ name: string; month: MonthKey }[]> {
   const rows = await sql<{ name: string }[]>`
-    select c.relname as name from pg_class c join pg_namespace n on n.oid = c.relnamespace
-    where n.nspname = 'analytics' and c.relkind = 'r' and not c.relispartition
-      and c.relname like ${`${parent.replace(/_/g, '\\_')}\\_p%`}`;
+    select c.relname as name
+    from app.retention_detached d
+    join pg_class c on c.relname = d.table_name
+    join pg_namespace n on n.oid = c.relnamespace
+    where d.parent = ${parent} and n.nspname = 'analytics' and c.relkind = 'r' and not c.relispartition`;
   return rows.flatMap((r) => {
     const month = monthOfPartition(parent, r.name);
     return month ? [{ name: r.name, month }] : [];

@@ -1,7 +1,8 @@
 // app.retention_passes: one row per pass (real, dry or skipped), the record the CLI and operators read.
+import type postgres from 'postgres';
 import type { Sql } from '@ax/db';
 
-export type PassOutcome = 'running' | 'succeeded' | 'failed' | 'skipped';
+export type PassOutcome = 'running' | 'succeeded' | 'failed' | 'skipped' | 'refused';
 
 export type TableOutcome = {
   table: string;
@@ -66,6 +67,26 @@ export async function recordSkipped(sql: Sql, cutoff: string, details: Partial<P
     values (${cutoff}::date, false, 'skipped', now(), ${sql.json(details)}, 'another retention pass holds the lock')
     returning id`;
   return row!.id;
+}
+
+/** A pass that refused to run (the clocks disagree): recorded, with why, and nothing deleted. */
+export async function recordRefused(sql: Sql, cutoff: string, dryRun: boolean, details: Partial<PassDetails>, why: string): Promise<string> {
+  const [row] = await sql<{ id: string }[]>`
+    insert into app.retention_passes (cutoff, dry_run, outcome, finished_at, details, error)
+    values (${cutoff}::date, ${dryRun}, 'refused', now(), ${sql.json(details)}, ${why})
+    returning id`;
+  return row!.id;
+}
+
+/** Records a partition this pass is about to detach: only recorded tables are ever dropped as leftovers. */
+export async function rememberDetached(sql: Sql | postgres.ReservedSql, name: string, parent: string, passId?: string): Promise<void> {
+  await sql`
+    insert into app.retention_detached (table_name, parent, pass_id) values (${name}, ${parent}, ${passId ?? null})
+    on conflict (table_name) do nothing`;
+}
+
+export async function forgetDetached(sql: Sql | postgres.ReservedSql, name: string): Promise<void> {
+  await sql`delete from app.retention_detached where table_name = ${name}`;
 }
 
 /**

@@ -1,7 +1,9 @@
-// Queue plumbing for the retention worker: maps every job of the retention queue to its handler.
+// Queue plumbing for the retention worker: maps every job of the retention queue to its handler (the daily
+// retention pass and the hourly export-file expiry).
 import type { Redis } from 'ioredis';
 import { createWorker, type Handlers } from '@ax/jobs';
 import type { Logger, Metrics } from '@ax/runtime';
+import { sweepExpiredFiles } from './file-expiry';
 import { runRetentionJob, type RetentionDeps } from './job';
 
 export function createRetentionWorker(
@@ -11,6 +13,10 @@ export function createRetentionWorker(
   const handlers: Handlers<'retention'> = {
     'retention.run': async (payload, ctx) => {
       await runRetentionJob(payload, deps, ctx);
+    },
+    'files.expire': async (_payload, ctx) => {
+      if (!deps.expiry) throw new Error('files.expire needs the S3 settings; this replica has none');
+      await sweepExpiredFiles({ ...deps.expiry, sql: deps.sql, logger: ctx.logger }, ctx.signal);
     },
   };
   // One pass at a time per replica (the advisory lock covers replicas); passes can take minutes, the lock renews.

@@ -12,13 +12,19 @@ import {
   canDetachConcurrently, countRows, createMonthPartition, detachPartition, dropDetached, isPartitioned,
   listDetachedLeftovers, listPartitions, missingMonths, type Partition,
 } from './partitions';
-import { failInterrupted, finishPass, recordSkipped, startPass, type PassDetails, type TableOutcome } from './passes';
+import { databaseNow, clockProblem } from './clock';
+import {
+  failInterrupted, finishPass, forgetDetached, recordRefused, recordSkipped, rememberDetached, startPass, type PassDetails, type TableOutcome,
+} from './passes';
 import { RETENTION_TABLES, type RetentionTable } from './tables';
 import { countBefore, deleteBefore, type Cutoff } from './trim';
 
 export type PassOptions = {
-  /** The day the pass runs as of (UTC): a `YYYY-MM-DD` or an instant. */
-  now: Date | string;
+  /** The day the pass runs as of (UTC): a `YYYY-MM-DD` or an instant. Default: today by PostgreSQL's clock. */
+  now?: Date | string;
+  /** The worker's own clock, checked against PostgreSQL's before anything is deleted (tests inject a wrong one). */
+  clock?: () => Date;
+  maxClockSkewMs?: number;
   dryRun?: boolean;
   retentionMonths?: number;
   /** Month partitions kept ready beyond the current month. */
@@ -36,7 +42,7 @@ export type PassOptions = {
 
 export type PassResult = {
   id: string;
-  outcome: 'succeeded' | 'failed' | 'skipped';
+  outcome: 'succeeded' | 'failed' | 'skipped' | 'refused';
   dryRun: boolean;
   now: string;
   cutoff: string;
@@ -56,6 +62,8 @@ export const passDefaults = {
 
 type Ctx = Required<Pick<PassOptions, 'batchSize' | 'futureMonths'>> & {
   today: string;
+  /** The real pass's record, so the partitions it detaches are recorded as its own. */
+  passId?: string;
   cutoff: Cutoff;
   retry: RetryPolicy;
   logger?: Logger;
@@ -66,7 +74,8 @@ export async function runRetentionPass(sql: Sql, options: PassOptions): Promise<
   // Options given as undefined fall back to the defaults too.
   const given = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as PassOptions;
   const o = { ...passDefaults, ...given };
-  const today = typeof o.now === 'string' ? o.now : utcDay(o.now);
+  const dbNow = await databaseNow(sql);
+  const today = o.now === undefined ? utcDay(dbNow) : typeof o.now === 'string' ? o.now : utcDay(o.now);
   if (!isCalendarDay(today)) throw new Error(`now must be a date YYYY-MM-DD, got ${JSON.stringify(o.now)}`);
   const day = retentionCutoff(today, o.retentionMonths);
   const ctx: Ctx = {
@@ -84,6 +93,12 @@ export async function runRetentionPass(sql: Sql, options: PassOptions): Promise<
   const result = (id: string, outcome: PassResult['outcome'], outcomes: TableOutcome[], error: string | null): PassResult => ({
     id, outcome, dryRun: Boolean(o.dryRun), now: today, cutoff: day, durationMs: Date.now() - started, tables: outcomes, error,
   });
+
+  const skew = clockProblem((o.clock ?? (() => new Date()))(), dbNow, o.maxClockSkewMs);
+  if (skew) {
+    o.logger?.error({ cutoff: day }, skew);
+    return result(await recordRefused(sql, day, Boolean(o.dryRun), base, skew), 'refused', [], skew);
+  }
 
   if (o.dryRun) {
     // Reads only: no lock needed, and a real pass running meanwhile makes the figures merely approximate.
@@ -103,7 +118,7 @@ export async function runRetentionPass(sql: Sql, options: PassOptions): Promise<
       if (interrupted) o.logger?.warn({ interrupted }, 'marked passes that never finished as failed');
       const id = await startPass(sql, day, false, base);
       await setLockTimeout(conn, o.lockTimeoutMs);
-      const outcomes = await eachTable(tables, o.signal, (t) => applyTable(conn, t, ctx));
+      const outcomes = await eachTable(tables, o.signal, (t) => applyTable(conn, t, { ...ctx, passId: id }));
       return await finish(sql, id, outcomes, base, started, result);
     } finally {
       await resetSession(conn).catch(() => {});
@@ -180,7 +195,8 @@ async function applyTable(conn: postgres.ReservedSql, t: RetentionTable, ctx: Ct
       out.partitions_created.push(name);
       logger?.info({ table: t.table, partition: name }, 'created partition');
     }
-    // 2. Months an interrupted pass detached but never dropped.
+    // 2. Months a pass detached (and recorded) but never dropped: an interrupted pass. Tables detached by anyone
+    //    else are not ours to drop, whatever their name.
     for (const left of await listDetachedLeftovers(conn, t.table)) {
       if (leftoverDue(left.month, cutoff)) await dropWhole(conn, t.table, left.name, out, ctx);
     }
@@ -188,6 +204,8 @@ async function applyTable(conn: postgres.ReservedSql, t: RetentionTable, ctx: Ct
     const partitions = await listPartitions(conn, t.table);
     const concurrently = canDetachConcurrently(partitions);
     for (const p of partitions.filter((x) => endsBy(x, cutoff))) {
+      // Recorded before the DETACH, so a pass that dies between DETACH and DROP leaves a leftover the next one may drop.
+      await rememberDetached(conn, p.name, t.table, ctx.passId);
       await withLockRetry(`detach ${p.name}`, retry, async () => {
         // Re-read: a timed-out DETACH CONCURRENTLY leaves the partition pending, and only FINALIZE goes on from there.
         const current = (await listPartitions(conn, t.table)).find((x) => x.name === p.name);
@@ -209,6 +227,7 @@ async function applyTable(conn: postgres.ReservedSql, t: RetentionTable, ctx: Ct
 async function dropWhole(conn: postgres.ReservedSql, parent: string, name: string, out: TableOutcome, ctx: Ctx): Promise<void> {
   const rows = await countRows(conn, name);
   await withLockRetry(`drop ${name}`, ctx.retry, () => dropDetached(conn, name));
+  await forgetDetached(conn, name);
   out.partitions_dropped.push(name);
   out.rows_in_dropped_partitions += rows;
   ctx.metrics?.retentionPartitionsDropped.inc({ table: parent });

@@ -9,7 +9,7 @@ type ExportObject = {
   id: string;
   dataset: string;
   format: string;
-  status: 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
+  status: 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled' | 'expired';
   created_at: string;
   progress: { rows_written: number };
   result: { row_count: number; bytes: number; download_url: string; download_url_expires_at: string } | null;
@@ -112,7 +112,7 @@ export const createExportCommand: Command = {
 export const listExportsCommand: Command = {
   path: ['exports', 'list'],
   summary: "List the caller's exports, newest first",
-  usage: `pnpm --silent cli exports list [--status queued|running|succeeded|failed|cancelled] [--dataset D] [--limit 20] [--json] ${connectionUsage}`,
+  usage: `pnpm --silent cli exports list [--status queued|running|succeeded|failed|cancelled|expired] [--dataset D] [--limit 20] [--json] ${connectionUsage}`,
   options: { status: { type: 'string' }, dataset: { type: 'string' }, limit: { type: 'string' }, json: { type: 'boolean' }, ...connection },
   async run(v, io) {
     const query = new URLSearchParams();

@@ -1,7 +1,7 @@
 // `retention run` (a pass as of a day, or a dry run) and `retention history` (the recorded passes).
 import { loadConfig } from '@ax/config';
 import {
-  listPasses, passDay, passOptionsFrom, retentionPassEnv, rowsDeleted, runRetentionPass, type PassResult, type TableOutcome,
+  databaseNow, listPasses, passDay, passOptionsFrom, retentionPassEnv, rowsDeleted, runRetentionPass, type PassResult, type TableOutcome,
 } from '@ax/retention-worker';
 import { intOption, UsageError, type Command, type Io } from '../command';
 import { withDb } from '../db';
@@ -16,18 +16,20 @@ export const retentionRunCommand: Command = {
     'pnpm --silent cli retention run [--now YYYY-MM-DD] [--dry-run]\n\n' +
     '  --now      run as if today (UTC) were this day; default today. Later days only with --dry-run.\n' +
     '  --dry-run  compute and print what would be deleted; delete nothing.\n\n' +
-    `Exit status: 0 done, 1 a table could not be completed (see stderr), ${SKIPPED_EXIT} another pass is running.`,
+    `Exit status: 0 done, 1 a table could not be completed or the pass was refused (clocks differ; see stderr),\n` +
+    `2 a --now later than today (PostgreSQL's) without --dry-run, ${SKIPPED_EXIT} another pass is running.`,
   options: { now: { type: 'string' }, 'dry-run': { type: 'boolean' } },
   async run(v, io) {
     const dryRun = Boolean(v['dry-run']);
-    let now: string;
-    try {
-      now = passDay(v.now as string | undefined, new Date(), dryRun);
-    } catch (err) {
-      throw new UsageError(`--now: ${(err as Error).message}`);
-    }
     const pass = passOptionsFrom(loadConfig(retentionPassEnv, io.env));
     return withDb(io.env, async (sql) => {
+      // "Today" is PostgreSQL's, as for the worker; this machine's clock is only checked against it by the pass.
+      let now: string;
+      try {
+        now = passDay(v.now as string | undefined, await databaseNow(sql), dryRun);
+      } catch (err) {
+        throw new UsageError(`--now: ${(err as Error).message}`);
+      }
       const result = await runRetentionPass(sql, { ...pass, now, dryRun });
       printResult(result, io);
       if (result.outcome === 'skipped') return SKIPPED_EXIT;
@@ -71,6 +73,10 @@ const row = (cells: string[]) => cells.map((c, i) => (widths[i] ? c.padEnd(width
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
 function printResult(r: PassResult, io: Io): void {
+  if (r.outcome === 'refused') {
+    io.err(`${r.error}\n`);
+    return;
+  }
   if (r.outcome === 'skipped') {
     io.err(`skipped: another retention pass is running (it holds the lock); nothing was deleted\n`);
     return;

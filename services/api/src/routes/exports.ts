@@ -8,9 +8,9 @@ import { datasetIds } from '@ax/datasets';
 import { enqueue, jobCatalog, type Queues } from '@ax/jobs';
 import { deleteObject, exportFile, exportKey, presignDownload, type Storage } from '@ax/storage';
 import { principalOf, viewerOf } from '../auth';
-import { ApiError, badRequest, notFound, UNKNOWN_CURSOR, unavailable, zodDetails } from '../errors';
+import { ApiError, badRequest, fileExpired, notFound, UNKNOWN_CURSOR, unavailable, zodDetails } from '../errors';
 import { exportResource } from '../export-resource';
-import { authorizeSpec, createExportSchema, newExportFrom, parseBody, readRange, requestHash, resolveRange } from '../export-request';
+import { authorizeSpec, boundPeriods, createExportSchema, newExportFrom, parseBody, readRange, requestHash, resolveRange } from '../export-request';
 
 export type ExportRouteDeps = {
   sql: Sql;
@@ -26,7 +26,7 @@ export type ExportRouteDeps = {
 const uuid = z.uuid();
 export const listExportsQuery = z
   .object({
-    status: z.enum(['queued', 'running', 'succeeded', 'failed', 'cancelled']).optional(),
+    status: z.enum(['queued', 'running', 'succeeded', 'failed', 'cancelled', 'expired']).optional(),
     dataset: z.enum(datasetIds).optional(),
     limit: z.coerce.number().int().min(1).max(100).default(20),
     cursor: z.uuid().optional(),
@@ -57,6 +57,7 @@ export function exportRoutes(deps: ExportRouteDeps): Router {
     const read = readRange(body);
     const { scopePublisherId } = await authorizeSpec(sql, principal, body, read.problems);
     const range = resolveRange(read, deps.now(), deps.retentionMonths);
+    boundPeriods(body, range);
     const hash = requestHash(body);
 
     if (keyHeader) {
@@ -64,14 +65,16 @@ export function exportRoutes(deps: ExportRouteDeps): Router {
       if (existing) return replay(res, existing, hash);
     }
     if (!deps.redisReady()) throw unavailable('The job queue is unavailable; try again shortly.');
-    const active = await countActiveExports(sql, { publisherId: principal.role === 'publisher' ? principal.publisherId : null, apiKeyId: principal.keyId });
-    if (active >= deps.activeLimit)
-      throw new ApiError(429, 'too_many_exports', `You have ${active} exports queued or running; wait for one to finish.`, [], { 'Retry-After': '10' });
+    const owner = { publisherId: principal.role === 'publisher' ? principal.publisherId : null, apiKeyId: principal.keyId };
 
-    // A request that loses the key to a concurrent one must roll its export back: a row left queued without a job
-    // would be run later by the watchdog, a duplicate.
+    // The limit is counted and the export inserted in one transaction under a per-owner lock, so parallel requests
+    // cannot all pass it. A request that loses the key to a concurrent one must roll its export back: a row left
+    // queued without a job would be run later by the watchdog, a duplicate.
     const row = await sql.begin(async (t) => {
       const tx = inTx(t);
+      const active = await countActiveExports(tx, owner, { lock: true });
+      if (active >= deps.activeLimit)
+        throw new ApiError(429, 'too_many_exports', `You have ${active} exports queued or running; wait for one to finish.`, [], { 'Retry-After': '10' });
       const created = await insertExport(tx, newExportFrom(body, range, principal, scopePublisherId));
       if (keyHeader && !(await claimIdempotencyKey(tx, principal.keyId, keyHeader, hash, created.id))) throw new KeyTaken();
       return created;
@@ -122,6 +125,7 @@ export function exportRoutes(deps: ExportRouteDeps): Router {
 
   router.get('/:id/download', async (req, res) => {
     const row = await load(req, res);
+    if (row.status === 'expired') throw fileExpired();
     if (row.status !== 'succeeded' || !row.s3_key || !row.file_name)
       throw new ApiError(409, 'export_not_ready', `The export is ${row.status}; only a succeeded export can be downloaded.`);
     const link = await presignDownload(deps.storage, row.s3_key, row.file_name);

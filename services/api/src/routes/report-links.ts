@@ -4,6 +4,7 @@ import { Router, type Response } from 'express';
 import { getExport, getScheduleAnyState, type Sql } from '@ax/db';
 import { escapeHtml } from '@ax/mailer';
 import { presignDownload, verifyReportLink, type Storage } from '@ax/storage';
+import { fileExpired, sendError } from '../errors';
 
 export type ReportLinkDeps = { sql: Sql; storage: Storage; linkSecret: string; now?: () => Date };
 
@@ -25,6 +26,12 @@ export function reportLinkRoutes(deps: ReportLinkDeps): Router {
         : page(res, 403, 'This link is not valid', 'The link is incomplete or was changed. Use the link exactly as it appears in the e-mail.');
     }
     const exp = await getExport(deps.sql, check.exportId);
+    // The file's lifetime ended (EXPORT_FILE_TTL_DAYS): 410, code `expired`, whatever became of the schedule.
+    if (exp?.status === 'expired') {
+      if (req.accepts(['html', 'json']) === 'json') return sendError(res, fileExpired());
+      return page(res, 410, 'This report file has expired',
+        'Report files are kept for a limited time and this one was deleted. Ask for the report to be sent again.');
+    }
     const schedule = exp?.schedule_id ? await getScheduleAnyState(deps.sql, exp.schedule_id) : null;
     // Deleting the schedule (or the export) revokes the links it sent.
     if (!exp || exp.status !== 'succeeded' || !exp.s3_key || !exp.file_name || !schedule || schedule.deleted_at)

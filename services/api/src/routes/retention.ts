@@ -80,12 +80,12 @@ async function holdsData(sql: Sql, p: Principal, m: MonthDeletion): Promise<bool
   return Boolean(row?.any);
 }
 
-/** Whether a succeeded, unfiltered export of the caller's data spans the month's kept range. */
+/** Whether a succeeded, unfiltered export of the caller's data spans the month's kept range (its file may have expired since). */
 async function exported(sql: Sql, p: Principal, m: MonthDeletion): Promise<boolean> {
   const [row] = await sql<{ any: boolean }[]>`
     select exists (
       select 1 from app.exports
-      where status = 'succeeded'
+      where status in ('succeeded', 'expired')
         and range_from <= ${instant(m.from)} and range_to >= ${instant(m.to)}
         and not (filters ? 'package_ids')
         and ${p.role === 'publisher' ? sql`owner_publisher_id = ${p.publisherId}` : sql`scope_publisher_id is null`}

@@ -11,6 +11,8 @@ export type ReconcileOptions = {
   catchUpPeriods?: number;
   /** Runs whose export or delivery shows no progress for this long are driven again (default 60 s). */
   staleRunMs?: number;
+  /** RETENTION_MONTHS: catch-up never asks for a period the retention pass has deleted or is about to. */
+  retentionMonths?: number;
   /** Tests and benches: a faster cron pattern than the real weekly/monthly one. */
   patternFor?: (s: ActiveSchedule) => string;
 };
@@ -26,7 +28,7 @@ export async function reconcileReports(deps: ReportDeps, opts: ReconcileOptions 
     const result = { created: 0, updated: 0, removed: 0, caughtUp: 0, driven: 0 };
     const live = await listLiveSchedules(deps.sql);
     await syncSchedulers(deps, live, opts, result);
-    await catchUp(deps, live.filter((s) => !s.paused), opts.catchUpPeriods ?? 8, result);
+    await catchUp(deps, live.filter((s) => !s.paused), opts.catchUpPeriods ?? 8, opts.retentionMonths ?? 24, result);
     for (const run of await openRuns(deps.sql, opts.staleRunMs ?? 60_000, 1000)) {
       await driveRun(deps, { id: run.id, status: 'running', export_id: run.export_id });
       result.driven++;
@@ -61,10 +63,10 @@ async function syncSchedulers(deps: ReportDeps, live: ActiveSchedule[], opts: Re
 }
 
 /** Periods whose run time passed while nothing ran them: at most `count` per schedule, never before active_from. */
-async function catchUp(deps: ReportDeps, schedules: ActiveSchedule[], count: number, result: ReconcileResult) {
+async function catchUp(deps: ReportDeps, schedules: ActiveSchedule[], count: number, retentionMonths: number, result: ReconcileResult) {
   if (count === 0 || schedules.length === 0) return;
   const now = nowOf(deps);
-  const oldestKept = cutoffInstant(retentionCutoff(now));
+  const oldestKept = cutoffInstant(retentionCutoff(now, retentionMonths));
   const owed = schedules.map((s) => ({
     s,
     periods: duePeriods(s.frequency, s.timezone, now, count).filter((p) => p.runAt >= s.active_from && p.start >= oldestKept),
