@@ -4,7 +4,7 @@
 // is unknown, and we choose at most once: such a delivery is marked failed ("outcome unknown"), never resent.
 import type { Sql } from './client';
 
-export type DeliveryStatus = 'pending' | 'sent' | 'failed';
+export type DeliveryStatus = 'pending' | 'sent' | 'failed' | 'suppressed';
 
 export type DeliveryRow = {
   id: string;

@@ -2,6 +2,7 @@
 // Resends of a period get sequence 1, 2, …; the scheduled run, catch-up and a first backfill share sequence 0.
 import { inTx, type Sql } from './client';
 import { insertExport, type ExportStatus } from './exports';
+import type { DeliveryStatus } from './deliveries';
 import type { ScheduleRow } from './schedules';
 
 export type RunStatus = 'queued' | 'running' | 'succeeded' | 'failed';
@@ -95,7 +96,7 @@ export async function getRunByExport(sql: Sql, exportId: string): Promise<RunRow
   return row ?? null;
 }
 
-export type DeliveryView = { recipient: string; status: 'pending' | 'sent' | 'failed'; sent_at: Date | null; error: string | null };
+export type DeliveryView = { recipient: string; status: DeliveryStatus; sent_at: Date | null; error: string | null };
 export type RunView = RunRow & {
   export_status: ExportStatus | null;
   /** The period as local dates in the schedule's zone at the time of the run (the export's from/to). */
@@ -170,12 +171,15 @@ export async function failRun(sql: Sql, runId: string, reason: string): Promise<
   });
 }
 
-/** Once every delivery is final: succeeded when at least one e-mail went out (or none were owed), else failed. */
+/**
+ * Once every delivery is final: succeeded when at least one e-mail went out, or none failed (none were owed, or
+ * every recipient unsubscribed); else failed.
+ */
 export async function finishRunIfDone(sql: Sql, runId: string): Promise<RunStatus | null> {
   const [row] = await sql<{ status: RunStatus }[]>`
     update app.schedule_runs r set
       status = case when exists (select 1 from app.deliveries d where d.run_id = r.id and d.status = 'sent')
-                      or not exists (select 1 from app.deliveries d where d.run_id = r.id)
+                      or not exists (select 1 from app.deliveries d where d.run_id = r.id and d.status = 'failed')
                     then 'succeeded' else 'failed' end,
       finished_at = now()
     where r.id = ${runId} and r.status in ('queued', 'running')

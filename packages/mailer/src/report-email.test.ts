@@ -5,6 +5,7 @@ const input = {
   format: 'csv', periodStart: '2026-01-05', periodEnd: '2026-01-12', periodLastDay: '2026-01-11', timezone: 'Europe/Berlin',
   rowCount: 12345, rowUnit: 'rows' as const, bytes: 2_500_000, fileName: 'install_events_2026-01-05_2026-01-12.csv',
   link: 'http://127.0.0.1:3000/v1/report-links/abc?x=1&y=<2>', linkExpiresAt: new Date('2026-01-26T06:00:00Z'),
+  unsubscribeUrl: 'http://127.0.0.1:3000/v1/unsubscribe/tok',
 };
 
 describe('report e-mail', () => {

@@ -19,6 +19,8 @@ export type ReportEmailInput = {
   fileName: string;
   link: string;
   linkExpiresAt: Date;
+  /** The recipient's one-click unsubscribe URL for this schedule (RFC 8058). */
+  unsubscribeUrl: string;
 };
 
 export const escapeHtml = (s: string): string =>
@@ -58,6 +60,7 @@ export function renderReportEmail(r: ReportEmailInput): MailMessage {
     '',
     `The link works until ${expires}.`,
     `You receive this ${r.frequency} report because your address is on its recipient list.`,
+    `Unsubscribe from this report: ${r.unsubscribeUrl}`,
     '',
   ].join('\n');
   const e = escapeHtml;
@@ -70,8 +73,15 @@ export function renderReportEmail(r: ReportEmailInput): MailMessage {
 <tr><td>Contents</td><td>${e(count)}, ${e(size)}</td></tr>
 </table>
 <p><a href="${e(r.link)}">Download ${e(r.fileName)}</a></p>
-<p><small>The link works until ${e(expires)}. You receive this ${e(r.frequency)} report because your address is on its recipient list.</small></p>
+<p><small>The link works until ${e(expires)}. You receive this ${e(r.frequency)} report because your address is on its recipient list.
+<a href="${e(r.unsubscribeUrl)}">Unsubscribe from this report</a>.</small></p>
 </body></html>
 `;
-  return { to: r.to, subject, html, text };
+  return { to: r.to, subject, html, text, headers: unsubscribeHeaders(r.unsubscribeUrl), attachments: [] };
 }
+
+/** RFC 8058 one-click unsubscribe: mail clients POST `List-Unsubscribe=One-Click` to the URL. */
+export const unsubscribeHeaders = (url: string) => [
+  { name: 'List-Unsubscribe', value: `<${oneLine(url)}>` },
+  { name: 'List-Unsubscribe-Post', value: 'List-Unsubscribe=One-Click' },
+];

@@ -1,3 +1,4 @@
 export * from './s3';
 export * from './objects';
 export * from './report-link';
+export * from './unsubscribe-token';

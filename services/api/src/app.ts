@@ -16,6 +16,7 @@ import { reportLinkRoutes } from './routes/report-links';
 import { retentionRoutes } from './routes/retention';
 import { requestContext } from './request-context';
 import { scheduleRoutes } from './routes/schedules';
+import { unsubscribeRoutes } from './routes/unsubscribe';
 
 export type AppDeps = {
   sql: Sql;
@@ -55,6 +56,7 @@ export function buildApp(deps: AppDeps): Express {
 
   // Report e-mail links carry their own signed token: mounted before the bearer-authenticated routes.
   if (deps.reports) app.use('/v1/report-links', reportLinkRoutes({ ...deps, linkSecret: deps.reports.linkSecret }));
+  if (deps.reports) app.use('/v1/unsubscribe', unsubscribeRoutes({ ...deps, linkSecret: deps.reports.linkSecret }));
 
   const v1 = express.Router();
   v1.use(requireAuth(deps.sql));

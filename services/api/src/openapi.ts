@@ -59,6 +59,7 @@ const scheduleObject = z.object({
   format: z.enum(formats),
   frequency: z.enum(['weekly', 'monthly']),
   recipients: z.array(z.email()),
+  unsubscribed: z.array(z.email()).describe('Read only: recipients who unsubscribed (lower-cased); their deliveries are suppressed, and the owner cannot add them back (422 recipient_unsubscribed)'),
   timezone: z.string(),
   granularity: z.enum(granularities),
   compression: z.enum(['none', 'gzip']),
@@ -79,7 +80,7 @@ const runObject = z.object({
   created_at: instant,
   finished_at: instant.nullable(),
   deliveries: z.array(
-    z.object({ recipient: z.email(), status: z.enum(['pending', 'sent', 'failed']), sent_at: instant.nullable(), error: z.string().nullable() }),
+    z.object({ recipient: z.email(), status: z.enum(['pending', 'sent', 'failed', 'suppressed']), sent_at: instant.nullable(), error: z.string().nullable() }),
   ),
 });
 const datasetObject = z.object({
@@ -158,6 +159,8 @@ const errors = (...codes: number[]) => {
 const idParam = (what: string) => ({ name: 'id', in: 'path', required: true, description: `The ${what} id`, schema: { type: 'string', format: 'uuid' } });
 const body = (name: string) => ({ required: true, ...json(ref(name)) });
 const authed = (op: Operation): Operation => ({ security: [{ bearer: [] }], ...op });
+const tokenParam = { name: 'token', in: 'path', required: true, description: 'The signed token from the e-mail', schema: { type: 'string' } };
+const htmlPage = (description: string) => ({ description: `${description} (an HTML page)`, content: { 'text/html': { schema: { type: 'string' } } } });
 
 const paths: Record<string, Record<string, Operation>> = {
   '/v1/datasets': {
@@ -229,6 +232,22 @@ const paths: Record<string, Record<string, Operation>> = {
         403: { description: 'Tampered or expired token (an HTML page)', content: { 'text/html': { schema: { type: 'string' } } } },
         410: { description: 'The report was removed (an HTML page)', content: { 'text/html': { schema: { type: 'string' } } } },
       },
+    },
+  },
+  '/v1/unsubscribe/{token}': {
+    get: {
+      tags: ['schedules'], summary: 'Unsubscribe page of a report e-mail: a button, changes nothing', parameters: [tokenParam],
+      responses: { 200: htmlPage('The page with an Unsubscribe (or Undo) button'), 403: htmlPage('Tampered token'), 410: htmlPage('The schedule was deleted') },
+    },
+    post: {
+      tags: ['schedules'], summary: 'Unsubscribe this address from this schedule (the button, or RFC 8058 one-click)', parameters: [tokenParam],
+      responses: { 200: htmlPage('Unsubscribed; the page offers Undo'), 403: htmlPage('Tampered token'), 410: htmlPage('The schedule was deleted') },
+    },
+  },
+  '/v1/unsubscribe/{token}/undo': {
+    post: {
+      tags: ['schedules'], summary: 'Undo an unsubscribe (only the recipient can)', parameters: [tokenParam],
+      responses: { 200: htmlPage('Subscribed again'), 403: htmlPage('Tampered token'), 410: htmlPage('The schedule was deleted') },
     },
   },
   '/v1/retention': {

@@ -2,7 +2,8 @@
 import type { RunView, ScheduleRow } from '@ax/db';
 import { nextRunAt } from '@ax/datasets';
 
-export function scheduleResource(row: ScheduleRow, now = new Date()) {
+/** `unsubscribed`: the addresses that left this schedule (read only; only they can undo it). */
+export function scheduleResource(row: ScheduleRow, now = new Date(), unsubscribed: string[] = []) {
   return {
     id: row.id,
     name: row.name,
@@ -10,6 +11,7 @@ export function scheduleResource(row: ScheduleRow, now = new Date()) {
     format: row.format,
     frequency: row.frequency,
     recipients: row.recipients,
+    unsubscribed,
     timezone: row.timezone,
     granularity: row.granularity,
     compression: row.compression,

@@ -5,7 +5,7 @@ import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import {
   claimRun, deleteSchedule, getRunForPeriod, getSchedule, insertSchedule, listRunsWithDeliveries, listSchedules,
-  updateSchedule, type Principal, type ScheduleRow, type Sql,
+  unsubscribedBySchedule, updateSchedule, type Principal, type ScheduleRow, type Sql,
 } from '@ax/db';
 import { cronPattern, cutoffInstant, isComplete, periodStartingOn, retentionCutoff } from '@ax/datasets';
 import { enqueue, removeReportScheduler, upsertReportScheduler, type Queues } from '@ax/jobs';
@@ -36,6 +36,8 @@ export function scheduleRoutes(deps: ScheduleRouteDeps): Router {
   const router = Router();
   const { sql } = deps;
   const now = () => (deps.now ? deps.now() : new Date());
+
+  const unsubscribedOf = async (id: string) => (await unsubscribedBySchedule(sql, [id])).get(id) ?? [];
 
   const load = async (req: Request, res: Response): Promise<ScheduleRow> => {
     const id = String(req.params.id);
@@ -81,14 +83,16 @@ export function scheduleRoutes(deps: ScheduleRouteDeps): Router {
     const rows = await listSchedules(sql, viewerOf(principalOf(res)), { limit: parsed.data.limit + 1, after: parsed.data.cursor });
     if (!rows) throw badRequest([UNKNOWN_CURSOR]);
     const page = rows.slice(0, parsed.data.limit);
+    const unsubscribed = await unsubscribedBySchedule(sql, page.map((r) => r.id));
     res.json({
-      data: page.map((r) => scheduleResource(r, now())),
+      data: page.map((r) => scheduleResource(r, now(), unsubscribed.get(r.id))),
       next_cursor: rows.length > parsed.data.limit ? page[page.length - 1]!.id : null,
     });
   });
 
   router.get('/:id', async (req, res) => {
-    res.json(scheduleResource(await load(req, res), now()));
+    const row = await load(req, res);
+    res.json(scheduleResource(row, now(), await unsubscribedOf(row.id)));
   });
 
   router.patch('/:id', async (req, res) => {
@@ -108,11 +112,13 @@ export function scheduleRoutes(deps: ScheduleRouteDeps): Router {
       filters: patch.filters ?? current.filters,
       paused: patch.paused ?? current.paused,
     };
+    const unsubscribed = await unsubscribedOf(current.id);
+    refuseReadding(current.recipients, merged.recipients, unsubscribed);
     const { scopePublisherId } = await authorizeSpec(sql, ownerPrincipal(principal, current.owner_publisher_id), merged as ExportSpec);
     const row = await updateSchedule(sql, current.id, viewerOf(principal), { ...merged, scope_publisher_id: scopePublisherId });
     if (!row) throw notFound('schedule');
     await syncScheduler(res, row);
-    res.json(scheduleResource(row, now()));
+    res.json(scheduleResource(row, now(), unsubscribed));
   });
 
   router.delete('/:id', async (req, res) => {
@@ -162,4 +168,17 @@ export function scheduleRoutes(deps: ScheduleRouteDeps): Router {
   });
 
   return router;
+}
+
+/** An address that unsubscribed may stay on the list (it is suppressed), but the owner cannot add it back. */
+function refuseReadding(current: string[], next: string[], unsubscribed: string[]): void {
+  const had = new Set(current.map((r) => r.toLowerCase()));
+  const left = new Set(unsubscribed);
+  const details = next.flatMap((r, i) =>
+    !had.has(r.toLowerCase()) && left.has(r.toLowerCase())
+      ? [{ field: `recipients.${i}`, message: `${r} unsubscribed from this schedule; only the recipient can undo that.` }]
+      : [],
+  );
+  if (details.length)
+    throw new ApiError(422, 'recipient_unsubscribed', 'A recipient you added unsubscribed from this schedule; only they can subscribe again.', details);
 }

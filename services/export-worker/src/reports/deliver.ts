@@ -4,11 +4,11 @@ import { randomUUID } from 'node:crypto';
 import {
   claimDelivery, expireStaleClaims, failRun, failUnclaimedDeliveries, finishRunIfDone, getExport, getRun,
   getScheduleAnyState, listDeliveries, markDeliveryFailed, markDeliverySent, markRunRunning, releaseDelivery,
-  type DeliveryRow, type ExportRow, type RunRow, type ScheduleRow,
+  suppressUnsubscribed, type DeliveryRow, type ExportRow, type RunRow, type ScheduleRow,
 } from '@ax/db';
 import type { JobContext, PayloadOf } from '@ax/jobs';
 import { classifySendError, renderReportEmail, type MailMessage } from '@ax/mailer';
-import { reportLinkUrl, signReportLink } from '@ax/storage';
+import { reportLinkUrl, signReportLink, signUnsubscribe, unsubscribeUrl } from '@ax/storage';
 import { nowOf, type ReportDeps } from './deps';
 
 /** Thrown to let BullMQ retry later, with backoff, the deliveries that could not be settled now. */
@@ -30,6 +30,8 @@ export async function deliverReport(payload: PayloadOf<'report.deliver'>, deps: 
   if (!schedule || schedule.deleted_at) await failUnclaimedDeliveries(sql, run.id, 'schedule_deleted: the schedule was deleted before this e-mail went out');
   const expired = await expireStaleClaims(sql, run.id, deps.claimTimeoutMs ?? 5 * 60_000);
   if (expired) ctx.logger.warn({ runId: run.id, expired }, 'deliveries whose sender died mid-call marked failed, not resent');
+  const suppressed = await suppressUnsubscribed(sql, run.id);
+  if (suppressed) ctx.logger.info({ runId: run.id, suppressed }, 'deliveries to unsubscribed addresses suppressed');
 
   const pending = (await listDeliveries(sql, run.id)).filter((d) => d.status === 'pending');
   let unsettled = 0;
@@ -100,6 +102,7 @@ function composer(deps: ReportDeps, schedule: ScheduleRow, run: RunRow, exp: Exp
       fileName: exp.file_name ?? `${exp.dataset}.${exp.format}`,
       link,
       linkExpiresAt: expiresAt,
+      unsubscribeUrl: unsubscribeUrl(deps.links.publicBaseUrl, signUnsubscribe(deps.links.secret, schedule.id, to)),
     });
 }
 
