@@ -1,2 +1,4 @@
+export * from './format';
 export * from './ses-sender';
 export * from './report-email';
+export * from './report-summary';

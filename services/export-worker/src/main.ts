@@ -42,7 +42,7 @@ async function main() {
     await closeConnection(queueConnection);
   });
   const reportDeps: ReportDeps = {
-    sql, queues, logger, metrics,
+    sql, analyticsSql, queues, logger, metrics,
     sendMail: createSesSender(config),
     links: { publicBaseUrl: config.PUBLIC_BASE_URL, secret: config.LINK_SIGNING_SECRET, ttlDays: config.LINK_TTL_DAYS },
   };

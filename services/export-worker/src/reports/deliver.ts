@@ -4,12 +4,13 @@ import { randomUUID } from 'node:crypto';
 import {
   claimDelivery, expireStaleClaims, failRun, failUnclaimedDeliveries, finishRunIfDone, getExport, getRun,
   getScheduleAnyState, listDeliveries, markDeliveryFailed, markDeliverySent, markRunRunning, releaseDelivery,
-  suppressUnsubscribed, type DeliveryRow, type ExportRow, type RunRow, type ScheduleRow,
+  suppressUnsubscribed, type DeliveryRow, type ExportRow, type ScheduleRow,
 } from '@ax/db';
 import type { JobContext, PayloadOf } from '@ax/jobs';
 import { classifySendError, renderReportEmail, type MailMessage } from '@ax/mailer';
 import { reportLinkUrl, signReportLink, signUnsubscribe, unsubscribeUrl } from '@ax/storage';
 import { nowOf, type ReportDeps } from './deps';
+import { reportSummary } from './summary';
 
 /** Thrown to let BullMQ retry later, with backoff, the deliveries that could not be settled now. */
 export class DeliveriesPending extends Error {}
@@ -35,7 +36,7 @@ export async function deliverReport(payload: PayloadOf<'report.deliver'>, deps: 
 
   const pending = (await listDeliveries(sql, run.id)).filter((d) => d.status === 'pending');
   let unsettled = 0;
-  const mail = schedule ? composer(deps, schedule, run, exp) : null;
+  const mail = schedule && pending.length ? await composer(deps, schedule, exp) : null;
   await eachLimited(pending, deps.sendConcurrency ?? 5, async (d) => {
     if (!mail || !(await sendOne(deps, d, mail(d.recipient), ctx))) unsettled++;
   });
@@ -81,7 +82,8 @@ async function sendOne(deps: ReportDeps, d: DeliveryRow, msg: MailMessage, ctx: 
 }
 
 /** The e-mail for one recipient: the link is signed per send, valid LINK_TTL_DAYS from now. */
-function composer(deps: ReportDeps, schedule: ScheduleRow, run: RunRow, exp: ExportRow) {
+async function composer(deps: ReportDeps, schedule: ScheduleRow, exp: ExportRow) {
+  const summary = await reportSummary(deps.analyticsSql ?? deps.sql, schedule, exp, nowOf(deps));
   const expiresAt = new Date(nowOf(deps).getTime() + deps.links.ttlDays * 86400_000);
   const link = reportLinkUrl(deps.links.publicBaseUrl, signReportLink(deps.links.secret, exp.id, expiresAt));
   const lastDay = new Date(Date.parse(`${exp.to_input}T00:00:00Z`) - 86400_000).toISOString().slice(0, 10);
@@ -103,6 +105,7 @@ function composer(deps: ReportDeps, schedule: ScheduleRow, run: RunRow, exp: Exp
       link,
       linkExpiresAt: expiresAt,
       unsubscribeUrl: unsubscribeUrl(deps.links.publicBaseUrl, signUnsubscribe(deps.links.secret, schedule.id, to)),
+      summary,
     });
 }
 

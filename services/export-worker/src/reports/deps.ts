@@ -6,6 +6,8 @@ import type { Logger, Metrics } from '@ax/runtime';
 
 export type ReportDeps = {
   sql: Sql;
+  /** Where the e-mail's figures are read (ANALYTICS_DATABASE_URL); default `sql`. */
+  analyticsSql?: Sql;
   queues: Queues;
   sendMail: SendMail;
   links: { publicBaseUrl: string; secret: string; ttlDays: number };
