@@ -74,3 +74,21 @@ export async function failUnclaimedDeliveries(sql: Sql, runId: string, reason: s
     update app.deliveries set status = 'failed', error = ${reason}
     where run_id = ${runId} and status = 'pending' and claimed_at is null`;
 }
+
+/** What a download link needs of its delivery: when it was sent, and the run's export and schedule. */
+export type DeliveryLink = {
+  id: string;
+  status: DeliveryStatus;
+  /** When the e-mail went out (or, for an outcome unknown, when the send began); null when it never did. */
+  sent_at: Date | null;
+  export_id: string | null;
+  schedule_id: string;
+};
+
+export async function getDeliveryLink(sql: Sql, id: string): Promise<DeliveryLink | null> {
+  const [row] = await sql<DeliveryLink[]>`
+    select d.id, d.status, coalesce(d.sent_at, d.claimed_at) as sent_at, r.export_id, r.schedule_id
+    from app.deliveries d join app.schedule_runs r on r.id = d.run_id
+    where d.id = ${id}`;
+  return row ?? null;
+}

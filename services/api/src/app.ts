@@ -29,7 +29,7 @@ export type AppDeps = {
   /** The clock retention checks use; tests with fixed dates pin it. */
   now?: () => Date;
   /** Scheduled reports: the e-mail link secret and the optional recipient domain allow-list. */
-  reports?: { linkSecret: string; recipientDomains: string[] };
+  reports?: { linkSecret: string; recipientDomains: string[]; linkTtlDays?: number };
   /** Months of analytics data kept (RETENTION_MONTHS); requests for older data get 422. */
   retentionMonths?: number;
 };
@@ -55,7 +55,7 @@ export function buildApp(deps: AppDeps): Express {
   app.use(ADMIN_BOARD_PATH, adminBoardRoutes(deps));
 
   // Report e-mail links carry their own signed token: mounted before the bearer-authenticated routes.
-  if (deps.reports) app.use('/v1/report-links', reportLinkRoutes({ ...deps, linkSecret: deps.reports.linkSecret }));
+  if (deps.reports) app.use('/v1/report-links', reportLinkRoutes({ ...deps, linkSecret: deps.reports.linkSecret, linkTtlDays: deps.reports.linkTtlDays ?? 14 }));
   if (deps.reports) app.use('/v1/unsubscribe', unsubscribeRoutes({ ...deps, linkSecret: deps.reports.linkSecret }));
 
   const v1 = express.Router();

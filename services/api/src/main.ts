@@ -25,7 +25,9 @@ async function main() {
   const storage = createStorage(config);
   await ensureBucket(storage).catch((err) => logger.warn({ err: err.message }, 'bucket check failed'));
 
-  const reports = { linkSecret: config.LINK_SIGNING_SECRET, recipientDomains: parseDomainList(config.RECIPIENT_DOMAIN_ALLOWLIST) };
+  const reports = {
+    linkSecret: config.LINK_SIGNING_SECRET, linkTtlDays: config.LINK_TTL_DAYS, recipientDomains: parseDomainList(config.RECIPIENT_DOMAIN_ALLOWLIST),
+  };
   const app = buildApp({ sql, redis, queues, storage, logger, metrics, reports, limits: { activeExports: config.EXPORT_ACTIVE_LIMIT },
     retentionMonths: config.RETENTION_MONTHS,
   });

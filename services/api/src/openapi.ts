@@ -225,12 +225,12 @@ const paths: Record<string, Record<string, Operation>> = {
   },
   '/v1/report-links/{token}': {
     get: {
-      tags: ['schedules'], summary: 'The download link in report e-mails (the signed token is the credential)',
-      parameters: [{ name: 'token', in: 'path', required: true, schema: { type: 'string' } }],
+      tags: ['schedules'], summary: 'The download link in report e-mails: one signed token per delivery (recipient and run), no bearer token',
+      parameters: [tokenParam],
       responses: {
         302: { description: 'Redirect to a short-lived signed URL of the file' },
-        403: { description: 'Tampered or expired token (an HTML page)', content: { 'text/html': { schema: { type: 'string' } } } },
-        410: { description: 'The report was removed (an HTML page)', content: { 'text/html': { schema: { type: 'string' } } } },
+        403: htmlPage('Tampered or expired token; the expiry is never honoured beyond LINK_TTL_DAYS from the send'),
+        410: htmlPage('The schedule was deleted, or the file is gone'),
       },
     },
   },

@@ -38,7 +38,7 @@ export async function deliverReport(payload: PayloadOf<'report.deliver'>, deps: 
   let unsettled = 0;
   const mail = schedule && pending.length ? await composer(deps, schedule, exp) : null;
   await eachLimited(pending, deps.sendConcurrency ?? 5, async (d) => {
-    if (!mail || !(await sendOne(deps, d, mail(d.recipient), ctx))) unsettled++;
+    if (!mail || !(await sendOne(deps, d, mail(d), ctx))) unsettled++;
   });
 
   const status = await finishRunIfDone(sql, run.id);
@@ -81,14 +81,16 @@ async function sendOne(deps: ReportDeps, d: DeliveryRow, msg: MailMessage, ctx: 
   }
 }
 
-/** The e-mail for one recipient: the link is signed per send, valid LINK_TTL_DAYS from now. */
+/** The run's e-mail, per delivery: the figures are read once, the links and unsubscribe tokens are per recipient. */
 async function composer(deps: ReportDeps, schedule: ScheduleRow, exp: ExportRow) {
   const summary = await reportSummary(deps.analyticsSql ?? deps.sql, schedule, exp, nowOf(deps));
-  const expiresAt = new Date(nowOf(deps).getTime() + deps.links.ttlDays * 86400_000);
-  const link = reportLinkUrl(deps.links.publicBaseUrl, signReportLink(deps.links.secret, exp.id, expiresAt));
   const lastDay = new Date(Date.parse(`${exp.to_input}T00:00:00Z`) - 86400_000).toISOString().slice(0, 10);
-  return (to: string) =>
-    renderReportEmail({
+  return (d: Pick<DeliveryRow, 'id' | 'recipient'>) => {
+    const to = d.recipient;
+    // Each recipient's link is their own token, valid LINK_TTL_DAYS from this send (the API caps it there too).
+    const expiresAt = new Date(nowOf(deps).getTime() + deps.links.ttlDays * 86400_000);
+    const link = reportLinkUrl(deps.links.publicBaseUrl, signReportLink(deps.links.secret, d.id, expiresAt));
+    return renderReportEmail({
       to,
       scheduleName: schedule.name,
       frequency: schedule.frequency,
@@ -107,6 +109,7 @@ async function composer(deps: ReportDeps, schedule: ScheduleRow, exp: ExportRow)
       unsubscribeUrl: unsubscribeUrl(deps.links.publicBaseUrl, signUnsubscribe(deps.links.secret, schedule.id, to)),
       summary,
     });
+  };
 }
 
 async function eachLimited<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
