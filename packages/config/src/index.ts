@@ -82,6 +82,8 @@ export const reportsEnv = {
   REPORT_CATCH_UP_PERIODS: z.coerce.number().int().min(0).max(60).default(8),
   // How often the reconciler rebuilds job schedulers from PostgreSQL and sweeps stuck runs (0 = only at start).
   REPORT_RECONCILE_INTERVAL_MS: z.coerce.number().int().min(0).default(60_000),
+  // Consecutive failed runs after which a schedule pauses (paused_reason "failing") and its failure contacts hear once.
+  REPORT_FAILURES_BEFORE_PAUSE: z.coerce.number().int().min(1).max(100).default(3),
 };
 
 export const retentionEnv = {

@@ -92,3 +92,15 @@ export async function getDeliveryLink(sql: Sql, id: string): Promise<DeliveryLin
     where d.id = ${id}`;
   return row ?? null;
 }
+
+/** RECIPIENT_DOMAIN_ALLOWLIST checked again at send time: unclaimed deliveries outside it fail, unsent. */
+export async function failDisallowedRecipients(sql: Sql, runId: string, allowedDomains: string[]): Promise<number> {
+  if (allowedDomains.length === 0) return 0;
+  const rows = await sql`
+    update app.deliveries set status = 'failed',
+      error = 'recipient_not_allowed: the address is outside RECIPIENT_DOMAIN_ALLOWLIST; nothing was sent'
+    where run_id = ${runId} and status = 'pending' and claimed_at is null
+      and lower(substring(recipient from '@([^@]*)$')) <> all(${allowedDomains.map((d) => d.toLowerCase())}::text[])
+    returning id`;
+  return rows.length;
+}

@@ -161,13 +161,14 @@ export async function markRunRunning(sql: Sql, runId: string): Promise<void> {
   await sql`update app.schedule_runs set status = 'running' where id = ${runId} and status = 'queued'`;
 }
 
-/** The export failed for good: the run fails, and its unsent deliveries with it (nothing to send). */
-export async function failRun(sql: Sql, runId: string, reason: string): Promise<void> {
-  await sql.begin(async (t) => {
+/** The export failed for good: the run fails, and its unsent deliveries with it (nothing to send). True when this call failed it. */
+export async function failRun(sql: Sql, runId: string, reason: string): Promise<boolean> {
+  return sql.begin(async (t) => {
     await t`update app.deliveries set status = 'failed', error = ${reason}, claimed_at = null, claim_token = null
             where run_id = ${runId} and status = 'pending'`;
-    await t`update app.schedule_runs set status = 'failed', finished_at = now()
-            where id = ${runId} and status in ('queued', 'running')`;
+    const rows = await t`update app.schedule_runs set status = 'failed', finished_at = now()
+                         where id = ${runId} and status in ('queued', 'running') returning id`;
+    return rows.length === 1;
   });
 }
 
@@ -186,4 +187,14 @@ export async function finishRunIfDone(sql: Sql, runId: string): Promise<RunStatu
       and not exists (select 1 from app.deliveries d where d.run_id = r.id and d.status = 'pending')
     returning r.status`;
   return row?.status ?? null;
+}
+
+/** The error of the schedule's latest failed delivery, for the failure notice. */
+export async function lastRunError(sql: Sql, scheduleId: string): Promise<string | null> {
+  const [row] = await sql<{ error: string | null }[]>`
+    select d.error from app.deliveries d join app.schedule_runs r on r.id = d.run_id
+    where r.schedule_id = ${scheduleId} and d.status = 'failed' and d.error is not null
+    order by r.finished_at desc nulls last, r.created_at desc
+    limit 1`;
+  return row?.error ?? null;
 }

@@ -2,3 +2,4 @@ export * from './format';
 export * from './ses-sender';
 export * from './report-email';
 export * from './report-summary';
+export * from './failure-notice';

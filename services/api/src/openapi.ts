@@ -66,6 +66,9 @@ const scheduleObject = z.object({
   csv_bom: z.boolean(),
   filters: filtersSchema,
   paused: z.boolean(),
+  paused_reason: z.enum(['user', 'failing', 'creator_key_revoked']).nullable()
+    .describe('Why it is paused: by a PATCH (user), after REPORT_FAILURES_BEFORE_PAUSE failed runs in a row (failing), or because the key that created it was revoked; resuming clears it'),
+  failure_contacts: z.array(z.email()).describe('Who gets one e-mail when the schedule is paused for failing'),
   next_run_at: instant.nullable(),
   created_at: instant,
   updated_at: instant,

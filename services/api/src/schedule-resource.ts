@@ -18,6 +18,8 @@ export function scheduleResource(row: ScheduleRow, now = new Date(), unsubscribe
     csv_bom: row.csv_bom,
     filters: row.filters,
     paused: row.paused,
+    paused_reason: row.paused ? (row.paused_reason ?? 'user') : null,
+    failure_contacts: row.failure_contacts,
     next_run_at: row.paused ? null : nextRunAt(row.frequency, row.timezone, now).toISOString(),
     created_at: row.created_at.toISOString(),
     updated_at: row.updated_at.toISOString(),

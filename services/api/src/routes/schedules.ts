@@ -71,6 +71,7 @@ export function scheduleRoutes(deps: ScheduleRouteDeps): Router {
       name: body.name, dataset: body.dataset, format: body.format, frequency: body.frequency, recipients,
       timezone: body.timezone, granularity: body.granularity, compression: body.compression, csv_bom: body.csv_bom,
       filters: body.filters, scope_publisher_id: scopePublisherId, paused: false,
+      failure_contacts: normalizeRecipients(body.failure_contacts, deps.recipientDomains, 'failure_contacts'),
       owner_publisher_id: principal.role === 'publisher' ? principal.publisherId : null, api_key_id: principal.keyId,
     });
     await syncScheduler(res, row);
@@ -111,11 +112,14 @@ export function scheduleRoutes(deps: ScheduleRouteDeps): Router {
       csv_bom: patch.csv_bom ?? current.csv_bom,
       filters: patch.filters ?? current.filters,
       paused: patch.paused ?? current.paused,
+      failure_contacts: patch.failure_contacts
+        ? normalizeRecipients(patch.failure_contacts, deps.recipientDomains, 'failure_contacts')
+        : current.failure_contacts,
     };
     const unsubscribed = await unsubscribedOf(current.id);
     refuseReadding(current.recipients, merged.recipients, unsubscribed);
     const { scopePublisherId } = await authorizeSpec(sql, ownerPrincipal(principal, current.owner_publisher_id), merged as ExportSpec);
-    const row = await updateSchedule(sql, current.id, viewerOf(principal), { ...merged, scope_publisher_id: scopePublisherId });
+    const row = await updateSchedule(sql, current.id, viewerOf(principal), { ...merged, scope_publisher_id: scopePublisherId }, principal.keyId);
     if (!row) throw notFound('schedule');
     await syncScheduler(res, row);
     res.json(scheduleResource(row, now(), unsubscribed));

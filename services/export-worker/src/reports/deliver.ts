@@ -4,12 +4,13 @@ import { randomUUID } from 'node:crypto';
 import {
   claimDelivery, expireStaleClaims, failRun, failUnclaimedDeliveries, finishRunIfDone, getExport, getRun,
   getScheduleAnyState, listDeliveries, markDeliveryFailed, markDeliverySent, markRunRunning, releaseDelivery,
-  suppressUnsubscribed, type DeliveryRow, type ExportRow, type ScheduleRow,
+  suppressUnsubscribed, failDisallowedRecipients, type DeliveryRow, type ExportRow, type ScheduleRow,
 } from '@ax/db';
 import type { JobContext, PayloadOf } from '@ax/jobs';
 import { classifySendError, renderReportEmail, type MailMessage } from '@ax/mailer';
 import { reportLinkUrl, signReportLink, signUnsubscribe, unsubscribeUrl } from '@ax/storage';
 import { nowOf, type ReportDeps } from './deps';
+import { countRunOutcome } from './failure-notice';
 import { reportSummary } from './summary';
 
 /** Thrown to let BullMQ retry later, with backoff, the deliveries that could not be settled now. */
@@ -21,16 +22,22 @@ export async function deliverReport(payload: PayloadOf<'report.deliver'>, deps: 
   if (!run || run.status === 'succeeded' || run.status === 'failed') return;
   const exp = run.export_id ? await getExport(sql, run.export_id) : null;
   if (!exp || exp.status === 'failed' || exp.status === 'cancelled') {
-    await failRun(sql, run.id, `export_failed: ${exp?.error_code ?? 'missing'}: ${exp?.error_message ?? 'the export is gone'}`);
-    return ctx.logger.warn({ runId: run.id, exportId: run.export_id }, 'report export failed; nothing to send');
+    const failed = await failRun(sql, run.id, `export_failed: ${exp?.error_code ?? 'missing'}: ${exp?.error_message ?? 'the export is gone'}`);
+    ctx.logger.warn({ runId: run.id, exportId: run.export_id }, 'report export failed; nothing to send');
+    if (failed) await countRunOutcome(deps, run.schedule_id, true, ctx.logger);
+    return;
   }
   if (exp.status !== 'succeeded') throw new DeliveriesPending(`export ${exp.id} is still ${exp.status}`);
   await markRunRunning(sql, run.id);
 
   const schedule = await getScheduleAnyState(sql, run.schedule_id);
   if (!schedule || schedule.deleted_at) await failUnclaimedDeliveries(sql, run.id, 'schedule_deleted: the schedule was deleted before this e-mail went out');
+  else if (schedule.paused_reason === 'creator_key_revoked')
+    await failUnclaimedDeliveries(sql, run.id, 'creator_key_revoked: the API key that created this schedule was revoked before this e-mail went out');
   const expired = await expireStaleClaims(sql, run.id, deps.claimTimeoutMs ?? 5 * 60_000);
   if (expired) ctx.logger.warn({ runId: run.id, expired }, 'deliveries whose sender died mid-call marked failed, not resent');
+  const disallowed = await failDisallowedRecipients(sql, run.id, deps.recipientDomains ?? []);
+  if (disallowed) ctx.logger.warn({ runId: run.id, disallowed }, 'deliveries outside the recipient domain allow-list failed unsent');
   const suppressed = await suppressUnsubscribed(sql, run.id);
   if (suppressed) ctx.logger.info({ runId: run.id, suppressed }, 'deliveries to unsubscribed addresses suppressed');
 
@@ -42,7 +49,10 @@ export async function deliverReport(payload: PayloadOf<'report.deliver'>, deps: 
   });
 
   const status = await finishRunIfDone(sql, run.id);
-  if (status) return ctx.logger.info({ runId: run.id, status }, 'report run finished');
+  if (status) {
+    ctx.logger.info({ runId: run.id, status }, 'report run finished');
+    return countRunOutcome(deps, run.schedule_id, status === 'failed', ctx.logger);
+  }
   throw new DeliveriesPending(`${unsettled || 'some'} deliveries of run ${run.id} are not settled yet`);
 }
 

@@ -18,6 +18,10 @@ export type ReportDeps = {
   claimTimeoutMs?: number;
   /** Parallel SES calls within one run's delivery job. */
   sendConcurrency?: number;
+  /** RECIPIENT_DOMAIN_ALLOWLIST, checked again at send time (empty = any domain). */
+  recipientDomains?: string[];
+  /** REPORT_FAILURES_BEFORE_PAUSE: consecutive failed runs that pause a schedule (default 3). */
+  failuresBeforePause?: number;
 };
 
 export const nowOf = (deps: Pick<ReportDeps, 'now'>) => (deps.now ? deps.now() : new Date());
