@@ -6,6 +6,7 @@ import { queueDepthSource, type Queues } from '@ax/jobs';
 import type { Logger, Metrics } from '@ax/runtime';
 import type { Storage } from '@ax/storage';
 import { adminBoardRoutes, ADMIN_BOARD_PATH } from './admin-board';
+import { apiKeyRoutes } from './routes/api-keys';
 import { requireAuth } from './auth';
 import { errorHandler, notFound, sendError } from './errors';
 import { datasetRoutes } from './routes/datasets';
@@ -67,6 +68,7 @@ export function buildApp(deps: AppDeps): Express {
   v1.use('/schedules', scheduleRoutes({ ...deps, retentionMonths, redisReady, recipientDomains: deps.reports?.recipientDomains ?? [] }));
   v1.use('/exports', exportRoutes({ ...deps, redisReady, activeLimit: deps.limits?.activeExports ?? 20, now, retentionMonths }));
   v1.use('/retention', retentionRoutes({ ...deps, now, retentionMonths }));
+  v1.use('/api-keys', apiKeyRoutes({ ...deps, redisReady }));
   app.use('/v1', v1);
 
   app.use((_req, res) => sendError(res, notFound('route')));

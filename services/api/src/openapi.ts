@@ -73,6 +73,15 @@ const scheduleObject = z.object({
   created_at: instant,
   updated_at: instant,
 });
+const apiKeyObject = z.object({
+  id: uuid,
+  name: z.string(),
+  role: z.enum(['admin', 'publisher']),
+  publisher_id: z.string().nullable(),
+  created_at: instant,
+  last_used_at: instant.nullable().describe('Recorded at most once a minute'),
+  revoked_at: instant.nullable(),
+});
 const runObject = z.object({
   id: uuid,
   period_start: date,
@@ -127,6 +136,7 @@ const schemas: Record<string, JsonSchema> = {
   Export: toSchema(exportObject),
   ExportList: toSchema(z.object({ data: z.array(exportObject), next_cursor: uuid.nullable() })),
   Schedule: toSchema(scheduleObject),
+  ApiKeyList: toSchema(z.object({ data: z.array(apiKeyObject) })),
   ScheduleList: toSchema(z.object({ data: z.array(scheduleObject), next_cursor: uuid.nullable() })),
   Run: toSchema(runObject),
   RunList: toSchema(z.object({ data: z.array(runObject) })),
@@ -253,6 +263,15 @@ const paths: Record<string, Record<string, Operation>> = {
       responses: { 200: htmlPage('Subscribed again'), 403: htmlPage('Tampered token'), 410: htmlPage('The schedule was deleted') },
     },
   },
+  '/v1/api-keys': {
+    get: authed({ tags: ['api-keys'], summary: 'List API keys with their last use (admins)', responses: { 200: { description: 'Keys', ...json(ref('ApiKeyList')) }, ...errors(401, 403) } }),
+  },
+  '/v1/api-keys/{id}': {
+    delete: authed({
+      tags: ['api-keys'], summary: 'Revoke a key at once (admins); the schedules it created are paused (creator_key_revoked)', parameters: [idParam('API key')],
+      responses: { 204: { description: 'Revoked (also when it already was)' }, ...errors(401, 403, 404) },
+    }),
+  },
   '/v1/retention': {
     get: authed({ tags: ['retention'], summary: 'Retention cutoff, next deletion, and the caller\'s months at risk', responses: { 200: { description: 'Retention status', ...json(ref('Retention')) }, ...errors(401) } }),
   },
@@ -289,7 +308,7 @@ export function openApiDocument(opts: { version?: string } = {}) {
       description: 'One-off and scheduled exports of marketplace analytics. Every /v1 route takes `Authorization: Bearer <token>`.',
     },
     servers: [{ url: '/' }],
-    tags: ['datasets', 'exports', 'schedules', 'retention', 'operations'].map((name) => ({ name })),
+    tags: ['datasets', 'exports', 'schedules', 'retention', 'api-keys', 'operations'].map((name) => ({ name })),
     components: {
       schemas,
       securitySchemes: {
