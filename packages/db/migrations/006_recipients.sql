@@ -23,3 +23,18 @@ alter table app.schedules add column failure_notice_at timestamptz;
 
 alter table app.api_keys add column last_used_at timestamptz;
 create index schedules_api_key_idx on app.schedules (api_key_id) where deleted_at is null;
+
+-- Limits against abuse (§6.4), counted per UTC day in PostgreSQL so every API replica and worker shares them;
+-- each check is one upsert guarded by the limit, so concurrent requests cannot pass it together.
+create table app.manual_run_counts (
+  schedule_id uuid not null references app.schedules (id) on delete cascade,
+  day date not null,
+  count int not null,
+  primary key (schedule_id, day)
+);
+create table app.email_counts (
+  publisher_id text not null,
+  day date not null,
+  count int not null,
+  primary key (publisher_id, day)
+);

@@ -9,3 +9,4 @@ export * from './schedules';
 export * from './schedule-runs';
 export * from './deliveries';
 export * from './unsubscribes';
+export * from './limits';

@@ -1,5 +1,6 @@
 // The schedules table: what to export, how often, to whom. Soft-deleted so past runs and links stay explainable.
-import type { Sql } from './client';
+import { inTx, type Sql } from './client';
+import { LimitReached } from './limits';
 import type { ExportFilters, Viewer } from './exports';
 
 export type ScheduleFrequency = 'weekly' | 'monthly';
@@ -42,7 +43,25 @@ export type NewSchedule = ScheduleFields & Pick<ScheduleRow, 'owner_publisher_id
 const ownedBy = (sql: Sql, viewer?: Viewer) =>
   viewer?.publisherId ? sql`and owner_publisher_id = ${viewer.publisherId}` : sql``;
 
-export async function insertSchedule(sql: Sql, s: NewSchedule): Promise<ScheduleRow> {
+/**
+ * Inserts a schedule. With `perPublisherLimit`, a publisher's schedule is refused (LimitReached) once the publisher
+ * has that many live ones; a per-publisher advisory lock makes concurrent creations count one after another.
+ */
+export async function insertSchedule(sql: Sql, s: NewSchedule, opts: { perPublisherLimit?: number } = {}): Promise<ScheduleRow> {
+  const limit = opts.perPublisherLimit;
+  if (limit === undefined || s.owner_publisher_id === null) return insertScheduleRow(sql, s);
+  const owner = s.owner_publisher_id;
+  return sql.begin(async (t) => {
+    const tx = inTx(t);
+    await tx`select pg_advisory_xact_lock(hashtext(${`schedules:${owner}`}))`;
+    const [live] = await tx<{ n: number }[]>`
+      select count(*)::int as n from app.schedules where owner_publisher_id = ${owner} and deleted_at is null`;
+    if (live!.n >= limit) throw new LimitReached(limit, `at most ${limit} schedules per publisher`);
+    return insertScheduleRow(tx, s);
+  });
+}
+
+async function insertScheduleRow(sql: Sql, s: NewSchedule): Promise<ScheduleRow> {
   const [row] = await sql<ScheduleRow[]>`
     insert into app.schedules (name, dataset, format, frequency, recipients, timezone, granularity, compression, csv_bom,
                                filters, scope_publisher_id, owner_publisher_id, api_key_id, paused, paused_reason, failure_contacts)

@@ -26,7 +26,7 @@ export type AppDeps = {
   storage: Storage;
   logger: Logger;
   metrics?: Metrics;
-  limits?: { activeExports?: number };
+  limits?: { activeExports?: number; manualRunsPerDay?: number; schedulesPerPublisher?: number };
   /** The clock retention checks use; tests with fixed dates pin it. */
   now?: () => Date;
   /** Scheduled reports: the e-mail link secret and the optional recipient domain allow-list. */
@@ -65,7 +65,10 @@ export function buildApp(deps: AppDeps): Express {
   const redisReady = () => deps.redis.status === 'ready';
   const retentionMonths = deps.retentionMonths ?? 24;
   v1.use('/datasets', datasetRoutes(now, retentionMonths));
-  v1.use('/schedules', scheduleRoutes({ ...deps, retentionMonths, redisReady, recipientDomains: deps.reports?.recipientDomains ?? [] }));
+  v1.use('/schedules', scheduleRoutes({
+    ...deps, retentionMonths, redisReady, recipientDomains: deps.reports?.recipientDomains ?? [],
+    manualRunsPerDay: deps.limits?.manualRunsPerDay, schedulesPerPublisher: deps.limits?.schedulesPerPublisher,
+  }));
   v1.use('/exports', exportRoutes({ ...deps, redisReady, activeLimit: deps.limits?.activeExports ?? 20, now, retentionMonths }));
   v1.use('/retention', retentionRoutes({ ...deps, now, retentionMonths }));
   v1.use('/api-keys', apiKeyRoutes({ ...deps, redisReady }));

@@ -164,7 +164,7 @@ const errors = (...codes: number[]) => {
     404: 'Not found (also for other principals\' objects)',
     409: 'Conflict with the current state',
     422: 'Valid but impossible, e.g. outside_retention',
-    429: 'Too many active exports; see Retry-After',
+    429: 'Rate limited (too many active exports; REPORT_MANUAL_RUNS_PER_DAY manual runs of a schedule); code rate_limited, see Retry-After',
     503: 'A dependency (e.g. the job queue) is unavailable; see Retry-After',
   };
   return Object.fromEntries(codes.map((c) => [String(c), errorResponse(text[c]!)]));
@@ -209,8 +209,8 @@ const paths: Record<string, Record<string, Operation>> = {
   },
   '/v1/schedules': {
     post: authed({
-      tags: ['schedules'], summary: 'Create a scheduled report', requestBody: body('CreateSchedule'),
-      responses: { 201: { description: 'Created', ...json(ref('Schedule')) }, ...errors(400, 401, 403, 404) },
+      tags: ['schedules'], summary: 'Create a scheduled report (422 limit_reached past SCHEDULES_PER_PUBLISHER live schedules)', requestBody: body('CreateSchedule'),
+      responses: { 201: { description: 'Created', ...json(ref('Schedule')) }, ...errors(400, 401, 403, 404, 422) },
     }),
     get: authed({
       tags: ['schedules'], summary: 'List schedules', parameters: queryParameters(listSchedulesQuery),
@@ -220,8 +220,8 @@ const paths: Record<string, Record<string, Operation>> = {
   '/v1/schedules/{id}': {
     get: authed({ tags: ['schedules'], summary: 'One schedule', parameters: [idParam('schedule')], responses: { 200: { description: 'The schedule', ...json(ref('Schedule')) }, ...errors(401, 404) } }),
     patch: authed({
-      tags: ['schedules'], summary: 'Change a schedule (any field, and `paused`)', parameters: [idParam('schedule')], requestBody: body('PatchSchedule'),
-      responses: { 200: { description: 'The schedule', ...json(ref('Schedule')) }, ...errors(400, 401, 403, 404) },
+      tags: ['schedules'], summary: 'Change a schedule (any field, and `paused`); adding back an unsubscribed recipient → 422 recipient_unsubscribed', parameters: [idParam('schedule')], requestBody: body('PatchSchedule'),
+      responses: { 200: { description: 'The schedule', ...json(ref('Schedule')) }, ...errors(400, 401, 403, 404, 422) },
     }),
     delete: authed({ tags: ['schedules'], summary: 'Delete a schedule (its e-mailed links stop working)', parameters: [idParam('schedule')], responses: { 204: { description: 'Deleted' }, ...errors(401, 404) } }),
   },
@@ -232,7 +232,7 @@ const paths: Record<string, Record<string, Operation>> = {
       responses: {
         200: { description: 'The existing run for this period', ...json(ref('Run')) },
         202: { description: 'A new run was started', ...json(ref('Run')) },
-        ...errors(400, 401, 404, 422, 503),
+        ...errors(400, 401, 404, 422, 429, 503),
       },
     }),
   },

@@ -46,6 +46,7 @@ async function main() {
     sendMail: createSesSender(config),
     links: { publicBaseUrl: config.PUBLIC_BASE_URL, secret: config.LINK_SIGNING_SECRET, ttlDays: config.LINK_TTL_DAYS },
     failuresBeforePause: config.REPORT_FAILURES_BEFORE_PAUSE,
+    emailsPerPublisherPerDay: config.EMAILS_PER_PUBLISHER_PER_DAY,
     recipientDomains: config.RECIPIENT_DOMAIN_ALLOWLIST.split(',').map((d) => d.trim().toLowerCase()).filter(Boolean),
   };
 

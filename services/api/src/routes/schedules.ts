@@ -5,7 +5,7 @@ import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import {
   claimRun, deleteSchedule, getRunForPeriod, getSchedule, insertSchedule, listRunsWithDeliveries, listSchedules,
-  unsubscribedBySchedule, updateSchedule, type Principal, type ScheduleRow, type Sql,
+  LimitReached, secondsToUtcMidnight, unsubscribedBySchedule, updateSchedule, type Principal, type ScheduleRow, type Sql,
 } from '@ax/db';
 import { cronPattern, cutoffInstant, isComplete, periodStartingOn, retentionCutoff } from '@ax/datasets';
 import { enqueue, removeReportScheduler, upsertReportScheduler, type Queues } from '@ax/jobs';
@@ -25,6 +25,9 @@ export type ScheduleRouteDeps = {
   recipientDomains: string[];
   now?: () => Date;
   retentionMonths?: number;
+  /** REPORT_MANUAL_RUNS_PER_DAY (default 10) and SCHEDULES_PER_PUBLISHER (default 100), §6.4. */
+  manualRunsPerDay?: number;
+  schedulesPerPublisher?: number;
 };
 
 const uuid = z.uuid();
@@ -67,13 +70,14 @@ export function scheduleRoutes(deps: ScheduleRouteDeps): Router {
     const body = parseBody(createScheduleSchema, req.body);
     const recipients = normalizeRecipients(body.recipients, deps.recipientDomains);
     const { scopePublisherId } = await authorizeSpec(sql, principal, body);
-    const row = await insertSchedule(sql, {
+    const row = await limited(() => insertSchedule(sql, {
       name: body.name, dataset: body.dataset, format: body.format, frequency: body.frequency, recipients,
       timezone: body.timezone, granularity: body.granularity, compression: body.compression, csv_bom: body.csv_bom,
       filters: body.filters, scope_publisher_id: scopePublisherId, paused: false,
       failure_contacts: normalizeRecipients(body.failure_contacts, deps.recipientDomains, 'failure_contacts'),
       owner_publisher_id: principal.role === 'publisher' ? principal.publisherId : null, api_key_id: principal.keyId,
-    });
+    }, { perPublisherLimit: deps.schedulesPerPublisher ?? 100 }), (e) =>
+      new ApiError(422, 'limit_reached', `A publisher may have at most ${e.limit} schedules; delete one first.`));
     await syncScheduler(res, row);
     res.status(201).location(`/v1/schedules/${row.id}`).json(scheduleResource(row, now()));
   });
@@ -162,7 +166,11 @@ export function scheduleRoutes(deps: ScheduleRouteDeps): Router {
       if (existing) return void res.status(200).json(await view(existing.id));
     }
     if (!deps.redisReady()) throw unavailable('The job queue is unavailable; nothing was created. Try again shortly.');
-    const { run, created } = await claimRun(sql, schedule, period, { resend: body.resend });
+    const { run, created } = await limited(
+      () => claimRun(sql, schedule, period, { resend: body.resend, manualRunsPerDay: deps.manualRunsPerDay ?? 10 }),
+      (e) => new ApiError(429, 'rate_limited', `At most ${e.limit} manual runs per schedule per UTC day; try again tomorrow.`, [],
+        { 'Retry-After': String(secondsToUtcMidnight(now())) }),
+    );
     if (!created) return void res.status(200).json(await view(run.id));
     // Once the run row exists it will happen: if this enqueue fails, the reconciler's sweep starts the export.
     await enqueue(deps.queues, 'export.run', { exportId: run.export_id! }).catch((err) =>
@@ -172,6 +180,16 @@ export function scheduleRoutes(deps: ScheduleRouteDeps): Router {
   });
 
   return router;
+}
+
+/** Runs `fn`, turning a LimitReached from the database into the API error `refuse` builds. */
+async function limited<T>(fn: () => Promise<T>, refuse: (e: LimitReached) => ApiError): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (err instanceof LimitReached) throw refuse(err);
+    throw err;
+  }
 }
 
 /** An address that unsubscribed may stay on the list (it is suppressed), but the owner cannot add it back. */

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import {
   claimDelivery, expireStaleClaims, failRun, failUnclaimedDeliveries, finishRunIfDone, getExport, getRun,
   getScheduleAnyState, listDeliveries, markDeliveryFailed, markDeliverySent, markRunRunning, releaseDelivery,
-  suppressUnsubscribed, failDisallowedRecipients, type DeliveryRow, type ExportRow, type ScheduleRow,
+  suppressUnsubscribed, failDisallowedRecipients, returnEmailSlot, takeEmailSlot, type DeliveryRow, type ExportRow, type ScheduleRow,
 } from '@ax/db';
 import type { JobContext, PayloadOf } from '@ax/jobs';
 import { classifySendError, renderReportEmail, type MailMessage } from '@ax/mailer';
@@ -12,6 +12,8 @@ import { reportLinkUrl, signReportLink, signUnsubscribe, unsubscribeUrl } from '
 import { nowOf, type ReportDeps } from './deps';
 import { countRunOutcome } from './failure-notice';
 import { reportSummary } from './summary';
+
+export const DEFAULT_EMAILS_PER_PUBLISHER_PER_DAY = 2000;
 
 /** Thrown to let BullMQ retry later, with backoff, the deliveries that could not be settled now. */
 export class DeliveriesPending extends Error {}
@@ -45,7 +47,7 @@ export async function deliverReport(payload: PayloadOf<'report.deliver'>, deps: 
   let unsettled = 0;
   const mail = schedule && pending.length ? await composer(deps, schedule, exp) : null;
   await eachLimited(pending, deps.sendConcurrency ?? 5, async (d) => {
-    if (!mail || !(await sendOne(deps, d, mail(d), ctx))) unsettled++;
+    if (!mail || !(await sendOne(deps, d, mail(d), schedule!.owner_publisher_id, ctx))) unsettled++;
   });
 
   const status = await finishRunIfDone(sql, run.id);
@@ -57,10 +59,18 @@ export async function deliverReport(payload: PayloadOf<'report.deliver'>, deps: 
 }
 
 /** True when the delivery reached a final state here; false when it must be tried (or expired) later. */
-async function sendOne(deps: ReportDeps, d: DeliveryRow, msg: MailMessage, ctx: JobContext): Promise<boolean> {
+async function sendOne(deps: ReportDeps, d: DeliveryRow, msg: MailMessage, publisherId: string | null, ctx: JobContext): Promise<boolean> {
   if (d.claimed_at) return false; // another sender is mid-call, or died there: the claim expires later
   const token = randomUUID();
   if (!(await claimDelivery(deps.sql, d.id, token))) return false;
+  // The publisher's daily e-mail cap (admins' schedules have none), counted in PostgreSQL across all workers.
+  const cap = deps.emailsPerPublisherPerDay ?? DEFAULT_EMAILS_PER_PUBLISHER_PER_DAY;
+  if (publisherId !== null && !(await takeEmailSlot(deps.sql, publisherId, cap))) {
+    await markDeliveryFailed(deps.sql, d.id, token, `rate_limited: the publisher's ${cap} report e-mails of this UTC day were sent; nothing was sent`);
+    deps.metrics?.emailsTotal.inc({ outcome: 'rate_limited' });
+    ctx.logger.warn({ runId: d.run_id, deliveryId: d.id, publisherId, cap }, 'daily e-mail cap reached; delivery failed unsent');
+    return true;
+  }
   let messageId: string;
   try {
     ({ messageId } = await deps.sendMail(msg));
@@ -74,7 +84,10 @@ async function sendOne(deps: ReportDeps, d: DeliveryRow, msg: MailMessage, ctx: 
     }
     // 'deferred': released for a later attempt; 'unknown': see below.
     deps.metrics?.emailsTotal.inc({ outcome: failure.kind === 'retry' ? 'deferred' : 'unknown' });
-    if (failure.kind === 'retry') await releaseDelivery(deps.sql, d.id, token, failure.reason);
+    if (failure.kind === 'retry') {
+      await releaseDelivery(deps.sql, d.id, token, failure.reason);
+      if (publisherId !== null) await returnEmailSlot(deps.sql, publisherId);
+    }
     // 'unknown': SES may have accepted it. The claim stays and expires into "outcome unknown": never twice.
     return false;
   }

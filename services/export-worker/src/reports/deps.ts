@@ -20,6 +20,8 @@ export type ReportDeps = {
   sendConcurrency?: number;
   /** RECIPIENT_DOMAIN_ALLOWLIST, checked again at send time (empty = any domain). */
   recipientDomains?: string[];
+  /** EMAILS_PER_PUBLISHER_PER_DAY (default 2000): over it a delivery fails 'rate_limited', unsent. */
+  emailsPerPublisherPerDay?: number;
   /** REPORT_FAILURES_BEFORE_PAUSE: consecutive failed runs that pause a schedule (default 3). */
   failuresBeforePause?: number;
 };
