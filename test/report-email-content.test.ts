@@ -16,6 +16,7 @@ let h: Harness;
 let pubA: string;
 const week = duePeriods('weekly', TZ, new Date(), 2)[0]!;
 const prev = previousPeriod(week);
+const month = duePeriods('monthly', TZ, new Date(), 1)[0]!;
 
 beforeAll(async () => {
   h = await createHarness('mail-content');
@@ -28,6 +29,12 @@ beforeAll(async () => {
     from generate_series(0, 13) d,
          lateral (values ('pkg-a1', (d * 7) % 11 + 1), ('pkg-a2', (d * 3) % 5), ('pkg-b1', 20)) p(pkg, k),
          lateral generate_series(1, p.k) n`;
+  // A month of installs from six countries (pub-a's packages), for the monthly country report.
+  await h.db.sql`
+    insert into analytics.install_events (package_id, version, tenant_id, tenant_region, country_code, install_date)
+    select 'pkg-a2', '2.0', 'm' || n, 'eu', (array['US','DE','FR','IN','BR','JP'])[1 + floor(sqrt(n % 36))::int], ${month.start}::timestamptz + n * interval '97 minutes'
+    from generate_series(0, 400) n
+    where ${month.start}::timestamptz + n * interval '97 minutes' < ${month.end}::timestamptz`;
   await h.db.sql`
     insert into analytics.reviews (review_id, package_id, reviewer_id, star_rating, body, review_date)
     select 'r' || d || '-' || n, case when n % 3 = 0 then 'pkg-a2' else 'pkg-a1' end, 'u' || n, 1 + (d + n) % 5, 'x',
@@ -46,11 +53,12 @@ const psql = (query: string): string[][] =>
 const lit = (d: Date) => `'${d.toISOString()}'`;
 const ownInstalls = `analytics.install_events e join analytics.packages p using (package_id) where p.publisher_id = 'pub-a'`;
 
-async function reportTo(dataset: string, name: string): Promise<StoredMail> {
+async function reportTo(dataset: string, name: string, frequency: 'weekly' | 'monthly' = 'weekly'): Promise<StoredMail> {
   const r = uniqueRecipient(dataset);
-  const created = await auth(request(h.app).post('/v1/schedules')).send({ dataset, format: 'csv', frequency: 'weekly', timezone: TZ, name, recipients: [r] });
+  const created = await auth(request(h.app).post('/v1/schedules')).send({ dataset, format: 'csv', frequency, timezone: TZ, name, recipients: [r] });
   expect(created.status).toBe(201);
-  expect((await auth(request(h.app).post(`/v1/schedules/${created.body.id}/runs`)).send({ period_start: week.startDate })).status).toBe(202);
+  const start = frequency === 'weekly' ? week.startDate : month.startDate;
+  expect((await auth(request(h.app).post(`/v1/schedules/${created.body.id}/runs`)).send({ period_start: start })).status).toBe(202);
   const [mail] = await waitFor(`the ${dataset} e-mail`, async () => ((await mailTo([r])).length ? mailTo([r]) : null));
   return mail!;
 }
@@ -112,6 +120,24 @@ describe('the report e-mail', () => {
     }
     expect(mail.body.text).toContain(`Reviews: ${formatCount(Number(count))}`);
     const png = readFileSync(await screenshotHtml(mail.body.html!, 'report-email-reviews-375', { width: 375, height: 1400 }));
+    expect(pngSize(png).width).toBe(375);
+  }, 120_000);
+
+  it('a monthly country report: the top 5 countries and one bar per week, as psql counts them', async () => {
+    const mail = await reportTo('geographic_summary', 'Countries', 'monthly');
+    const countries = psql(`select country_code, count(*) from ${ownInstalls} and install_date >= ${lit(month.start)} and install_date < ${lit(month.end)}
+                            group by 1 order by 2 desc, 1`);
+    expect(countries.length).toBeGreaterThan(5);
+    const text = mail.body.text!;
+    expect(text).toContain('Top countries by installs');
+    countries.slice(0, 5).forEach(([code, n], i) => expect(text).toContain(`${i + 1}. ${code}: ${formatCount(Number(n))}`));
+    expect(text).not.toContain(`6. ${countries[5]![0]}`);
+    expect(text).toContain('Installs per week');
+    const weeks = psql(`select count(*) from ${ownInstalls} and install_date >= ${lit(month.start)} and install_date < ${lit(month.end)}
+                        group by date_trunc('week', install_date at time zone '${TZ}') order by date_trunc('week', install_date at time zone '${TZ}')`);
+    const bars = text.split('Installs per week\n')[1]!.split('\n\n')[0]!.split('\n');
+    expect(bars.map((l) => l.trim().split(/\s+/).pop())).toEqual(weeks.map(([n]) => formatCount(Number(n))));
+    const png = readFileSync(await screenshotHtml(mail.body.html!, 'report-email-geographic-monthly-375', { width: 375, height: 1400 }));
     expect(pngSize(png).width).toBe(375);
   }, 120_000);
 });
