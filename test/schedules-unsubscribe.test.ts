@@ -63,6 +63,8 @@ describe('unsubscribe', () => {
       expect(page.headers['content-type']).toMatch(/text\/html/);
       expect(page.text).toContain(`action="${path}"`);
       expect(page.text).toContain(r1.toLowerCase());
+      expect(page.text).not.toMatch(/<script/i);
+      expect(page.headers['content-security-policy']).toContain("frame-ancestors 'none'");
     }
     expect(await unsubscribedOf(id)).toEqual([]);
 

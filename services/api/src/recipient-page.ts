@@ -17,8 +17,13 @@ export function renderRecipientPage(p: RecipientPage): string {
     `<h1 style="font-size:1.4rem">${e(p.title)}</h1>${p.paragraphs.map((t) => `<p>${e(t)}</p>`).join('')}${form}</body></html>\n`;
 }
 
+// Nothing but inline styles and a form posting to ourselves; never framed (a framed button could be clicked blind).
+const CSP = "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
 export function sendRecipientPage(res: Response, status: number, page: RecipientPage): void {
-  res.status(status).setHeader('Cache-Control', 'no-store').setHeader('Referrer-Policy', 'no-referrer').type('html').send(renderRecipientPage(page));
+  res.status(status).set({
+    'Cache-Control': 'no-store', 'Referrer-Policy': 'no-referrer', 'Content-Security-Policy': CSP, 'X-Frame-Options': 'DENY',
+  }).type('html').send(renderRecipientPage(page));
 }
 
 /** The 410 page of a link whose report is gone (schedule deleted, file expired). */
