@@ -3,12 +3,13 @@
 // button, or a mail client's one-click POST) unsubscribes the address from that schedule; /undo reverses it.
 import { Router, type Request, type Response } from 'express';
 import { getScheduleAnyState, isUnsubscribed, undoUnsubscribe, unsubscribe, type ScheduleRow, type Sql } from '@ax/db';
+import { datasetTitle } from '@ax/mailer';
 import { verifyUnsubscribe } from '@ax/storage';
 import { goneReportPage, sendRecipientPage, type RecipientPage } from '../recipient-page';
 
 export type UnsubscribeDeps = { sql: Sql; linkSecret: string };
 
-const reportName = (s: ScheduleRow) => `the ${s.frequency} ${s.dataset} report${s.name ? ` "${s.name}"` : ''}`;
+const reportName = (s: ScheduleRow) => `the ${s.frequency} report on ${datasetTitle(s.dataset)}${s.name ? ` "${s.name}"` : ''}`;
 const actionOf = (token: string, undo = false) => `/v1/unsubscribe/${encodeURIComponent(token)}${undo ? '/undo' : ''}`;
 
 const leftPage = (s: ScheduleRow, address: string, token: string): RecipientPage => ({
