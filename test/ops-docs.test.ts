@@ -30,6 +30,7 @@ const CONTRACT_ROUTES = [
   'POST /v1/schedules', 'GET /v1/schedules', 'GET /v1/schedules/{id}', 'PATCH /v1/schedules/{id}', 'DELETE /v1/schedules/{id}',
   'GET /v1/schedules/{id}/runs', 'POST /v1/schedules/{id}/runs', 'GET /v1/report-links/{token}',
   'GET /v1/retention', 'GET /healthz', 'GET /readyz', 'GET /metrics', 'GET /openapi.json', 'GET /docs',
+  'GET /v1/api-keys', 'DELETE /v1/api-keys/{id}', 'GET /v1/unsubscribe/{token}', 'POST /v1/unsubscribe/{token}', 'POST /v1/unsubscribe/{token}/undo',
 ];
 
 describe('/openapi.json', () => {

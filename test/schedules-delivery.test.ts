@@ -68,8 +68,7 @@ describe('a backfilled run', () => {
     expect(mails).toHaveLength(2);
     expect(mails.map((m) => m.destination.to).sort()).toEqual([[r1], [r2]].sort());
     const mail = mails[0]!;
-    const lastDay = new Date(week.end.getTime() - 86400_000).toISOString().slice(0, 10);
-    expect(mail.subject).toBe(`Installs <weekly>: install_events, ${week.startDate} to ${lastDay} (UTC)`);
+    expect(mail.subject).toMatch(/^Installs, .+: 2 installs .*· Installs <weekly>$/);
     expect(mail.body.html).toContain('Installs &lt;weekly&gt;');
     for (const body of [mail.body.text!, mail.body.html!]) {
       expect(body).toContain('2 rows');
@@ -98,19 +97,36 @@ describe('a backfilled run', () => {
 });
 
 describe('report links', () => {
-  it('answers 403 with a page for tampered and expired tokens, 302 for a valid one', async () => {
-    const r = uniqueRecipient('link');
-    const s = await createSchedule({ recipients: [r] });
+  it('are one token per recipient; tampered, forged-expiry and expired tokens get 403; a deleted schedule 410', async () => {
+    const [r1, r2] = [uniqueRecipient('link1'), uniqueRecipient('link2')];
+    const s = await createSchedule({ recipients: [r1, r2] });
     await auth(request(h.app).post(`/v1/schedules/${s.id}/runs`)).send({ period_start: week.startDate });
     const [run] = await finishedRuns(s.id);
-    const good = signReportLink(TEST_LINK_SECRET, run!.export_id, new Date(Date.now() + 86400_000));
-    expect((await request(h.app).get(`/v1/report-links/${good}`)).status).toBe(302);
+    const mails = await waitFor('two e-mails', async () => ((await mailTo([r1, r2])).length >= 2 ? mailTo([r1, r2]) : null));
+    const [l1, l2] = [r1, r2].map((r) => linkIn(mails.find((m) => m.destination.to[0] === r)!));
+    expect(l1).not.toBe(l2);
+    const deliveries = await h.db.sql<{ id: string; recipient: string }[]>`select id, recipient from app.deliveries where run_id = ${run!.id}`;
+    const idOf = (r: string) => deliveries.find((d) => d.recipient === r)!.id;
+    expect(l1!.split('/').pop()!.split('.')[0]).toBe(idOf(r1));
+    for (const l of [l1!, l2!]) {
+      const res = await request(h.app).get(l);
+      expect(res.status).toBe(302);
+      expect(res.headers['cache-control']).toBe('no-store');
+    }
+    // The link in the mail expires in LINK_TTL_DAYS (14 here) and points at our API, not at S3.
+    expect(mails[0]!.body.text).toContain(`${PUBLIC_BASE_URL}/v1/report-links/`);
+    const mailExp = Number(l1!.split('.')[1]) * 1000;
+    expect(mailExp - Date.now()).toBeGreaterThan(13.9 * 86400_000);
 
+    const good = signReportLink(TEST_LINK_SECRET, idOf(r1), new Date(Date.now() + 86400_000));
+    expect((await request(h.app).get(`/v1/report-links/${good}`)).status).toBe(302);
     const [id, exp, sig] = good.split('.');
     const tampered = [
       `${id}.${Number(exp) + 3600}.${sig}`,
+      `${idOf(r2)}.${exp}.${sig}`,
       `${id}.${exp}.${sig!.slice(0, -1)}${sig!.endsWith('A') ? 'B' : 'A'}`,
-      signReportLink('some-other-secret-of-enough-length', run!.export_id, new Date(Date.now() + 86400_000)),
+      signReportLink('some-other-secret-of-enough-length', idOf(r1), new Date(Date.now() + 86400_000)),
+      signReportLink(TEST_LINK_SECRET, run!.export_id, new Date(Date.now() + 86400_000)), // an export id is no delivery
       'garbage',
     ];
     for (const token of tampered) {
@@ -119,19 +135,25 @@ describe('report links', () => {
       expect(res.headers['content-type']).toMatch(/text\/html/);
       expect(res.text).toContain('This link is not valid');
     }
-    const expired = await request(h.app).get(`/v1/report-links/${signReportLink(TEST_LINK_SECRET, run!.export_id, new Date(Date.now() - 1000))}`);
+    const expired = await request(h.app).get(`/v1/report-links/${signReportLink(TEST_LINK_SECRET, idOf(r1), new Date(Date.now() - 1000))}`);
     expect(expired.status).toBe(403);
     expect(expired.text).toContain('This link has expired');
 
-    // The link in the mail expires in LINK_TTL_DAYS (14 here) and points at our API, not at S3.
-    const [mail] = await mailTo([r]);
-    expect(mail!.body.text).toContain(`${PUBLIC_BASE_URL}/v1/report-links/`);
-    const mailExp = Number(linkIn(mail!).split('.')[1]) * 1000;
-    expect(mailExp - Date.now()).toBeGreaterThan(13.9 * 86400_000);
+    // A validly signed token claiming a far-future expiry is capped at LINK_TTL_DAYS from the send.
+    const farFuture = signReportLink(TEST_LINK_SECRET, idOf(r2), new Date(Date.now() + 3650 * 86400_000));
+    expect((await request(h.app).get(`/v1/report-links/${farFuture}`)).status).toBe(302);
+    await h.db.sql`update app.deliveries set sent_at = now() - interval '14 days 1 minute' where id = ${idOf(r2)}`;
+    const capped = await request(h.app).get(`/v1/report-links/${farFuture}`);
+    expect(capped.status).toBe(403);
+    expect(capped.text).toContain('This link has expired');
+    expect((await request(h.app).get(l1!)).status).toBe(302); // the other recipient's link is untouched
 
-    // Deleting the schedule revokes its links.
+    // Deleting the schedule revokes its links, with a page that says so.
     await auth(request(h.app).delete(`/v1/schedules/${s.id}`));
-    expect((await request(h.app).get(`/v1/report-links/${good}`)).status).toBe(410);
+    const gone = await request(h.app).get(l1!);
+    expect(gone.status).toBe(410);
+    expect(gone.headers['content-type']).toMatch(/text\/html/);
+    expect(gone.text).toContain('deleted by its owner');
   });
 });
 
@@ -179,7 +201,7 @@ describe('triggers', () => {
     for (const r of [r1, r2]) {
       const mails = await mailTo([r]);
       expect(mails).toHaveLength(2);
-      expect(mails.filter((m) => m.subject.includes(slot.startDate))).toHaveLength(1);
+      expect(mails.filter((m) => m.body.text!.includes(`${slot.startDate} 00:00 to`))).toHaveLength(1);
     }
   });
 });

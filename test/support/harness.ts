@@ -52,6 +52,8 @@ export type HarnessOptions = {
   logger?: Logger;
   /** A queue prefix of the test's own, e.g. a Redis Cluster hash tag `{axt-…}`. */
   prefix?: string;
+  /** The API's §6.4 limits (defaults: 10 manual runs per schedule a day, 100 schedules per publisher). */
+  limits?: { manualRunsPerDay?: number; schedulesPerPublisher?: number };
 };
 
 export async function createHarness(label: string, opts: HarnessOptions = {}): Promise<Harness> {
@@ -63,7 +65,7 @@ export async function createHarness(label: string, opts: HarnessOptions = {}): P
   await new Promise<void>((resolve) => (redis.status === 'ready' ? resolve() : redis.once('ready', () => resolve())));
   const queues = createQueues(redis, prefix);
   const app = buildApp({ sql: db.sql, redis, queues, storage, logger, reports: { linkSecret: TEST_LINK_SECRET, recipientDomains: [] },
-    limits: { activeExports: opts.activeExports }, now: opts.now, metrics: opts.metrics,
+    limits: { activeExports: opts.activeExports, ...opts.limits }, now: opts.now, metrics: opts.metrics,
   });
   const sendMail = createSesSender({ SES_ENDPOINT: SES_TEST_ENDPOINT, SES_REGION: 'us-east-1', MAIL_FROM: 'reports@analytics-export.test' });
   const reportDeps = (overrides: Partial<ReportDeps> = {}): ReportDeps => ({

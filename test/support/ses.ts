@@ -8,6 +8,8 @@ export type StoredMail = {
   destination: { to: string[]; cc: string[]; bcc: string[] };
   subject: string;
   body: { html?: string; text?: string };
+  headers?: { name: string; value: string }[];
+  attachments?: { filename?: string; contentType?: string; cid?: string; content?: string }[];
   at: number;
 };
 
@@ -32,3 +34,7 @@ export async function waitFor<T>(what: string, probe: () => Promise<T | null | u
     await new Promise((r) => setTimeout(r, 100));
   }
 }
+
+/** A header of a stored mail (names compare case-insensitively). */
+export const headerOf = (mail: StoredMail, name: string) =>
+  mail.headers?.find((h) => h.name.toLowerCase() === name.toLowerCase())?.value;

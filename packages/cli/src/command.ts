@@ -9,7 +9,9 @@ export type Command = {
   summary: string;
   usage: string;
   options: Options;
-  run(values: Record<string, string | boolean | undefined>, io: Io): Promise<number>;
+  /** Names of the positional arguments the command takes (e.g. ['ID']); none by default. */
+  args?: string[];
+  run(values: Record<string, string | boolean | undefined>, io: Io, args: string[]): Promise<number>;
 };
 
 export type Io = {
@@ -45,8 +47,10 @@ export async function dispatch(commands: Command[], argv: string[], io: Io): Pro
   const rest = argv.slice(command.path.length);
   try {
     const { values, positionals } = parseArgs({ args: rest, options: command.options, strict: true, allowPositionals: true });
-    if (positionals.length) throw new UsageError(`unexpected argument: ${positionals[0]}`);
-    return await command.run(values as Record<string, string | boolean | undefined>, io);
+    const wanted = command.args ?? [];
+    if (positionals.length > wanted.length) throw new UsageError(`unexpected argument: ${positionals[wanted.length]}`);
+    if (positionals.length < wanted.length) throw new UsageError(`missing argument: ${wanted[positionals.length]}`);
+    return await command.run(values as Record<string, string | boolean | undefined>, io, positionals);
   } catch (err) {
     if (err instanceof UsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
       io.err(`${(err as Error).message}\nUsage: ${command.usage}\n`);

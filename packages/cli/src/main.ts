@@ -1,14 +1,14 @@
 // `pnpm cli …`: operator commands. Output meant for scripts goes to stdout; everything else to stderr.
 import { ConfigError } from '@ax/config';
 import { dispatch, type Command } from './command';
-import { createApiKeyCommand } from './commands/api-keys';
+import { createApiKeyCommand, listApiKeysCommand, revokeApiKeyCommand } from './commands/api-keys';
 import { createExportCommand, listExportsCommand } from './commands/exports';
 import { migrateCommand } from './commands/migrate';
 import { retentionHistoryCommand, retentionRunCommand } from './commands/retention';
 import { seedCommand } from './commands/seed';
 
 const commands: Command[] = [
-  migrateCommand, createApiKeyCommand, seedCommand, createExportCommand, listExportsCommand,
+  migrateCommand, createApiKeyCommand, listApiKeysCommand, revokeApiKeyCommand, seedCommand, createExportCommand, listExportsCommand,
   retentionRunCommand, retentionHistoryCommand,
 ];
 

@@ -104,6 +104,18 @@ export const reportsEnv = {
   REPORT_CATCH_UP_PERIODS: z.coerce.number().int().min(0).max(60).default(8),
   // How often the reconciler rebuilds job schedulers from PostgreSQL and sweeps stuck runs (0 = only at start).
   REPORT_RECONCILE_INTERVAL_MS: z.coerce.number().int().min(0).default(60_000),
+  // Consecutive failed runs after which a schedule pauses (paused_reason "failing") and its failure contacts hear once.
+  REPORT_FAILURES_BEFORE_PAUSE: z.coerce.number().int().min(1).max(100).default(3),
+  // Report e-mails one publisher's schedules may send per UTC day; past it a delivery fails 'rate_limited', unsent.
+  EMAILS_PER_PUBLISHER_PER_DAY: z.coerce.number().int().min(0).default(2000),
+};
+
+/** Limits the API enforces against abuse (§6.4). */
+export const reportLimitsEnv = {
+  // Manual runs (backfill or resend) per schedule per UTC day; more get 429.
+  REPORT_MANUAL_RUNS_PER_DAY: z.coerce.number().int().min(0).default(10),
+  // Live schedules one publisher may have; more get 422 limit_reached.
+  SCHEDULES_PER_PUBLISHER: z.coerce.number().int().min(0).default(100),
 };
 
 /** Below this, RETENTION_MONTHS stops every process at start unless RETENTION_ALLOW_SHORTER=true (CONTRACT §6.6). */

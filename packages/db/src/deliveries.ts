@@ -4,7 +4,7 @@
 // is unknown, and we choose at most once: such a delivery is marked failed ("outcome unknown"), never resent.
 import type { Sql } from './client';
 
-export type DeliveryStatus = 'pending' | 'sent' | 'failed';
+export type DeliveryStatus = 'pending' | 'sent' | 'failed' | 'suppressed';
 
 export type DeliveryRow = {
   id: string;
@@ -73,4 +73,34 @@ export async function failUnclaimedDeliveries(sql: Sql, runId: string, reason: s
   await sql`
     update app.deliveries set status = 'failed', error = ${reason}
     where run_id = ${runId} and status = 'pending' and claimed_at is null`;
+}
+
+/** What a download link needs of its delivery: when it was sent, and the run's export and schedule. */
+export type DeliveryLink = {
+  id: string;
+  status: DeliveryStatus;
+  /** When the e-mail went out (or, for an outcome unknown, when the send began); null when it never did. */
+  sent_at: Date | null;
+  export_id: string | null;
+  schedule_id: string;
+};
+
+export async function getDeliveryLink(sql: Sql, id: string): Promise<DeliveryLink | null> {
+  const [row] = await sql<DeliveryLink[]>`
+    select d.id, d.status, coalesce(d.sent_at, d.claimed_at) as sent_at, r.export_id, r.schedule_id
+    from app.deliveries d join app.schedule_runs r on r.id = d.run_id
+    where d.id = ${id}`;
+  return row ?? null;
+}
+
+/** RECIPIENT_DOMAIN_ALLOWLIST checked again at send time: unclaimed deliveries outside it fail, unsent. */
+export async function failDisallowedRecipients(sql: Sql, runId: string, allowedDomains: string[]): Promise<number> {
+  if (allowedDomains.length === 0) return 0;
+  const rows = await sql`
+    update app.deliveries set status = 'failed',
+      error = 'recipient_not_allowed: the address is outside RECIPIENT_DOMAIN_ALLOWLIST; nothing was sent'
+    where run_id = ${runId} and status = 'pending' and claimed_at is null
+      and lower(substring(recipient from '@([^@]*)$')) <> all(${allowedDomains.map((d) => d.toLowerCase())}::text[])
+    returning id`;
+  return rows.length;
 }

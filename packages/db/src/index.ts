@@ -11,3 +11,5 @@ export * from './schedules';
 export * from './schedule-runs';
 export * from './deliveries';
 export * from './export-expiry';
+export * from './unsubscribes';
+export * from './limits';

@@ -2,6 +2,8 @@
 // Resends of a period get sequence 1, 2, …; the scheduled run, catch-up and a first backfill share sequence 0.
 import { inTx, type Sql } from './client';
 import { insertExport, type ExportStatus } from './exports';
+import { LimitReached, takeManualRunSlot } from './limits';
+import type { DeliveryStatus } from './deliveries';
 import type { ScheduleRow } from './schedules';
 
 export type RunStatus = 'queued' | 'running' | 'succeeded' | 'failed';
@@ -24,16 +26,20 @@ export type RunPeriod = { start: Date; end: Date; startDate: string; endDate: st
 /**
  * Claims the run of `schedule` for `period` and creates its export and one pending delivery per recipient,
  * atomically. `created: false` returns the run someone else claimed first. With `resend`, always a new run.
+ * With `manualRunsPerDay`, a new run takes one of the schedule's daily manual-run slots (LimitReached past it).
  */
 export async function claimRun(
   sql: Sql,
   schedule: ScheduleRow,
   period: RunPeriod,
-  opts: { resend?: boolean } = {},
+  opts: { resend?: boolean; manualRunsPerDay?: number } = {},
 ): Promise<{ run: RunRow; created: boolean }> {
   for (let attempt = 0; ; attempt++) {
     const claimed = await sql.begin(async (t) => {
       const tx = inTx(t);
+      // Resends of one period queue here, so each reads the sequence its predecessor committed (racing resends
+      // all took the same number and gave up after five tries: 7 of 20 concurrent resends answered 500).
+      if (opts.resend) await tx`select pg_advisory_xact_lock(hashtext(${`resend:${schedule.id}:${period.startDate}`}))`;
       const sequence = opts.resend
         ? tx`(select coalesce(max(sequence), -1) + 1 from app.schedule_runs
               where schedule_id = ${schedule.id} and period_start = ${period.start})`
@@ -44,6 +50,9 @@ export async function claimRun(
         on conflict do nothing
         returning *`;
       if (!run) return null;
+      // A manual run counts against the schedule's daily limit; past it the whole claim rolls back.
+      if (opts.manualRunsPerDay !== undefined && !(await takeManualRunSlot(tx, schedule.id, opts.manualRunsPerDay)))
+        throw new LimitReached(opts.manualRunsPerDay, `at most ${opts.manualRunsPerDay} manual runs per schedule per UTC day`);
       const exp = await insertExport(tx, {
         dataset: schedule.dataset,
         format: schedule.format,
@@ -95,7 +104,7 @@ export async function getRunByExport(sql: Sql, exportId: string): Promise<RunRow
   return row ?? null;
 }
 
-export type DeliveryView = { recipient: string; status: 'pending' | 'sent' | 'failed'; sent_at: Date | null; error: string | null };
+export type DeliveryView = { recipient: string; status: DeliveryStatus; sent_at: Date | null; error: string | null };
 export type RunView = RunRow & {
   export_status: ExportStatus | null;
   /** The period as local dates in the schedule's zone at the time of the run (the export's from/to). */
@@ -160,26 +169,40 @@ export async function markRunRunning(sql: Sql, runId: string): Promise<void> {
   await sql`update app.schedule_runs set status = 'running' where id = ${runId} and status = 'queued'`;
 }
 
-/** The export failed for good: the run fails, and its unsent deliveries with it (nothing to send). */
-export async function failRun(sql: Sql, runId: string, reason: string): Promise<void> {
-  await sql.begin(async (t) => {
+/** The export failed for good: the run fails, and its unsent deliveries with it (nothing to send). True when this call failed it. */
+export async function failRun(sql: Sql, runId: string, reason: string): Promise<boolean> {
+  return sql.begin(async (t) => {
     await t`update app.deliveries set status = 'failed', error = ${reason}, claimed_at = null, claim_token = null
             where run_id = ${runId} and status = 'pending'`;
-    await t`update app.schedule_runs set status = 'failed', finished_at = now()
-            where id = ${runId} and status in ('queued', 'running')`;
+    const rows = await t`update app.schedule_runs set status = 'failed', finished_at = now()
+                         where id = ${runId} and status in ('queued', 'running') returning id`;
+    return rows.length === 1;
   });
 }
 
-/** Once every delivery is final: succeeded when at least one e-mail went out (or none were owed), else failed. */
+/**
+ * Once every delivery is final: succeeded when at least one e-mail went out, or none failed (none were owed, or
+ * every recipient unsubscribed); else failed.
+ */
 export async function finishRunIfDone(sql: Sql, runId: string): Promise<RunStatus | null> {
   const [row] = await sql<{ status: RunStatus }[]>`
     update app.schedule_runs r set
       status = case when exists (select 1 from app.deliveries d where d.run_id = r.id and d.status = 'sent')
-                      or not exists (select 1 from app.deliveries d where d.run_id = r.id)
+                      or not exists (select 1 from app.deliveries d where d.run_id = r.id and d.status = 'failed')
                     then 'succeeded' else 'failed' end,
       finished_at = now()
     where r.id = ${runId} and r.status in ('queued', 'running')
       and not exists (select 1 from app.deliveries d where d.run_id = r.id and d.status = 'pending')
     returning r.status`;
   return row?.status ?? null;
+}
+
+/** The error of the schedule's latest failed delivery, for the failure notice. */
+export async function lastRunError(sql: Sql, scheduleId: string): Promise<string | null> {
+  const [row] = await sql<{ error: string | null }[]>`
+    select d.error from app.deliveries d join app.schedule_runs r on r.id = d.run_id
+    where r.schedule_id = ${scheduleId} and d.status = 'failed' and d.error is not null
+    order by r.finished_at desc nulls last, r.created_at desc
+    limit 1`;
+  return row?.error ?? null;
 }

@@ -1,5 +1,10 @@
-// The report e-mail: subject with name, dataset and period; HTML (everything escaped) and plain-text bodies.
+// The report e-mail, one pure function from data to message: subject (dataset and period first, the schedule's
+// name last), a mobile-friendly HTML body (tables and inline styles only: no script, no SVG, no remote images),
+// a plain-text body with the same figures, and the RFC 8058 unsubscribe headers. A page preview can call it too.
 import type { MailMessage } from './ses-sender';
+import { formatBytes, oneLine } from './format';
+import { renderReportHtml } from './report-email-html';
+import { datasetTitle, describeChange, formatCount, rangeLabel, type Change, type ReportSummary } from './report-summary';
 
 export type ReportEmailInput = {
   to: string;
@@ -19,59 +24,92 @@ export type ReportEmailInput = {
   fileName: string;
   link: string;
   linkExpiresAt: Date;
+  /** The recipient's one-click unsubscribe URL for this schedule (RFC 8058). */
+  unsubscribeUrl: string;
+  /** The period's figures; null renders the e-mail without them (e.g. a preview before any data). */
+  summary: ReportSummary | null;
 };
 
-export const escapeHtml = (s: string): string =>
-  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+const MONTH_NAMES = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
 
-/** Header-safe single line: control characters (CR, LF, …) become spaces. */
-const oneLine = (s: string) => s.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim();
+/** What the template shows, derived once for both bodies. */
+export type ReportView = {
+  input: ReportEmailInput;
+  kicker: string;
+  periodTitle: string;
+  periodDetail: string;
+  scheduleName: string;
+  change: Change | null;
+  contents: string;
+  expires: string;
+  why: string;
+};
 
-export function formatBytes(n: number): string {
-  if (n < 1024) return `${n} B`;
-  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
-  let v = n / 1024;
-  let i = 0;
-  while (v >= 1024 && i < units.length - 1) {
-    v /= 1024;
-    i++;
-  }
-  return `${v.toFixed(v < 10 ? 1 : 0)} ${units[i]}`;
+export function viewOf(r: ReportEmailInput): ReportView {
+  const periodWord = r.frequency === 'weekly' ? 'week' : 'month';
+  const wholeMonth = r.frequency === 'monthly' && r.periodStart.endsWith('-01');
+  const periodTitle = wholeMonth
+    ? `${MONTH_NAMES[Number(r.periodStart.slice(5, 7)) - 1]} ${r.periodStart.slice(0, 4)}`
+    : rangeLabel(r.periodStart, r.periodLastDay);
+  const s = r.summary;
+  return {
+    input: r,
+    kicker: `${datasetTitle(r.dataset)} · ${r.frequency} report`,
+    periodTitle,
+    periodDetail: `${r.periodStart} 00:00 to ${r.periodEnd} 00:00, ${r.timezone}`,
+    scheduleName: oneLine(r.scheduleName).slice(0, 200),
+    change: s ? describeChange(s.metric.value, s.metric.previous, periodWord) : null,
+    contents: `${r.rowCount.toLocaleString('en-US')} ${r.rowUnit}, ${formatBytes(r.bytes)}`,
+    expires: r.linkExpiresAt.toISOString().slice(0, 16).replace('T', ' ') + ' UTC',
+    why: `You receive this ${r.frequency} report because your address (${r.to}) is on its recipient list.`,
+  };
 }
 
 export function renderReportEmail(r: ReportEmailInput): MailMessage {
-  const title = oneLine(r.scheduleName) || `${r.frequency === 'weekly' ? 'Weekly' : 'Monthly'} report`;
-  const period = `${r.periodStart} to ${r.periodLastDay}`;
-  const subject = oneLine(`${title}: ${r.dataset}, ${period} (${r.timezone})`);
-  const count = `${r.rowCount.toLocaleString('en-US')} ${r.rowUnit}`;
-  const size = formatBytes(r.bytes);
-  const expires = r.linkExpiresAt.toISOString().slice(0, 16).replace('T', ' ') + ' UTC';
-  const text = [
-    title,
-    '',
-    `Dataset: ${r.dataset} (${r.format})`,
-    `Period: ${period}, from ${r.periodStart} 00:00 to ${r.periodEnd} 00:00 (${r.timezone})`,
-    `Contents: ${count}, ${size}`,
-    '',
-    `Download ${r.fileName}:`,
-    r.link,
-    '',
-    `The link works until ${expires}.`,
-    `You receive this ${r.frequency} report because your address is on its recipient list.`,
-    '',
-  ].join('\n');
-  const e = escapeHtml;
-  const html = `<!doctype html>
-<html><body style="font-family: sans-serif; line-height: 1.5">
-<h2>${e(title)}</h2>
-<table cellpadding="4">
-<tr><td>Dataset</td><td>${e(r.dataset)} (${e(r.format)})</td></tr>
-<tr><td>Period</td><td>${e(period)}<br><small>${e(r.periodStart)} 00:00 to ${e(r.periodEnd)} 00:00, time zone ${e(r.timezone)}</small></td></tr>
-<tr><td>Contents</td><td>${e(count)}, ${e(size)}</td></tr>
-</table>
-<p><a href="${e(r.link)}">Download ${e(r.fileName)}</a></p>
-<p><small>The link works until ${e(expires)}. You receive this ${e(r.frequency)} report because your address is on its recipient list.</small></p>
-</body></html>
-`;
-  return { to: r.to, subject, html, text };
+  const v = viewOf(r);
+  const s = r.summary;
+  const headline = s ? `${formatCount(s.metric.value)} ${s.metric.unit}${v.change?.direction === 'up' || v.change?.direction === 'down' ? ` (${v.change.text.split(' (')[0]})` : ''}` : `${r.frequency} report`;
+  const name = v.scheduleName ? ` · ${v.scheduleName.length > 60 ? `${v.scheduleName.slice(0, 59)}…` : v.scheduleName}` : '';
+  const subject = oneLine(`${datasetTitle(r.dataset)}, ${v.periodTitle}: ${headline}${name}`);
+  return { to: r.to, subject, html: renderReportHtml(v), text: renderReportText(v), headers: unsubscribeHeaders(r.unsubscribeUrl), attachments: [] };
 }
+
+function renderReportText(v: ReportView): string {
+  const r = v.input;
+  const s = r.summary;
+  const lines = [v.kicker.toUpperCase(), v.periodTitle, v.periodDetail];
+  if (v.scheduleName) lines.push(`Report: ${v.scheduleName}`);
+  lines.push('');
+  if (s) {
+    lines.push(`${s.metric.label}: ${formatCount(s.metric.value)}`, v.change!.text);
+    for (const f of s.figures) lines.push(`${f.label}: ${f.value}`);
+    lines.push('', s.chart.title);
+    const max = Math.max(0, ...s.chart.bars.map((b) => b.value));
+    const width = Math.max(...s.chart.bars.map((b) => b.label.length), 0);
+    for (const b of s.chart.bars) {
+      const bar = max > 0 ? '#'.repeat(Math.round((b.value / max) * 24)) : '';
+      lines.push(`${b.label.padEnd(width)}  ${bar.padEnd(24)}  ${formatCount(b.value)}`);
+    }
+    if (s.top && s.top.rows.length) {
+      lines.push('', s.top.title);
+      s.top.rows.forEach((row, i) => lines.push(`${i + 1}. ${oneLine(row.label)}: ${row.value}`));
+    }
+    lines.push('');
+  }
+  lines.push(
+    `Download ${r.fileName} (${r.format.toUpperCase()}, ${v.contents}):`,
+    r.link,
+    `The link works until ${v.expires}.`,
+    '',
+    v.why,
+    `Unsubscribe from this report: ${r.unsubscribeUrl}`,
+    '',
+  );
+  return lines.join('\n');
+}
+
+/** RFC 8058 one-click unsubscribe: mail clients POST `List-Unsubscribe=One-Click` to the URL. */
+export const unsubscribeHeaders = (url: string) => [
+  { name: 'List-Unsubscribe', value: `<${oneLine(url)}>` },
+  { name: 'List-Unsubscribe-Post', value: 'List-Unsubscribe=One-Click' },
+];

@@ -1,7 +1,18 @@
 // Sends one e-mail through the SES v2 API and sorts failures into "retry", "rejected" and "unknown outcome".
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 
-export type MailMessage = { to: string; subject: string; html: string; text: string };
+export type MailHeader = { name: string; value: string };
+/** An inline image: the HTML refers to it as `cid:<contentId>`. */
+export type MailAttachment = { fileName: string; contentType: string; contentId: string; content: Buffer };
+export type MailMessage = {
+  to: string;
+  subject: string;
+  html: string;
+  text: string;
+  /** Extra headers, e.g. RFC 8058 List-Unsubscribe; values must be single lines. */
+  headers?: MailHeader[];
+  attachments?: MailAttachment[];
+};
 export type SendMail = (msg: MailMessage) => Promise<{ messageId: string }>;
 
 export type MailerConfig = {
@@ -31,6 +42,15 @@ export function createSesSender(config: MailerConfig): SendMail {
           Simple: {
             Subject: { Data: msg.subject, Charset: 'UTF-8' },
             Body: { Html: { Data: msg.html, Charset: 'UTF-8' }, Text: { Data: msg.text, Charset: 'UTF-8' } },
+            ...(msg.headers?.length ? { Headers: msg.headers.map((h) => ({ Name: h.name, Value: h.value })) } : {}),
+            ...(msg.attachments?.length
+              ? {
+                  Attachments: msg.attachments.map((a) => ({
+                    FileName: a.fileName, ContentType: a.contentType, ContentId: a.contentId, RawContent: a.content,
+                    ContentDisposition: 'INLINE' as const, ContentTransferEncoding: 'BASE64' as const,
+                  })),
+                }
+              : {}),
           },
         },
       }),

@@ -8,7 +8,7 @@ const in14d = new Date(now.getTime() + 14 * 86400_000);
 describe('report links', () => {
   it('verifies its own token until it expires', () => {
     const token = signReportLink(secret, id, in14d);
-    expect(verifyReportLink(secret, token, now)).toEqual({ ok: true, exportId: id, expiresAt: in14d });
+    expect(verifyReportLink(secret, token, now)).toEqual({ ok: true, deliveryId: id, expiresAt: in14d });
     expect(verifyReportLink(secret, token, in14d)).toEqual({ ok: false, reason: 'expired' });
   });
   it('refuses tampered ids, expiries, signatures and other secrets', () => {

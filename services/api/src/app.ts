@@ -6,6 +6,7 @@ import { queueDepthSource, type Queues } from '@ax/jobs';
 import type { Logger, Metrics } from '@ax/runtime';
 import type { Storage } from '@ax/storage';
 import { adminBoardRoutes, ADMIN_BOARD_PATH } from './admin-board';
+import { apiKeyRoutes } from './routes/api-keys';
 import { requireAuth } from './auth';
 import { errorHandler, notFound, sendError } from './errors';
 import { datasetRoutes } from './routes/datasets';
@@ -16,6 +17,7 @@ import { reportLinkRoutes } from './routes/report-links';
 import { retentionRoutes } from './routes/retention';
 import { requestContext } from './request-context';
 import { scheduleRoutes } from './routes/schedules';
+import { unsubscribeRoutes } from './routes/unsubscribe';
 
 export type AppDeps = {
   sql: Sql;
@@ -24,11 +26,11 @@ export type AppDeps = {
   storage: Storage;
   logger: Logger;
   metrics?: Metrics;
-  limits?: { activeExports?: number };
+  limits?: { activeExports?: number; manualRunsPerDay?: number; schedulesPerPublisher?: number };
   /** The clock retention checks use; tests with fixed dates pin it. */
   now?: () => Date;
   /** Scheduled reports: the e-mail link secret and the optional recipient domain allow-list. */
-  reports?: { linkSecret: string; recipientDomains: string[] };
+  reports?: { linkSecret: string; recipientDomains: string[]; linkTtlDays?: number };
   /** Months of analytics data kept (RETENTION_MONTHS); requests for older data get 422. */
   retentionMonths?: number;
 };
@@ -48,7 +50,8 @@ export function buildApp(deps: AppDeps): Express {
   app.use(ADMIN_BOARD_PATH, adminBoardRoutes(deps));
 
   // Report e-mail links carry their own signed token: mounted before the bearer-authenticated routes.
-  if (deps.reports) app.use('/v1/report-links', reportLinkRoutes({ ...deps, linkSecret: deps.reports.linkSecret }));
+  if (deps.reports) app.use('/v1/report-links', reportLinkRoutes({ ...deps, linkSecret: deps.reports.linkSecret, linkTtlDays: deps.reports.linkTtlDays ?? 14 }));
+  if (deps.reports) app.use('/v1/unsubscribe', unsubscribeRoutes({ ...deps, linkSecret: deps.reports.linkSecret }));
 
   const v1 = express.Router();
   v1.use(requireAuth(deps.sql));
@@ -56,9 +59,13 @@ export function buildApp(deps: AppDeps): Express {
   const redisReady = () => deps.redis.status === 'ready';
   const retentionMonths = deps.retentionMonths ?? 24;
   v1.use('/datasets', datasetRoutes(now, retentionMonths));
-  v1.use('/schedules', scheduleRoutes({ ...deps, retentionMonths, redisReady, recipientDomains: deps.reports?.recipientDomains ?? [] }));
+  v1.use('/schedules', scheduleRoutes({
+    ...deps, retentionMonths, redisReady, recipientDomains: deps.reports?.recipientDomains ?? [],
+    manualRunsPerDay: deps.limits?.manualRunsPerDay, schedulesPerPublisher: deps.limits?.schedulesPerPublisher,
+  }));
   v1.use('/exports', exportRoutes({ ...deps, redisReady, activeLimit: deps.limits?.activeExports ?? 20, now, retentionMonths }));
   v1.use('/retention', retentionRoutes({ ...deps, now, retentionMonths }));
+  v1.use('/api-keys', apiKeyRoutes({ ...deps, redisReady }));
   app.use('/v1', v1);
 
   app.use((_req, res) => sendError(res, notFound('route')));

@@ -25,8 +25,12 @@ async function main() {
   const storage = createStorage(config);
   await ensureBucket(storage).catch((err) => logger.warn({ err: err.message }, 'bucket check failed'));
 
-  const reports = { linkSecret: config.LINK_SIGNING_SECRET, recipientDomains: parseDomainList(config.RECIPIENT_DOMAIN_ALLOWLIST) };
-  const app = buildApp({ sql, redis, queues, storage, logger, metrics, reports, limits: { activeExports: config.EXPORT_ACTIVE_LIMIT },
+  const reports = {
+    linkSecret: config.LINK_SIGNING_SECRET, linkTtlDays: config.LINK_TTL_DAYS, recipientDomains: parseDomainList(config.RECIPIENT_DOMAIN_ALLOWLIST),
+  };
+  const app = buildApp({ sql, redis, queues, storage, logger, metrics, reports, limits: {
+      activeExports: config.EXPORT_ACTIVE_LIMIT, manualRunsPerDay: config.REPORT_MANUAL_RUNS_PER_DAY, schedulesPerPublisher: config.SCHEDULES_PER_PUBLISHER,
+    },
     retentionMonths: config.RETENTION_MONTHS,
   });
   const server = app.listen(config.PORT, config.HOST, () => logger.info({ port: config.PORT, host: config.HOST }, 'api listening'));

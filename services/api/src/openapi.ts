@@ -61,15 +61,28 @@ const scheduleObject = z.object({
   format: z.enum(formats),
   frequency: z.enum(['weekly', 'monthly']),
   recipients: z.array(z.email()),
+  unsubscribed: z.array(z.email()).describe('Read only: recipients who unsubscribed (lower-cased); their deliveries are suppressed, and the owner cannot add them back (422 recipient_unsubscribed)'),
   timezone: z.string(),
   granularity: z.enum(granularities),
   compression: z.enum(['none', 'gzip']),
   csv_bom: z.boolean(),
   filters: filtersSchema,
   paused: z.boolean(),
+  paused_reason: z.enum(['user', 'failing', 'creator_key_revoked']).nullable()
+    .describe('Why it is paused: by a PATCH (user), after REPORT_FAILURES_BEFORE_PAUSE failed runs in a row (failing), or because the key that created it was revoked; resuming clears it'),
+  failure_contacts: z.array(z.email()).describe('Who gets one e-mail when the schedule is paused for failing'),
   next_run_at: instant.nullable(),
   created_at: instant,
   updated_at: instant,
+});
+const apiKeyObject = z.object({
+  id: uuid,
+  name: z.string(),
+  role: z.enum(['admin', 'publisher']),
+  publisher_id: z.string().nullable(),
+  created_at: instant,
+  last_used_at: instant.nullable().describe('Recorded at most once a minute'),
+  revoked_at: instant.nullable(),
 });
 const runObject = z.object({
   id: uuid,
@@ -81,7 +94,7 @@ const runObject = z.object({
   created_at: instant,
   finished_at: instant.nullable(),
   deliveries: z.array(
-    z.object({ recipient: z.email(), status: z.enum(['pending', 'sent', 'failed']), sent_at: instant.nullable(), error: z.string().nullable() }),
+    z.object({ recipient: z.email(), status: z.enum(['pending', 'sent', 'failed', 'suppressed']), sent_at: instant.nullable(), error: z.string().nullable() }),
   ),
 });
 const datasetObject = z.object({
@@ -125,6 +138,7 @@ const schemas: Record<string, JsonSchema> = {
   Export: toSchema(exportObject),
   ExportList: toSchema(z.object({ data: z.array(exportObject), next_cursor: uuid.nullable() })),
   Schedule: toSchema(scheduleObject),
+  ApiKeyList: toSchema(z.object({ data: z.array(apiKeyObject) })),
   ScheduleList: toSchema(z.object({ data: z.array(scheduleObject), next_cursor: uuid.nullable() })),
   Run: toSchema(runObject),
   RunList: toSchema(z.object({ data: z.array(runObject) })),
@@ -153,7 +167,7 @@ const errors = (...codes: number[]) => {
     409: 'Conflict with the current state',
     410: 'Gone: the export file expired (code `expired`, EXPORT_FILE_TTL_DAYS after it was written)',
     422: 'Valid but impossible, e.g. outside_retention',
-    429: 'Too many active exports; see Retry-After',
+    429: 'Rate limited (too many active exports; REPORT_MANUAL_RUNS_PER_DAY manual runs of a schedule); code rate_limited, see Retry-After',
     503: 'A dependency (e.g. the job queue) is unavailable; see Retry-After',
   };
   return Object.fromEntries(codes.map((c) => [String(c), errorResponse(text[c]!)]));
@@ -161,6 +175,8 @@ const errors = (...codes: number[]) => {
 const idParam = (what: string) => ({ name: 'id', in: 'path', required: true, description: `The ${what} id`, schema: { type: 'string', format: 'uuid' } });
 const body = (name: string) => ({ required: true, ...json(ref(name)) });
 const authed = (op: Operation): Operation => ({ security: [{ bearer: [] }], ...op });
+const tokenParam = { name: 'token', in: 'path', required: true, description: 'The signed token from the e-mail', schema: { type: 'string' } };
+const htmlPage = (description: string) => ({ description: `${description} (an HTML page)`, content: { 'text/html': { schema: { type: 'string' } } } });
 
 const paths: Record<string, Record<string, Operation | Operation[]>> = {
   '/v1/datasets': {
@@ -196,8 +212,8 @@ const paths: Record<string, Record<string, Operation | Operation[]>> = {
   },
   '/v1/schedules': {
     post: authed({
-      tags: ['schedules'], summary: 'Create a scheduled report', requestBody: body('CreateSchedule'),
-      responses: { 201: { description: 'Created', ...json(ref('Schedule')) }, ...errors(400, 401, 403, 404) },
+      tags: ['schedules'], summary: 'Create a scheduled report (422 limit_reached past SCHEDULES_PER_PUBLISHER live schedules)', requestBody: body('CreateSchedule'),
+      responses: { 201: { description: 'Created', ...json(ref('Schedule')) }, ...errors(400, 401, 403, 404, 422) },
     }),
     get: authed({
       tags: ['schedules'], summary: 'List schedules', parameters: queryParameters(listSchedulesQuery),
@@ -207,8 +223,8 @@ const paths: Record<string, Record<string, Operation | Operation[]>> = {
   '/v1/schedules/{id}': {
     get: authed({ tags: ['schedules'], summary: 'One schedule', parameters: [idParam('schedule')], responses: { 200: { description: 'The schedule', ...json(ref('Schedule')) }, ...errors(401, 404) } }),
     patch: authed({
-      tags: ['schedules'], summary: 'Change a schedule (any field, and `paused`)', parameters: [idParam('schedule')], requestBody: body('PatchSchedule'),
-      responses: { 200: { description: 'The schedule', ...json(ref('Schedule')) }, ...errors(400, 401, 403, 404) },
+      tags: ['schedules'], summary: 'Change a schedule (any field, and `paused`); adding back an unsubscribed recipient → 422 recipient_unsubscribed', parameters: [idParam('schedule')], requestBody: body('PatchSchedule'),
+      responses: { 200: { description: 'The schedule', ...json(ref('Schedule')) }, ...errors(400, 401, 403, 404, 422) },
     }),
     delete: authed({ tags: ['schedules'], summary: 'Delete a schedule (its e-mailed links stop working)', parameters: [idParam('schedule')], responses: { 204: { description: 'Deleted' }, ...errors(401, 404) } }),
   },
@@ -219,20 +235,45 @@ const paths: Record<string, Record<string, Operation | Operation[]>> = {
       responses: {
         200: { description: 'The existing run for this period', ...json(ref('Run')) },
         202: { description: 'A new run was started', ...json(ref('Run')) },
-        ...errors(400, 401, 404, 422, 503),
+        ...errors(400, 401, 404, 422, 429, 503),
       },
     }),
   },
   '/v1/report-links/{token}': {
     get: {
-      tags: ['schedules'], summary: 'The download link in report e-mails (the signed token is the credential)',
-      parameters: [{ name: 'token', in: 'path', required: true, schema: { type: 'string' } }],
+      tags: ['schedules'], summary: 'The download link in report e-mails: one signed token per delivery (recipient and run), no bearer token',
+      parameters: [tokenParam],
       responses: {
         302: { description: 'Redirect to a short-lived signed URL of the file' },
-        403: { description: 'Tampered or expired token (an HTML page)', content: { 'text/html': { schema: { type: 'string' } } } },
-        410: { description: 'The report was removed (an HTML page)', content: { 'text/html': { schema: { type: 'string' } } } },
+        403: htmlPage('Tampered or expired token; the expiry is never honoured beyond LINK_TTL_DAYS from the send'),
+        410: htmlPage('The schedule was deleted, or the file is gone'),
       },
     },
+  },
+  '/v1/unsubscribe/{token}': {
+    get: {
+      tags: ['schedules'], summary: 'Unsubscribe page of a report e-mail: a button, changes nothing', parameters: [tokenParam],
+      responses: { 200: htmlPage('The page with an Unsubscribe (or Undo) button'), 403: htmlPage('Tampered token'), 410: htmlPage('The schedule was deleted') },
+    },
+    post: {
+      tags: ['schedules'], summary: 'Unsubscribe this address from this schedule (the button, or RFC 8058 one-click)', parameters: [tokenParam],
+      responses: { 200: htmlPage('Unsubscribed; the page offers Undo'), 403: htmlPage('Tampered token'), 410: htmlPage('The schedule was deleted') },
+    },
+  },
+  '/v1/unsubscribe/{token}/undo': {
+    post: {
+      tags: ['schedules'], summary: 'Undo an unsubscribe (only the recipient can)', parameters: [tokenParam],
+      responses: { 200: htmlPage('Subscribed again'), 403: htmlPage('Tampered token'), 410: htmlPage('The schedule was deleted') },
+    },
+  },
+  '/v1/api-keys': {
+    get: authed({ tags: ['api-keys'], summary: 'List API keys with their last use (admins)', responses: { 200: { description: 'Keys', ...json(ref('ApiKeyList')) }, ...errors(401, 403) } }),
+  },
+  '/v1/api-keys/{id}': {
+    delete: authed({
+      tags: ['api-keys'], summary: 'Revoke a key at once (admins); the schedules it created are paused (creator_key_revoked)', parameters: [idParam('API key')],
+      responses: { 204: { description: 'Revoked (also when it already was)' }, ...errors(401, 403, 404) },
+    }),
   },
   '/v1/retention': {
     get: authed({ tags: ['retention'], summary: 'Retention cutoff, next deletion, and the caller\'s months at risk', responses: { 200: { description: 'Retention status', ...json(ref('Retention')) }, ...errors(401) } }),
@@ -271,7 +312,7 @@ export function openApiDocument(opts: { version?: string } = {}) {
       description: 'One-off and scheduled exports of marketplace analytics. Every /v1 route takes `Authorization: Bearer <token>`.',
     },
     servers: [{ url: '/' }],
-    tags: ['datasets', 'exports', 'schedules', 'retention', 'operations'].map((name) => ({ name })),
+    tags: ['datasets', 'exports', 'schedules', 'retention', 'api-keys', 'operations'].map((name) => ({ name })),
     components: {
       schemas,
       securitySchemes: {

@@ -6,6 +6,7 @@ import { badRequest, type ErrorDetail } from './errors';
 import { exportShape } from './export-request';
 
 export const MAX_RECIPIENTS = 50;
+export const MAX_FAILURE_CONTACTS = 10;
 
 const noControl = /^[^\u0000-\u001f\u007f]*$/;
 // Plain addresses only: no display names, comments, quoted local parts or line breaks.
@@ -20,6 +21,8 @@ const scheduleShape = {
   frequency: z.enum(frequencies),
   recipients: z.array(recipient).min(1, 'At least one recipient.').max(MAX_RECIPIENTS, `At most ${MAX_RECIPIENTS} recipients.`),
   name: z.string().max(200).regex(noControl, 'Must not contain control characters such as line breaks.').default(''),
+  // Who hears (once) when the schedule is paused for failing (§6.4).
+  failure_contacts: z.array(recipient).max(MAX_FAILURE_CONTACTS, `At most ${MAX_FAILURE_CONTACTS} failure contacts.`).default([]),
 };
 
 export const createScheduleSchema = z.object(scheduleShape).strict();
@@ -41,14 +44,14 @@ export const backfillSchema = z
   .strict();
 
 /** Removes duplicates (case-insensitively, first spelling kept) and enforces the optional domain allow-list. */
-export function normalizeRecipients(recipients: string[], allowedDomains: string[]): string[] {
+export function normalizeRecipients(recipients: string[], allowedDomains: string[], field = 'recipients'): string[] {
   const seen = new Set<string>();
   const out: string[] = [];
   const details: ErrorDetail[] = [];
   recipients.forEach((r, i) => {
     const domain = r.slice(r.lastIndexOf('@') + 1).toLowerCase();
     if (allowedDomains.length && !allowedDomains.includes(domain))
-      details.push({ field: `recipients.${i}`, message: `The domain ${domain} is not allowed; allowed: ${allowedDomains.join(', ')}.` });
+      details.push({ field: `${field}.${i}`, message: `The domain ${domain} is not allowed; allowed: ${allowedDomains.join(', ')}.` });
     if (seen.has(r.toLowerCase())) return;
     seen.add(r.toLowerCase());
     out.push(r);

@@ -2,7 +2,8 @@
 import type { RunView, ScheduleRow } from '@ax/db';
 import { nextRunAt } from '@ax/datasets';
 
-export function scheduleResource(row: ScheduleRow, now = new Date()) {
+/** `unsubscribed`: the addresses that left this schedule (read only; only they can undo it). */
+export function scheduleResource(row: ScheduleRow, now = new Date(), unsubscribed: string[] = []) {
   return {
     id: row.id,
     name: row.name,
@@ -10,12 +11,15 @@ export function scheduleResource(row: ScheduleRow, now = new Date()) {
     format: row.format,
     frequency: row.frequency,
     recipients: row.recipients,
+    unsubscribed,
     timezone: row.timezone,
     granularity: row.granularity,
     compression: row.compression,
     csv_bom: row.csv_bom,
     filters: row.filters,
     paused: row.paused,
+    paused_reason: row.paused ? (row.paused_reason ?? 'user') : null,
+    failure_contacts: row.failure_contacts,
     next_run_at: row.paused ? null : nextRunAt(row.frequency, row.timezone, now).toISOString(),
     created_at: row.created_at.toISOString(),
     updated_at: row.updated_at.toISOString(),

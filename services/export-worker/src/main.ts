@@ -44,9 +44,12 @@ async function main() {
     await closeConnection(queueConnection);
   });
   const reportDeps: ReportDeps = {
-    sql, queues, logger, metrics,
+    sql, analyticsSql, queues, logger, metrics,
     sendMail: createSesSender(config),
     links: { publicBaseUrl: config.PUBLIC_BASE_URL, secret: config.LINK_SIGNING_SECRET, ttlDays: config.LINK_TTL_DAYS },
+    failuresBeforePause: config.REPORT_FAILURES_BEFORE_PAUSE,
+    emailsPerPublisherPerDay: config.EMAILS_PER_PUBLISHER_PER_DAY,
+    recipientDomains: config.RECIPIENT_DOMAIN_ALLOWLIST.split(',').map((d) => d.trim().toLowerCase()).filter(Boolean),
   };
 
   const locks = { lockDuration: config.JOB_LOCK_MS, stalledInterval: config.JOB_STALLED_CHECK_MS };

@@ -1,4 +1,5 @@
-import { createApiKey, publisherExists } from '@ax/db';
+// api-keys create | list | revoke: operators manage keys straight in PostgreSQL (§1, §6.3).
+import { createApiKey, listApiKeys, publisherExists, revokeApiKey, type ApiKeyRow } from '@ax/db';
 import { UsageError, type Command } from '../command';
 import { withDb } from '../db';
 
@@ -20,6 +21,59 @@ export const createApiKeyCommand: Command = {
       }
       const { token } = await createApiKey(sql, { role, publisherId, name: v.name as string | undefined });
       io.out(`${token}\n`);
+      return 0;
+    });
+  },
+};
+
+const when = (d: Date | null) => (d ? d.toISOString().slice(0, 16).replace('T', ' ') : '-');
+const keyJson = (k: ApiKeyRow) => ({
+  id: k.id, name: k.name, role: k.role, publisher_id: k.publisher_id, created_at: k.created_at.toISOString(),
+  last_used_at: k.last_used_at?.toISOString() ?? null, revoked_at: k.revoked_at?.toISOString() ?? null,
+});
+
+export const listApiKeysCommand: Command = {
+  path: ['api-keys', 'list'],
+  summary: 'List API keys: id, name, role, publisher, created, last used, revoked (times in UTC)',
+  usage: 'pnpm --silent cli api-keys list [--json]',
+  options: { json: { type: 'boolean' } },
+  async run(v, io) {
+    return withDb(io.env, async (sql) => {
+      const keys = await listApiKeys(sql);
+      if (v.json) {
+        io.out(`${JSON.stringify(keys.map(keyJson), null, 2)}\n`);
+        return 0;
+      }
+      const rows = [
+        ['ID', 'NAME', 'ROLE', 'PUBLISHER', 'CREATED', 'LAST USED', 'REVOKED'],
+        ...keys.map((k) => [k.id, k.name || '-', k.role, k.publisher_id ?? '-', when(k.created_at), when(k.last_used_at), when(k.revoked_at)]),
+      ].map((r) => r.map((c) => c.replace(/[\u0000-\u001f\u007f]/g, ' ')));
+      const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+      io.out(rows.map((r) => r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n') + '\n');
+      return 0;
+    });
+  },
+};
+
+export const revokeApiKeyCommand: Command = {
+  path: ['api-keys', 'revoke'],
+  summary: 'Revoke an API key at once; the schedules it created are paused (creator_key_revoked)',
+  usage: 'pnpm --silent cli api-keys revoke ID',
+  options: {},
+  args: ['ID'],
+  async run(_v, io, [id]) {
+    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id!)) {
+      io.err(`no API key ${id}\n`);
+      return 1;
+    }
+    return withDb(io.env, async (sql) => {
+      const r = await revokeApiKey(sql, id!.toLowerCase());
+      if (r.outcome === 'unknown') {
+        io.err(`no API key ${id}\n`);
+        return 1;
+      }
+      io.err(r.outcome === 'already_revoked' ? `API key ${id} was already revoked\n` : `API key ${id} revoked\n`);
+      if (r.pausedScheduleIds.length) io.err(`paused ${r.pausedScheduleIds.length} schedule(s) it created: ${r.pausedScheduleIds.join(', ')}\n`);
       return 0;
     });
   },

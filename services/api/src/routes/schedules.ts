@@ -5,7 +5,7 @@ import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import {
   claimRun, deleteSchedule, getRunForPeriod, getSchedule, insertSchedule, listRunsWithDeliveries, listSchedules,
-  updateSchedule, type Principal, type ScheduleRow, type Sql,
+  LimitReached, secondsToUtcMidnight, unsubscribedBySchedule, updateSchedule, type Principal, type ScheduleRow, type Sql,
 } from '@ax/db';
 import { cronPattern, cutoffInstant, isComplete, periodStartingOn, retentionCutoff } from '@ax/datasets';
 import { enqueue, removeReportScheduler, upsertReportScheduler, type Queues } from '@ax/jobs';
@@ -25,6 +25,9 @@ export type ScheduleRouteDeps = {
   recipientDomains: string[];
   now?: () => Date;
   retentionMonths?: number;
+  /** REPORT_MANUAL_RUNS_PER_DAY (default 10) and SCHEDULES_PER_PUBLISHER (default 100), §6.4. */
+  manualRunsPerDay?: number;
+  schedulesPerPublisher?: number;
 };
 
 const uuid = z.uuid();
@@ -36,6 +39,8 @@ export function scheduleRoutes(deps: ScheduleRouteDeps): Router {
   const router = Router();
   const { sql } = deps;
   const now = () => (deps.now ? deps.now() : new Date());
+
+  const unsubscribedOf = async (id: string) => (await unsubscribedBySchedule(sql, [id])).get(id) ?? [];
 
   const load = async (req: Request, res: Response): Promise<ScheduleRow> => {
     const id = String(req.params.id);
@@ -65,12 +70,14 @@ export function scheduleRoutes(deps: ScheduleRouteDeps): Router {
     const body = parseBody(createScheduleSchema, req.body);
     const recipients = normalizeRecipients(body.recipients, deps.recipientDomains);
     const { scopePublisherId } = await authorizeSpec(sql, principal, body);
-    const row = await insertSchedule(sql, {
+    const row = await limited(() => insertSchedule(sql, {
       name: body.name, dataset: body.dataset, format: body.format, frequency: body.frequency, recipients,
       timezone: body.timezone, granularity: body.granularity, compression: body.compression, csv_bom: body.csv_bom,
       filters: body.filters, scope_publisher_id: scopePublisherId, paused: false,
+      failure_contacts: normalizeRecipients(body.failure_contacts, deps.recipientDomains, 'failure_contacts'),
       owner_publisher_id: principal.role === 'publisher' ? principal.publisherId : null, api_key_id: principal.keyId,
-    });
+    }, { perPublisherLimit: deps.schedulesPerPublisher ?? 100 }), (e) =>
+      new ApiError(422, 'limit_reached', `A publisher may have at most ${e.limit} schedules; delete one first.`));
     await syncScheduler(res, row);
     res.status(201).location(`/v1/schedules/${row.id}`).json(scheduleResource(row, now()));
   });
@@ -81,14 +88,16 @@ export function scheduleRoutes(deps: ScheduleRouteDeps): Router {
     const rows = await listSchedules(sql, viewerOf(principalOf(res)), { limit: parsed.data.limit + 1, after: parsed.data.cursor });
     if (!rows) throw badRequest([UNKNOWN_CURSOR]);
     const page = rows.slice(0, parsed.data.limit);
+    const unsubscribed = await unsubscribedBySchedule(sql, page.map((r) => r.id));
     res.json({
-      data: page.map((r) => scheduleResource(r, now())),
+      data: page.map((r) => scheduleResource(r, now(), unsubscribed.get(r.id))),
       next_cursor: rows.length > parsed.data.limit ? page[page.length - 1]!.id : null,
     });
   });
 
   router.get('/:id', async (req, res) => {
-    res.json(scheduleResource(await load(req, res), now()));
+    const row = await load(req, res);
+    res.json(scheduleResource(row, now(), await unsubscribedOf(row.id)));
   });
 
   router.patch('/:id', async (req, res) => {
@@ -107,12 +116,17 @@ export function scheduleRoutes(deps: ScheduleRouteDeps): Router {
       csv_bom: patch.csv_bom ?? current.csv_bom,
       filters: patch.filters ?? current.filters,
       paused: patch.paused ?? current.paused,
+      failure_contacts: patch.failure_contacts
+        ? normalizeRecipients(patch.failure_contacts, deps.recipientDomains, 'failure_contacts')
+        : current.failure_contacts,
     };
+    const unsubscribed = await unsubscribedOf(current.id);
+    refuseReadding(current.recipients, merged.recipients, unsubscribed);
     const { scopePublisherId } = await authorizeSpec(sql, ownerPrincipal(principal, current.owner_publisher_id), merged as ExportSpec);
-    const row = await updateSchedule(sql, current.id, viewerOf(principal), { ...merged, scope_publisher_id: scopePublisherId });
+    const row = await updateSchedule(sql, current.id, viewerOf(principal), { ...merged, scope_publisher_id: scopePublisherId }, principal.keyId);
     if (!row) throw notFound('schedule');
     await syncScheduler(res, row);
-    res.json(scheduleResource(row, now()));
+    res.json(scheduleResource(row, now(), unsubscribed));
   });
 
   router.delete('/:id', async (req, res) => {
@@ -152,7 +166,11 @@ export function scheduleRoutes(deps: ScheduleRouteDeps): Router {
       if (existing) return void res.status(200).json(await view(existing.id));
     }
     if (!deps.redisReady()) throw unavailable('The job queue is unavailable; nothing was created. Try again shortly.');
-    const { run, created } = await claimRun(sql, schedule, period, { resend: body.resend });
+    const { run, created } = await limited(
+      () => claimRun(sql, schedule, period, { resend: body.resend, manualRunsPerDay: deps.manualRunsPerDay ?? 10 }),
+      (e) => new ApiError(429, 'rate_limited', `At most ${e.limit} manual runs per schedule per UTC day; try again tomorrow.`, [],
+        { 'Retry-After': String(secondsToUtcMidnight(now())) }),
+    );
     if (!created) return void res.status(200).json(await view(run.id));
     // Once the run row exists it will happen: if this enqueue fails, the reconciler's sweep starts the export.
     await enqueue(deps.queues, 'export.run', { exportId: run.export_id! }).catch((err) =>
@@ -162,4 +180,27 @@ export function scheduleRoutes(deps: ScheduleRouteDeps): Router {
   });
 
   return router;
+}
+
+/** Runs `fn`, turning a LimitReached from the database into the API error `refuse` builds. */
+async function limited<T>(fn: () => Promise<T>, refuse: (e: LimitReached) => ApiError): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (err instanceof LimitReached) throw refuse(err);
+    throw err;
+  }
+}
+
+/** An address that unsubscribed may stay on the list (it is suppressed), but the owner cannot add it back. */
+function refuseReadding(current: string[], next: string[], unsubscribed: string[]): void {
+  const had = new Set(current.map((r) => r.toLowerCase()));
+  const left = new Set(unsubscribed);
+  const details = next.flatMap((r, i) =>
+    !had.has(r.toLowerCase()) && left.has(r.toLowerCase())
+      ? [{ field: `recipients.${i}`, message: `${r} unsubscribed from this schedule; only the recipient can undo that.` }]
+      : [],
+  );
+  if (details.length)
+    throw new ApiError(422, 'recipient_unsubscribed', 'A recipient you added unsubscribed from this schedule; only they can subscribe again.', details);
 }

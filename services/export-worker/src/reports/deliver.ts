@@ -4,12 +4,16 @@ import { randomUUID } from 'node:crypto';
 import {
   claimDelivery, expireStaleClaims, failRun, failUnclaimedDeliveries, finishRunIfDone, getExport, getRun,
   getScheduleAnyState, listDeliveries, markDeliveryFailed, markDeliverySent, markRunRunning, releaseDelivery,
-  type DeliveryRow, type ExportRow, type RunRow, type ScheduleRow,
+  suppressUnsubscribed, failDisallowedRecipients, returnEmailSlot, takeEmailSlot, type DeliveryRow, type ExportRow, type ScheduleRow,
 } from '@ax/db';
 import type { JobContext, PayloadOf } from '@ax/jobs';
 import { classifySendError, renderReportEmail, type MailMessage } from '@ax/mailer';
-import { reportLinkUrl, signReportLink } from '@ax/storage';
+import { reportLinkUrl, signReportLink, signUnsubscribe, unsubscribeUrl } from '@ax/storage';
 import { nowOf, type ReportDeps } from './deps';
+import { countRunOutcome } from './failure-notice';
+import { reportSummary } from './summary';
+
+export const DEFAULT_EMAILS_PER_PUBLISHER_PER_DAY = 2000;
 
 /** Thrown to let BullMQ retry later, with backoff, the deliveries that could not be settled now. */
 export class DeliveriesPending extends Error {}
@@ -20,34 +24,53 @@ export async function deliverReport(payload: PayloadOf<'report.deliver'>, deps: 
   if (!run || run.status === 'succeeded' || run.status === 'failed') return;
   const exp = run.export_id ? await getExport(sql, run.export_id) : null;
   if (!exp || exp.status === 'failed' || exp.status === 'cancelled') {
-    await failRun(sql, run.id, `export_failed: ${exp?.error_code ?? 'missing'}: ${exp?.error_message ?? 'the export is gone'}`);
-    return ctx.logger.warn({ runId: run.id, exportId: run.export_id }, 'report export failed; nothing to send');
+    const failed = await failRun(sql, run.id, `export_failed: ${exp?.error_code ?? 'missing'}: ${exp?.error_message ?? 'the export is gone'}`);
+    ctx.logger.warn({ runId: run.id, exportId: run.export_id }, 'report export failed; nothing to send');
+    if (failed) await countRunOutcome(deps, run.schedule_id, true, ctx.logger);
+    return;
   }
   if (exp.status !== 'succeeded') throw new DeliveriesPending(`export ${exp.id} is still ${exp.status}`);
   await markRunRunning(sql, run.id);
 
   const schedule = await getScheduleAnyState(sql, run.schedule_id);
   if (!schedule || schedule.deleted_at) await failUnclaimedDeliveries(sql, run.id, 'schedule_deleted: the schedule was deleted before this e-mail went out');
+  else if (schedule.paused_reason === 'creator_key_revoked')
+    await failUnclaimedDeliveries(sql, run.id, 'creator_key_revoked: the API key that created this schedule was revoked before this e-mail went out');
   const expired = await expireStaleClaims(sql, run.id, deps.claimTimeoutMs ?? 5 * 60_000);
   if (expired) ctx.logger.warn({ runId: run.id, expired }, 'deliveries whose sender died mid-call marked failed, not resent');
+  const disallowed = await failDisallowedRecipients(sql, run.id, deps.recipientDomains ?? []);
+  if (disallowed) ctx.logger.warn({ runId: run.id, disallowed }, 'deliveries outside the recipient domain allow-list failed unsent');
+  const suppressed = await suppressUnsubscribed(sql, run.id);
+  if (suppressed) ctx.logger.info({ runId: run.id, suppressed }, 'deliveries to unsubscribed addresses suppressed');
 
   const pending = (await listDeliveries(sql, run.id)).filter((d) => d.status === 'pending');
   let unsettled = 0;
-  const mail = schedule ? composer(deps, schedule, run, exp) : null;
+  const mail = schedule && pending.length ? await composer(deps, schedule, exp) : null;
   await eachLimited(pending, deps.sendConcurrency ?? 5, async (d) => {
-    if (!mail || !(await sendOne(deps, d, mail(d.recipient), ctx))) unsettled++;
+    if (!mail || !(await sendOne(deps, d, mail(d), schedule!.owner_publisher_id, ctx))) unsettled++;
   });
 
   const status = await finishRunIfDone(sql, run.id);
-  if (status) return ctx.logger.info({ runId: run.id, status }, 'report run finished');
+  if (status) {
+    ctx.logger.info({ runId: run.id, status }, 'report run finished');
+    return countRunOutcome(deps, run.schedule_id, status === 'failed', ctx.logger);
+  }
   throw new DeliveriesPending(`${unsettled || 'some'} deliveries of run ${run.id} are not settled yet`);
 }
 
 /** True when the delivery reached a final state here; false when it must be tried (or expired) later. */
-async function sendOne(deps: ReportDeps, d: DeliveryRow, msg: MailMessage, ctx: JobContext): Promise<boolean> {
+async function sendOne(deps: ReportDeps, d: DeliveryRow, msg: MailMessage, publisherId: string | null, ctx: JobContext): Promise<boolean> {
   if (d.claimed_at) return false; // another sender is mid-call, or died there: the claim expires later
   const token = randomUUID();
   if (!(await claimDelivery(deps.sql, d.id, token))) return false;
+  // The publisher's daily e-mail cap (admins' schedules have none), counted in PostgreSQL across all workers.
+  const cap = deps.emailsPerPublisherPerDay ?? DEFAULT_EMAILS_PER_PUBLISHER_PER_DAY;
+  if (publisherId !== null && !(await takeEmailSlot(deps.sql, publisherId, cap))) {
+    await markDeliveryFailed(deps.sql, d.id, token, `rate_limited: the publisher's ${cap} report e-mails of this UTC day were sent; nothing was sent`);
+    deps.metrics?.emailsTotal.inc({ outcome: 'rate_limited' });
+    ctx.logger.warn({ runId: d.run_id, deliveryId: d.id, publisherId, cap }, 'daily e-mail cap reached; delivery failed unsent');
+    return true;
+  }
   let messageId: string;
   try {
     ({ messageId } = await deps.sendMail(msg));
@@ -61,7 +84,10 @@ async function sendOne(deps: ReportDeps, d: DeliveryRow, msg: MailMessage, ctx: 
     }
     // 'deferred': released for a later attempt; 'unknown': see below.
     deps.metrics?.emailsTotal.inc({ outcome: failure.kind === 'retry' ? 'deferred' : 'unknown' });
-    if (failure.kind === 'retry') await releaseDelivery(deps.sql, d.id, token, failure.reason);
+    if (failure.kind === 'retry') {
+      await releaseDelivery(deps.sql, d.id, token, failure.reason);
+      if (publisherId !== null) await returnEmailSlot(deps.sql, publisherId);
+    }
     // 'unknown': SES may have accepted it. The claim stays and expires into "outcome unknown": never twice.
     return false;
   }
@@ -78,13 +104,16 @@ async function sendOne(deps: ReportDeps, d: DeliveryRow, msg: MailMessage, ctx: 
   }
 }
 
-/** The e-mail for one recipient: the link is signed per send, valid LINK_TTL_DAYS from now. */
-function composer(deps: ReportDeps, schedule: ScheduleRow, run: RunRow, exp: ExportRow) {
-  const expiresAt = new Date(nowOf(deps).getTime() + deps.links.ttlDays * 86400_000);
-  const link = reportLinkUrl(deps.links.publicBaseUrl, signReportLink(deps.links.secret, exp.id, expiresAt));
+/** The run's e-mail, per delivery: the figures are read once, the links and unsubscribe tokens are per recipient. */
+async function composer(deps: ReportDeps, schedule: ScheduleRow, exp: ExportRow) {
+  const summary = await reportSummary(deps.analyticsSql ?? deps.sql, schedule, exp, nowOf(deps));
   const lastDay = new Date(Date.parse(`${exp.to_input}T00:00:00Z`) - 86400_000).toISOString().slice(0, 10);
-  return (to: string) =>
-    renderReportEmail({
+  return (d: Pick<DeliveryRow, 'id' | 'recipient'>) => {
+    const to = d.recipient;
+    // Each recipient's link is their own token, valid LINK_TTL_DAYS from this send (the API caps it there too).
+    const expiresAt = new Date(nowOf(deps).getTime() + deps.links.ttlDays * 86400_000);
+    const link = reportLinkUrl(deps.links.publicBaseUrl, signReportLink(deps.links.secret, d.id, expiresAt));
+    return renderReportEmail({
       to,
       scheduleName: schedule.name,
       frequency: schedule.frequency,
@@ -100,7 +129,10 @@ function composer(deps: ReportDeps, schedule: ScheduleRow, run: RunRow, exp: Exp
       fileName: exp.file_name ?? `${exp.dataset}.${exp.format}`,
       link,
       linkExpiresAt: expiresAt,
+      unsubscribeUrl: unsubscribeUrl(deps.links.publicBaseUrl, signUnsubscribe(deps.links.secret, schedule.id, to)),
+      summary,
     });
+  };
 }
 
 async function eachLimited<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {

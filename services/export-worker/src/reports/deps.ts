@@ -6,6 +6,8 @@ import type { Logger, Metrics } from '@ax/runtime';
 
 export type ReportDeps = {
   sql: Sql;
+  /** Where the e-mail's figures are read (ANALYTICS_DATABASE_URL); default `sql`. */
+  analyticsSql?: Sql;
   queues: Queues;
   sendMail: SendMail;
   links: { publicBaseUrl: string; secret: string; ttlDays: number };
@@ -16,6 +18,12 @@ export type ReportDeps = {
   claimTimeoutMs?: number;
   /** Parallel SES calls within one run's delivery job. */
   sendConcurrency?: number;
+  /** RECIPIENT_DOMAIN_ALLOWLIST, checked again at send time (empty = any domain). */
+  recipientDomains?: string[];
+  /** EMAILS_PER_PUBLISHER_PER_DAY (default 2000): over it a delivery fails 'rate_limited', unsent. */
+  emailsPerPublisherPerDay?: number;
+  /** REPORT_FAILURES_BEFORE_PAUSE: consecutive failed runs that pause a schedule (default 3). */
+  failuresBeforePause?: number;
 };
 
 export const nowOf = (deps: Pick<ReportDeps, 'now'>) => (deps.now ? deps.now() : new Date());

@@ -3,3 +3,4 @@ export * from './trigger';
 export * from './deliver';
 export * from './reconcile';
 export * from './reports-worker';
+export * from './failure-notice';

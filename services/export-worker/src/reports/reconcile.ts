@@ -5,6 +5,7 @@ import { getScheduleAnyState, listLiveSchedules, openRuns, runPeriodStarts, type
 import { cronPattern, cutoffInstant, duePeriods, retentionCutoff } from '@ax/datasets';
 import { listReportSchedulers, removeReportScheduler, upsertReportScheduler } from '@ax/jobs';
 import { driveRun, nowOf, startRun, type ReportDeps } from './deps';
+import { sendOwedFailureNotices } from './failure-notice';
 
 export type ReconcileOptions = {
   /** Past periods per schedule to catch up (default 8; 0 = none). */
@@ -33,6 +34,7 @@ export async function reconcileReports(deps: ReportDeps, opts: ReconcileOptions 
       await driveRun(deps, { id: run.id, status: 'running', export_id: run.export_id });
       result.driven++;
     }
+    await sendOwedFailureNotices(deps, deps.logger);
     if (result.created + result.updated + result.removed + result.caughtUp + result.driven > 0)
       deps.logger.info(result, 'report schedules reconciled');
     return result;
