@@ -109,7 +109,13 @@ describe('EXPORT_FILE_TTL_DAYS', () => {
       const dl = await request(h.app).get(`/v1/exports/${id}/download`).set('Authorization', `Bearer ${admin}`);
       expect(dl.status).toBe(410);
       expect(dl.body.error.code).toBe('expired');
-      const token = signReportLink(TEST_LINK_SECRET, id, new Date(Date.now() + 7 * 86400_000));
+      // The e-mail link of a delivery that carried this export (links are per delivery).
+      const [delivery] = await h.db.sql<{ id: string }[]>`
+        with s as (insert into app.schedules (dataset, format, frequency, recipients) values ('install_events', 'csv', 'weekly', '{r@example.com}') returning id),
+             r as (insert into app.schedule_runs (schedule_id, period_start, period_end, status, export_id)
+                   select s.id, now() - interval '7 days', now(), 'succeeded', ${id} from s returning id)
+        insert into app.deliveries (run_id, recipient, status, sent_at) select r.id, 'r@example.com', 'sent', now() from r returning id`;
+      const token = signReportLink(TEST_LINK_SECRET, delivery!.id, new Date(Date.now() + 7 * 86400_000));
       const page = await request(h.app).get(`/v1/report-links/${token}`);
       expect(page.status).toBe(410);
       const json = await request(h.app).get(`/v1/report-links/${token}`).set('Accept', 'application/json');

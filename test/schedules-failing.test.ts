@@ -85,8 +85,10 @@ describe('a failing schedule', () => {
     await h.db.sql`update app.schedules set failure_streak = 2 where id = ${id}`;
     expect((await auth(request(h.app).post(`/v1/schedules/${id}/runs`)).send({ period_start: week.startDate })).status).toBe(202);
     expect((await finishedRuns(id, 1))[0]!.status).toBe('succeeded');
-    const [row] = await h.db.sql<{ failure_streak: number }[]>`select failure_streak from app.schedules where id = ${id}`;
-    expect(row!.failure_streak).toBe(0);
+    // The run is recorded finished first, then counted: wait for the count.
+    const streak = async () => (await h.db.sql<{ failure_streak: number }[]>`select failure_streak from app.schedules where id = ${id}`)[0]!.failure_streak;
+    await waitFor('the success to reset the count', async () => (await streak()) === 0);
+    expect(await streak()).toBe(0);
     const paused = await auth(request(h.app).patch(`/v1/schedules/${id}`)).send({ paused: true });
     expect(paused.body).toMatchObject({ paused: true, paused_reason: 'user' });
     const renamed = await auth(request(h.app).patch(`/v1/schedules/${id}`)).send({ name: 'x' });
