@@ -119,19 +119,22 @@ describe('/admin/queues', () => {
     expect(api.body.queues.map((q: { name: string }) => q.name).sort()).toEqual(['exports', 'reports', 'retention']);
   });
 
-  it('trades ?token= once for an HttpOnly SameSite=Strict cookie scoped to the dashboard', async () => {
-    const res = await request(h.app).get(`/admin/queues?token=${encodeURIComponent(admin)}`);
-    expect(res.status).toBe(303);
-    expect(res.headers.location).toBe('/admin/queues');
-    const cookie = (res.headers['set-cookie'] as unknown as string[])[0]!;
-    expect(cookie).toMatch(/^ax_admin_board=[^;]+; Path=\/admin\/queues; HttpOnly; SameSite=Strict; Max-Age=\d+$/);
-    const pair = cookie.split(';')[0]!;
+  it('takes an admin session cookie, never a key from the query string or a cookie', async () => {
+    const signIn = await request(h.app).post('/v1/sessions').send({ token: admin });
+    const pair = (signIn.headers['set-cookie'] as unknown as string[])[0]!.split(';')[0]!;
     expect((await request(h.app).get('/admin/queues').set('Cookie', pair)).status).toBe(200);
     expect((await request(h.app).get('/admin/queues/api/queues').set('Cookie', pair)).status).toBe(200);
-    expect((await request(h.app).get('/admin/queues').set('Cookie', 'ax_admin_board=axk_forged')).status).toBe(401);
+    // The old ways in are gone: ?token= is ignored, and a cookie holding a key is not a session.
+    expect((await request(h.app).get(`/admin/queues?token=${encodeURIComponent(admin)}`)).status).toBe(401);
+    expect((await request(h.app).get('/admin/queues').set('Cookie', `ax_admin_board=${admin}`)).status).toBe(401);
+    expect((await request(h.app).get('/admin/queues').set('Cookie', `ax_session=${admin}`)).status).toBe(401);
+    // A browser page load without a session goes to sign-in and comes back.
+    const page = await request(h.app).get('/admin/queues').set('Accept', 'text/html');
+    expect(page.status).toBe(303);
+    expect(page.headers.location).toBe('/sign-in?next=%2Fadmin%2Fqueues');
 
-    const pub = await request(h.app).get(`/admin/queues?token=${encodeURIComponent(pubA)}`);
-    expect(pub.status).toBe(403);
-    expect(pub.headers['set-cookie']).toBeUndefined();
+    const pubSignIn = await request(h.app).post('/v1/sessions').send({ token: pubA });
+    const pubPair = (pubSignIn.headers['set-cookie'] as unknown as string[])[0]!.split(';')[0]!;
+    expect((await request(h.app).get('/admin/queues').set('Cookie', pubPair)).status).toBe(403);
   });
 });

@@ -8,3 +8,4 @@ export * from './exports';
 export * from './schedules';
 export * from './schedule-runs';
 export * from './deliveries';
+export * from './sessions';

@@ -16,6 +16,8 @@ import { reportLinkRoutes } from './routes/report-links';
 import { retentionRoutes } from './routes/retention';
 import { requestContext } from './request-context';
 import { scheduleRoutes } from './routes/schedules';
+import { sessionRoutes } from './routes/sessions';
+import { lookupRoutes } from './routes/lookups';
 
 export type AppDeps = {
   sql: Sql;
@@ -56,8 +58,12 @@ export function buildApp(deps: AppDeps): Express {
   // Report e-mail links carry their own signed token: mounted before the bearer-authenticated routes.
   if (deps.reports) app.use('/v1/report-links', reportLinkRoutes({ ...deps, linkSecret: deps.reports.linkSecret }));
 
+  // Signing in and out come before authentication: they are how a browser gets and drops its session.
+  app.use('/v1/sessions', sessionRoutes(deps));
+
   const v1 = express.Router();
   v1.use(requireAuth(deps.sql));
+  v1.use(lookupRoutes(deps));
   const now = deps.now ?? (() => new Date());
   const redisReady = () => deps.redis.status === 'ready';
   const retentionMonths = deps.retentionMonths ?? 24;
