@@ -6,6 +6,8 @@ ensure_all
 cd "$ROOT"
 log "type-checking"
 pnpm --silent typecheck
+log "linting the OpenAPI document (redocly, offline)"
+pnpm --silent lint:openapi
 log "running tests"
 # Two passes: files on the shared services run in parallel; the ones that spawn, kill and restart processes
 # (chaos, shutdown, scale-out) run one at a time afterwards, so load from other files cannot skew their deadlines.

@@ -29,7 +29,8 @@ const CONTRACT_ROUTES = [
   'POST /v1/exports', 'GET /v1/exports', 'GET /v1/exports/{id}', 'GET /v1/exports/{id}/download', 'DELETE /v1/exports/{id}',
   'POST /v1/schedules', 'GET /v1/schedules', 'GET /v1/schedules/{id}', 'PATCH /v1/schedules/{id}', 'DELETE /v1/schedules/{id}',
   'GET /v1/schedules/{id}/runs', 'POST /v1/schedules/{id}/runs', 'GET /v1/report-links/{token}',
-  'GET /v1/retention', 'GET /healthz', 'GET /readyz', 'GET /metrics', 'GET /openapi.json', 'GET /docs',
+  'GET /v1/retention', 'POST /v1/sessions', 'DELETE /v1/sessions/current', 'GET /v1/me', 'GET /v1/packages', 'GET /v1/publishers',
+  'GET /healthz', 'GET /readyz', 'GET /metrics', 'GET /openapi.json', 'GET /docs',
 ];
 
 describe('/openapi.json', () => {
@@ -47,6 +48,16 @@ describe('/openapi.json', () => {
     expect(documented).toEqual(expect.arrayContaining(CONTRACT_ROUTES));
     for (const [path, ops] of Object.entries(doc.paths))
       for (const [method, op] of Object.entries(ops)) expect({ route: `${method} ${path}`, responses: Object.keys(op.responses).length > 0 }).toEqual({ route: `${method} ${path}`, responses: true });
+  });
+
+  it('names every operation (unique operationId) and says how each is authenticated', () => {
+    const ops = Object.values(doc.paths).flatMap((o) => Object.values(o)) as unknown as { operationId?: string; security?: unknown[] }[];
+    const ids = ops.map((o) => o.operationId);
+    expect(ids.every((id) => typeof id === 'string' && id.length > 0)).toBe(true);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(ops.every((o) => Array.isArray(o.security))).toBe(true);
+    expect(doc.paths['/v1/exports']!.post).toMatchObject({ security: [{ bearer: [] }, { session: [] }] });
+    expect(doc.paths['/healthz']!.get).toMatchObject({ security: [] });
   });
 
   it('describes request bodies from the zod schemas, refusing unknown fields at every level', () => {

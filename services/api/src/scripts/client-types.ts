@@ -1,0 +1,11 @@
+// The web page's API types, generated from the OpenAPI document by openapi-typescript: the page never
+// hand-writes a request or response type. `pnpm gen:api` rewrites the file; a test fails when it is stale.
+import openapiTS, { astToString } from 'openapi-typescript';
+import { openApiDocument } from '../openapi';
+
+export const CLIENT_TYPES_FILE = 'services/web/src/api/schema.gen.ts';
+
+export async function clientTypes(): Promise<string> {
+  const ast = await openapiTS(openApiDocument() as unknown as Parameters<typeof openapiTS>[0]);
+  return `// Generated from /openapi.json by \`pnpm gen:api\` (openapi-typescript). Do not edit.\n\n${astToString(ast)}`;
+}
