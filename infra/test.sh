@@ -3,6 +3,7 @@
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/local/lib.sh"
 ensure_all
+ensure_chromium
 cd "$ROOT"
 log "type-checking"
 pnpm --silent typecheck

@@ -146,6 +146,14 @@ it('every answer matches its documented schema, for every documented status', as
   await call('get', '/v1/exports', { token: pubA });
   await call('get', `/v1/exports/${first.body.id}/download`, { token: pubA });
   await call('get', `/v1/exports/${first.body.id}/download`, { token: pubB });
+  await call('get', `/v1/exports/${first.body.id}/json`, { token: pubA });
+  await call('get', `/v1/exports/${first.body.id}/json`, { token: pubB });
+  await call('get', `/v1/exports/${first.body.id}/json`);
+  const json = await call('post', '/v1/exports', { token: pubA, body: { ...exportBody, format: 'json', granularity: 'week', compression: 'gzip' } });
+  await waitForExport(h.app, pubA, json.body.id);
+  const file = await call('get', `/v1/exports/${json.body.id}/json`, { token: pubA });
+  expect(file.headers['content-encoding']).toBe('gzip');
+  expect(file.body.periods.length).toBeGreaterThan(0);
 
   // Schedules and runs.
   const schedule = await call('post', '/v1/schedules', { token: pubA, body: scheduleBody });

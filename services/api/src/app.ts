@@ -11,11 +11,13 @@ import { errorHandler, notFound, sendError } from './errors';
 import { datasetRoutes } from './routes/datasets';
 import { docsRoutes } from './routes/docs';
 import { exportRoutes } from './routes/exports';
+import { exportJsonRoutes } from './routes/export-json';
 import { healthRoutes } from './routes/health';
 import { reportLinkRoutes } from './routes/report-links';
 import { retentionRoutes } from './routes/retention';
 import { requestContext } from './request-context';
 import { scheduleRoutes } from './routes/schedules';
+import { webAppRoutes } from './web-app';
 import { sessionRoutes } from './routes/sessions';
 import { lookupRoutes } from './routes/lookups';
 
@@ -33,6 +35,8 @@ export type AppDeps = {
   reports?: { linkSecret: string; recipientDomains: string[] };
   /** Months of analytics data kept (RETENTION_MONTHS); requests for older data get 422. */
   retentionMonths?: number;
+  /** The built web page (default services/web/dist). */
+  webDist?: string;
 };
 
 export function buildApp(deps: AppDeps): Express {
@@ -69,9 +73,11 @@ export function buildApp(deps: AppDeps): Express {
   const retentionMonths = deps.retentionMonths ?? 24;
   v1.use('/datasets', datasetRoutes(now, retentionMonths));
   v1.use('/schedules', scheduleRoutes({ ...deps, retentionMonths, redisReady, recipientDomains: deps.reports?.recipientDomains ?? [] }));
+  v1.use('/exports', exportJsonRoutes(deps));
   v1.use('/exports', exportRoutes({ ...deps, redisReady, activeLimit: deps.limits?.activeExports ?? 20, now, retentionMonths }));
   v1.use('/retention', retentionRoutes({ ...deps, now, retentionMonths }));
   app.use('/v1', v1);
+  app.use(webAppRoutes({ sql: deps.sql, logger: deps.logger, dist: deps.webDist }));
 
   app.use((_req, res) => sendError(res, notFound('route')));
   app.use(errorHandler(deps.logger));

@@ -24,6 +24,7 @@ const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 /** The response bodies by component name, as zod schemas: the contract test validates real answers with them. */
 export const responseSchemas = {
   Export: r.exportObject,
+  ExportJsonFile: r.exportJsonFile,
   ExportList: r.exportList,
   Schedule: r.scheduleObject,
   ScheduleList: r.scheduleList,
@@ -133,6 +134,13 @@ const paths: Record<string, Record<string, Operation>> = {
     get: op('downloadExport', {
       tags: ['exports'], summary: 'Redirect to a freshly signed URL of the file', parameters: [idParam('export')],
       responses: { 302: { description: 'Redirect to the file', headers: { Location: { schema: { type: 'string', format: 'uri' } } } }, ...errors(401, 404, 409) },
+    }),
+  },
+  '/v1/exports/{id}/json': {
+    get: op('getExportJson', {
+      tags: ['exports'], summary: "A succeeded JSON export's file through the API (gzip files with Content-Encoding: gzip), for the web page's chart",
+      parameters: [idParam('export')],
+      responses: { 200: ok('The JSON file', 'ExportJsonFile'), ...errors(401, 404, 409) },
     }),
   },
   '/v1/schedules': {

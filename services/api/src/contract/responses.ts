@@ -125,6 +125,16 @@ export const meObject = z.object({ role: roleSchema, publisher_id: z.string().nu
 export const packageObject = z.object({ package_id: z.string(), name: z.string(), publisher_id: z.string() });
 export const publisherObject = z.object({ publisher_id: z.string(), name: z.string() });
 
+/** A JSON export's file (CONTRACT §3): every period of the range, in order, with the dataset's metrics. */
+export const exportJsonFile = z.object({
+  dataset: z.enum(datasetIds),
+  granularity: z.enum(granularities),
+  timezone: z.string(),
+  from: z.string(),
+  to: z.string(),
+  periods: z.array(z.object({ period_start: date, period_end: date, metrics: z.record(z.string(), z.unknown()) })),
+});
+
 export const exportList = z.object({ data: z.array(exportObject), next_cursor: uuid.nullable() });
 export const scheduleList = z.object({ data: z.array(scheduleObject), next_cursor: uuid.nullable() });
 export const runList = z.object({ data: z.array(runObject) });

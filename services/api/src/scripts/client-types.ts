@@ -6,6 +6,7 @@ import { openApiDocument } from '../openapi';
 export const CLIENT_TYPES_FILE = 'services/web/src/api/schema.gen.ts';
 
 export async function clientTypes(): Promise<string> {
-  const ast = await openapiTS(openApiDocument() as unknown as Parameters<typeof openapiTS>[0]);
+  // defaultNonNullable: false, so a field with a default stays optional in requests (the API fills it in).
+  const ast = await openapiTS(openApiDocument() as unknown as Parameters<typeof openapiTS>[0], { defaultNonNullable: false });
   return `// Generated from /openapi.json by \`pnpm gen:api\` (openapi-typescript). Do not edit.\n\n${astToString(ast)}`;
 }

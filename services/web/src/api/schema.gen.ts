@@ -156,6 +156,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/exports/{id}/json": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A succeeded JSON export's file through the API (gzip files with Content-Encoding: gzip), for the web page's chart */
+        get: operations["getExportJson"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/schedules": {
         parameters: {
             query?: never;
@@ -357,21 +374,21 @@ export interface components {
             /** @enum {string} */
             format: "csv" | "json";
             /** @default UTC */
-            timezone: string;
+            timezone?: string;
             /**
              * @default day
              * @enum {string}
              */
-            granularity: "day" | "week" | "month";
+            granularity?: "day" | "week" | "month";
             /**
              * @default none
              * @enum {string}
              */
-            compression: "none" | "gzip";
+            compression?: "none" | "gzip";
             /** @default false */
-            csv_bom: boolean;
+            csv_bom?: boolean;
             /** @default {} */
-            filters: {
+            filters?: {
                 package_ids?: string[];
                 publisher_id?: string;
             };
@@ -384,21 +401,21 @@ export interface components {
             /** @enum {string} */
             format: "csv" | "json";
             /** @default UTC */
-            timezone: string;
+            timezone?: string;
             /**
              * @default day
              * @enum {string}
              */
-            granularity: "day" | "week" | "month";
+            granularity?: "day" | "week" | "month";
             /**
              * @default none
              * @enum {string}
              */
-            compression: "none" | "gzip";
+            compression?: "none" | "gzip";
             /** @default false */
-            csv_bom: boolean;
+            csv_bom?: boolean;
             /** @default {} */
-            filters: {
+            filters?: {
                 package_ids?: string[];
                 publisher_id?: string;
             };
@@ -406,7 +423,7 @@ export interface components {
             frequency: "weekly" | "monthly";
             recipients: string[];
             /** @default  */
-            name: string;
+            name?: string;
         };
         PatchSchedule: {
             /** @enum {string} */
@@ -433,7 +450,7 @@ export interface components {
             /** Format: date */
             period_start: string;
             /** @default false */
-            resend: boolean;
+            resend?: boolean;
         };
         CreateSession: {
             token: string;
@@ -488,6 +505,24 @@ export interface components {
                 message: string;
             } | null;
             schedule_id: string | null;
+        };
+        ExportJsonFile: {
+            /** @enum {string} */
+            dataset: "install_events" | "reviews" | "version_adoption" | "geographic_summary" | "reputation_events" | "marketplace_summary" | "leaderboard_history";
+            /** @enum {string} */
+            granularity: "day" | "week" | "month";
+            timezone: string;
+            from: string;
+            to: string;
+            periods: {
+                /** @description YYYY-MM-DD */
+                period_start: string;
+                /** @description YYYY-MM-DD */
+                period_end: string;
+                metrics: {
+                    [key: string]: unknown;
+                };
+            }[];
         };
         ExportList: {
             data: {
@@ -1270,6 +1305,56 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Missing or unknown credentials, or an ended session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (also for other principals' objects) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getExportJson: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The export id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The JSON file */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExportJsonFile"];
+                };
             };
             /** @description Missing or unknown credentials, or an ended session */
             401: {
