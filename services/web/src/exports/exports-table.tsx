@@ -55,7 +55,7 @@ export function ExportsTable() {
                   <td data-testid="rows">{(e.result?.row_count ?? e.progress.rows_written).toLocaleString()}</td>
                   <td>{formatBytes(e.result?.bytes)}</td>
                   <td>{e.result ? <Sha sha={e.result.sha256} /> : '—'}</td>
-                  <td className="actions">
+                  <td><div className="actions-box">
                     {e.status === 'succeeded' && <a className="button-link" href={`/v1/exports/${e.id}/download`} download>Download</a>}
                     {e.status === 'succeeded' && e.format === 'json' && (
                       <button type="button" className="secondary" onClick={() => setChartOf(e)}>Chart</button>
@@ -63,7 +63,7 @@ export function ExportsTable() {
                     {(e.status === 'queued' || e.status === 'running') && (
                       <button type="button" className="secondary" disabled={cancel.isPending} onClick={() => cancel.mutate(e.id)}>Cancel</button>
                     )}
-                  </td>
+                  </div></td>
                 </tr>
               ))}
             </tbody>

@@ -23,11 +23,7 @@ export function Layout({ me, children }: { me: Schemas['Me']; children: ReactNod
       <a className="skip" href="#main">Skip to content</a>
       <header className="top">
         <nav aria-label="Breadcrumb" className="crumbs">
-          <ol>
-            <li>Analytics</li>
-            <li><Link href="/analytics/export">Export</Link></li>
-            <li><Link href="/analytics/export/scheduled-reports">Scheduled Reports</Link></li>
-          </ol>
+          <span>Analytics</span> → <Link href="/analytics/export">Export</Link> → <Link href="/analytics/export/scheduled-reports">Scheduled Reports</Link>
         </nav>
         <div className="who">
           <span data-testid="who">
