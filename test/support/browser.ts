@@ -42,14 +42,15 @@ export async function seriousViolations(page: Page): Promise<string[]> {
     .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')})`);
 }
 
-/** A full-page screenshot in light and dark, at desktop width and at 375 px. */
+/** Full-page screenshots: desktop light and 375 px dark; all four combinations with BROWSER_SCREENSHOTS_ALL=1. */
 export async function screenshots(page: Page, name: string): Promise<void> {
   mkdirSync(SCREENSHOTS, { recursive: true });
   const viewport = page.viewportSize();
+  const all = process.env.BROWSER_SCREENSHOTS_ALL === '1';
   for (const [width, label] of [[1280, 'desktop'], [375, 'mobile']] as const) {
     await page.setViewportSize({ width, height: 900 });
     await page.waitForTimeout(300); // charts re-measure their box after a resize
-    for (const scheme of ['light', 'dark'] as const) {
+    for (const scheme of all ? (['light', 'dark'] as const) : label === 'desktop' ? (['light'] as const) : (['dark'] as const)) {
       await page.emulateMedia({ colorScheme: scheme });
       await page.screenshot({ path: join(SCREENSHOTS, `${name}-${label}-${scheme}.png`), fullPage: true });
     }

@@ -1,11 +1,13 @@
 // The caller's exports: status with live progress, size, sha256 to copy, download, cancel, and a chart for JSON.
-import { useState } from 'react';
+import { lazy, Suspense, useState } from 'react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { api, describeFailure, unwrap, type Schemas } from '../api/client';
 import { keys, useExports } from '../api/queries';
 import { formatBytes, formatInstant } from '../ui/dates';
 import { Banner } from '../ui/field';
-import { ExportChart } from './export-chart';
+
+// The chart library is large: load it only when a chart is opened.
+const ExportChart = lazy(() => import('./export-chart').then((m) => ({ default: m.ExportChart })));
 
 type Export = Schemas['Export'];
 
@@ -70,7 +72,7 @@ export function ExportsTable() {
           </table>
         </div>
       )}
-      {chartOf && <ExportChart exportRow={chartOf} onClose={() => setChartOf(null)} />}
+      {chartOf && <Suspense fallback={<p role="status">Loading the chart…</p>}><ExportChart exportRow={chartOf} onClose={() => setChartOf(null)} /></Suspense>}
     </section>
   );
 }

@@ -27,16 +27,18 @@ export function RetentionPage() {
   const r = retention.data;
   const unexported = new Set(r.unexported_months.map((m) => m.month));
   const today = r.today;
+  // Months any of whose data a pass within the horizon deletes: the ones worth exporting now.
+  const horizon = new Date(Date.parse(`${today}T00:00:00Z`) + r.horizon_days * 86_400_000).toISOString().slice(0, 10);
   return (
     <>
       <h1>Retention</h1>
       <p>
-        Data is kept for {r.retention_months} months. Rows dated before <strong data-testid="cutoff">{r.cutoff}</strong> are gone; the daily pass runs at{' '}
+        Months marked in orange start to go within {r.horizon_days} days, red ones hold your data and were never exported. Data is kept for {r.retention_months} months. Rows dated before <strong data-testid="cutoff">{r.cutoff}</strong> are gone; the daily pass runs at{' '}
         {r.daily_pass.time} {r.daily_pass.timezone}. Next to go completely: <strong>{r.next_deletion.month}</strong> on {r.next_deletion.fully_deleted_on}.
       </p>
-      <div className="card row wrap">
+      <div className="card row wrap retention-tools">
         <label htmlFor="r-dataset">Dataset for one-click exports</label>
-        <select id="r-dataset" value={chosen} onChange={(e) => setDataset(e.target.value)}>
+        <select id="r-dataset" className="auto" value={chosen} onChange={(e) => setDataset(e.target.value)}>
           {datasets.data?.map((d) => <option key={d.id} value={d.id}>{d.id}</option>)}
         </select>
         <Link className="button-link" href={`/analytics/export/scheduled-reports?archive=monthly&dataset=${chosen}`} data-testid="archive-link">
@@ -49,9 +51,9 @@ export function RetentionPage() {
       )}
       <ol className="timeline" aria-label="Months kept, oldest first">
         {r.months.map((m) => {
-          const going = m.deletion_starts_on <= today || unexported.has(m.month);
+          const going = m.deletion_starts_on <= horizon || unexported.has(m.month);
           return (
-            <li key={m.month} className={`month${unexported.has(m.month) ? ' at-risk' : ''}${m.deletion_starts_on <= today ? ' going' : ''}`} data-month={m.month}>
+            <li key={m.month} className={`month${unexported.has(m.month) ? ' at-risk' : ''}${going ? ' going' : ''}`} data-month={m.month}>
               <div className="month-name">{m.month}</div>
               <div className="month-facts">
                 <span>kept {m.from} → {m.to}</span>

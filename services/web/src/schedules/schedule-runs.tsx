@@ -37,7 +37,7 @@ export function ScheduleRuns({ schedule }: { schedule: Schemas['Schedule'] }) {
         <button type="submit" disabled={send.isPending}>{send.isPending ? 'Sending…' : 'Send now'}</button>
       </form>
       {send.isError && !failure?.fieldError('period_start') && <Banner>{describeFailure(send.error)}</Banner>}
-      {send.isSuccess && <Banner kind="info">Run for {send.data.period_start} – {send.data.period_end} {send.data.status}.</Banner>}
+      {send.isSuccess && <Banner kind="info">Run for {send.data.period_start} → {send.data.period_end} {send.data.status === 'queued' ? 'started' : send.data.status}; its deliveries show below.</Banner>}
       {runs.isError && <Banner>{describeFailure(runs.error)}</Banner>}
       {runs.data && runs.data.length === 0 && <p>No runs yet.</p>}
       {runs.data && runs.data.length > 0 && (

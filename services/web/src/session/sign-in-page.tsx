@@ -38,6 +38,7 @@ export function SignInPage() {
     <main id="main" className="sign-in">
       <h1>Analytics → Export</h1>
       <p>Sign in with an API key. The key is sent once; the page keeps a session for 12 hours.</p>
+      <p className="hint">No key? An admin mints one with <code>pnpm cli api-keys create</code>.</p>
       <form onSubmit={(e) => void submit(e)} noValidate>
         <label htmlFor="token">API key</label>
         <input id="token" name="token" type="password" autoComplete="off" required value={token} aria-invalid={error ? true : undefined}

@@ -52,8 +52,11 @@ export function presets(zone: string, oldest: string | undefined): { id: string;
   ];
 }
 
+/** Local time with the zone's name, so a person sees it is theirs. */
+export const INSTANT_FORMAT: Intl.DateTimeFormatOptions = { year: 'numeric', month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit', timeZoneName: 'short' };
+
 export const formatInstant = (iso: string | null | undefined) =>
-  iso ? new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' }) : '—';
+  iso ? new Date(iso).toLocaleString(undefined, INSTANT_FORMAT) : '—';
 
 export function formatBytes(n: number | null | undefined): string {
   if (n == null) return '—';
