@@ -163,6 +163,11 @@ it('every answer matches its documented schema, for every documented status', as
   await call('post', '/v1/schedules', { token: pubA, body: { ...scheduleBody, filters: { package_ids: ['pkg-b1'] } } });
   await call('post', '/v1/schedules', { body: scheduleBody });
   await call('get', '/v1/schedules', { token: pubA });
+  const preview = await call('post', '/v1/schedules/preview-email', { token: pubA, body: { dataset: 'install_events', format: 'csv', frequency: 'weekly', name: 'Weekly' } });
+  expect(preview.body.subject).toContain('Weekly: install_events');
+  await call('post', '/v1/schedules/preview-email', { token: pubA, body: { dataset: 'install_events', format: 'csv', frequency: 'daily' } });
+  await call('post', '/v1/schedules/preview-email', { cookie, body: { dataset: 'install_events', format: 'csv', frequency: 'weekly' } });
+  await call('post', '/v1/schedules/preview-email', { body: {} });
   await call('get', '/v1/schedules?limit=0', { token: pubA });
   await call('get', '/v1/schedules');
   await call('get', `/v1/schedules/${id}`, { token: pubA });

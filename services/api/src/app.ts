@@ -18,6 +18,7 @@ import { retentionRoutes } from './routes/retention';
 import { requestContext } from './request-context';
 import { scheduleRoutes } from './routes/schedules';
 import { webAppRoutes } from './web-app';
+import { emailPreviewRoutes } from './routes/email-preview';
 import { sessionRoutes } from './routes/sessions';
 import { lookupRoutes } from './routes/lookups';
 
@@ -72,6 +73,7 @@ export function buildApp(deps: AppDeps): Express {
   const redisReady = () => deps.redis.status === 'ready';
   const retentionMonths = deps.retentionMonths ?? 24;
   v1.use('/datasets', datasetRoutes(now, retentionMonths));
+  v1.use('/schedules/preview-email', emailPreviewRoutes({ now: deps.now }));
   v1.use('/schedules', scheduleRoutes({ ...deps, retentionMonths, redisReady, recipientDomains: deps.reports?.recipientDomains ?? [] }));
   v1.use('/exports', exportJsonRoutes(deps));
   v1.use('/exports', exportRoutes({ ...deps, redisReady, activeLimit: deps.limits?.activeExports ?? 20, now, retentionMonths }));

@@ -9,6 +9,7 @@ import { listExportsQuery } from './routes/exports';
 import { listPackagesQuery } from './routes/lookups';
 import { listSchedulesQuery } from './routes/schedules';
 import { createSessionSchema } from './routes/sessions';
+import { emailPreviewSchema } from './routes/email-preview';
 import { backfillSchema, createScheduleSchema, patchScheduleSchema } from './schedule-request';
 
 type JsonSchema = Record<string, unknown>;
@@ -38,6 +39,7 @@ export const responseSchemas = {
   Me: r.meObject,
   PackageList: r.packageList,
   PublisherList: r.publisherList,
+  EmailPreview: r.emailPreview,
   Error: r.errorObject,
 } satisfies Record<string, z.ZodType>;
 
@@ -47,6 +49,7 @@ const schemas: Record<string, JsonSchema> = {
   PatchSchedule: toSchema(patchScheduleSchema),
   Backfill: toSchema(backfillSchema),
   CreateSession: toSchema(createSessionSchema),
+  EmailPreviewRequest: toSchema(emailPreviewSchema),
   ...Object.fromEntries(Object.entries(responseSchemas).map(([name, schema]) => [name, toSchema(schema, 'output')])),
 };
 
@@ -151,6 +154,13 @@ const paths: Record<string, Record<string, Operation>> = {
     get: op('listSchedules', {
       tags: ['schedules'], summary: 'List schedules', parameters: queryParameters(listSchedulesQuery),
       responses: { 200: ok('A page of schedules', 'ScheduleList'), ...errors(400, 401) },
+    }),
+  },
+  '/v1/schedules/preview-email': {
+    post: op('previewScheduleEmail', {
+      tags: ['schedules'], summary: "The e-mail a schedule's recipients get, from the real template, for the last completed period (example figures; nothing is sent)",
+      requestBody: body('EmailPreviewRequest'),
+      responses: { 200: ok('The rendered e-mail', 'EmailPreview'), ...errors(400, 401, 403) },
     }),
   },
   '/v1/schedules/{id}': {

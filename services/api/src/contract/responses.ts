@@ -135,6 +135,14 @@ export const exportJsonFile = z.object({
   periods: z.array(z.object({ period_start: date, period_end: date, metrics: z.record(z.string(), z.unknown()) })),
 });
 
+export const emailPreview = z.object({
+  subject: z.string(),
+  text: z.string(),
+  html: z.string(),
+  period_start: date,
+  period_end: date,
+});
+
 export const exportList = z.object({ data: z.array(exportObject), next_cursor: uuid.nullable() });
 export const scheduleList = z.object({ data: z.array(scheduleObject), next_cursor: uuid.nullable() });
 export const runList = z.object({ data: z.array(runObject) });

@@ -1,9 +1,9 @@
-// The web page's API types, generated from the OpenAPI document by openapi-typescript: the page never
+// The API client's types (web page and CLI), generated from the OpenAPI document by openapi-typescript: the page never
 // hand-writes a request or response type. `pnpm gen:api` rewrites the file; a test fails when it is stale.
 import openapiTS, { astToString } from 'openapi-typescript';
 import { openApiDocument } from '../openapi';
 
-export const CLIENT_TYPES_FILE = 'services/web/src/api/schema.gen.ts';
+export const CLIENT_TYPES_FILE = 'packages/api-client/src/schema.gen.ts';
 
 export async function clientTypes(): Promise<string> {
   // defaultNonNullable: false, so a field with a default stays optional in requests (the API fills it in).

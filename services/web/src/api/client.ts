@@ -1,12 +1,11 @@
-// The page reaches the API only through this client, typed by the types generated from /openapi.json.
+// The page reaches the API only through this client (@ax/api-client: types generated from /openapi.json).
 // Every call sends X-Requested-With: ax-web (the API wants it on cookie-authenticated changes).
-import createClient from 'openapi-fetch';
-import type { components, paths } from './schema.gen';
+import { createApiClient, type Schemas } from '@ax/api-client';
 
-export type Schemas = components['schemas'];
+export type { Schemas };
 export type ErrorDetail = Schemas['Error']['error']['details'][number];
 
-export const api = createClient<paths>({
+export const api = createApiClient({
   baseUrl: typeof window === 'undefined' ? 'http://127.0.0.1:3000' : window.location.origin,
   headers: { 'X-Requested-With': 'ax-web' },
 });

@@ -6,6 +6,7 @@ import { api, ApiFailure, describeFailure, unwrap, type Schemas } from '../api/c
 import { keys, useDatasets } from '../api/queries';
 import { browserZone } from '../ui/dates';
 import { Banner, described, Field } from '../ui/field';
+import { EmailPreview } from './email-preview';
 import { RecipientsInput } from './recipients-input';
 import { ruleText, type Frequency } from './rule';
 
@@ -102,6 +103,7 @@ export function ScheduleForm({ editing, initial, onDone }: { editing?: Schedule;
         <RecipientsInput id="s-recipients" value={recipients} onChange={setRecipients} error={listError} chipErrors={chipErrors} />
       </Field>
       <label className="inline"><input type="checkbox" checked={gzip} onChange={(e) => setGzip(e.target.checked)} /> Compress the file (gzip)</label>
+      <EmailPreview draft={{ name, dataset: dataset as Schedule['dataset'], format, frequency, timezone, compression: gzip ? 'gzip' : 'none' }} />
       {save.isError && <Banner>{describeFailure(save.error)}</Banner>}
       <div className="row">
         <button type="submit" disabled={save.isPending}>{save.isPending ? 'Saving…' : editing ? 'Save changes' : 'Create schedule'}</button>

@@ -191,6 +191,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/schedules/preview-email": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The e-mail a schedule's recipients get, from the real template, for the last completed period (example figures; nothing is sent) */
+        post: operations["previewScheduleEmail"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/schedules/{id}": {
         parameters: {
             query?: never;
@@ -454,6 +471,23 @@ export interface components {
         };
         CreateSession: {
             token: string;
+        };
+        EmailPreviewRequest: {
+            /** @default  */
+            name?: string;
+            /** @enum {string} */
+            dataset: "install_events" | "reviews" | "version_adoption" | "geographic_summary" | "reputation_events" | "marketplace_summary" | "leaderboard_history";
+            /** @enum {string} */
+            format: "csv" | "json";
+            /** @enum {string} */
+            frequency: "weekly" | "monthly";
+            /** @default UTC */
+            timezone?: string;
+            /**
+             * @default none
+             * @enum {string}
+             */
+            compression?: "none" | "gzip";
         };
         Export: {
             /** Format: uuid */
@@ -808,6 +842,15 @@ export interface components {
                 publisher_id: string;
                 name: string;
             }[];
+        };
+        EmailPreview: {
+            subject: string;
+            text: string;
+            html: string;
+            /** @description YYYY-MM-DD */
+            period_start: string;
+            /** @description YYYY-MM-DD */
+            period_end: string;
         };
         Error: {
             error: {
@@ -1477,6 +1520,57 @@ export interface operations {
             };
             /** @description Not found (also for other principals' objects) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    previewScheduleEmail: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EmailPreviewRequest"];
+            };
+        };
+        responses: {
+            /** @description The rendered e-mail */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EmailPreview"];
+                };
+            };
+            /** @description Invalid input; `details` names each bad field (unknown fields are refused) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or unknown credentials, or an ended session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed for this caller; `csrf_required` for a cookie-authenticated change without `X-Requested-With: ax-web` */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
