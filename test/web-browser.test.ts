@@ -2,10 +2,12 @@
 // reports worker, PostgreSQL, Redis and the S3 and SES emulators (issue 12 §4). Screenshots of every page go to
 // .tmp/screenshots; axe-core checks every page for serious or critical violations.
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Server } from 'node:http';
 import type { Browser, Page } from 'playwright-core';
 import request from 'supertest';
+import { DEFAULT_WEB_DIST } from '../services/api/src/web-app';
 import { apiKey, basicMarketplace } from '@ax/testing';
 import { launchChromium, newPage, screenshots, seriousViolations, signIn, tabTo } from './support/browser';
 import { createHarness, listen, SES_TEST_ENDPOINT, type Harness } from './support/harness';
@@ -23,7 +25,8 @@ const tag = Math.random().toString(36).slice(2, 8);
 const violations: Record<string, string[]> = {};
 
 beforeAll(async () => {
-  h = await createHarness('web-browser');
+  if (!existsSync(join(DEFAULT_WEB_DIST, 'index.html'))) throw new Error(`the web page is not built in ${DEFAULT_WEB_DIST}: run pnpm build:web (infra/test.sh does)`);
+  h = await createHarness('web-browser', { activeExports: 2 });
   const sql = h.db.sql;
   await basicMarketplace(sql);
   // 70 days of installs for both publishers and of marketplace summaries, so every export has rows.
@@ -37,8 +40,7 @@ beforeAll(async () => {
   admin = await apiKey(sql, 'admin');
   pubA = await apiKey(sql, 'publisher', 'pub-a');
   pubB = await apiKey(sql, 'publisher', 'pub-b');
-  await h.startWorker();
-  await h.startReportsWorker();
+  // The workers start after the first tests, which need exports to stay queued.
   ({ server, base } = await listen(h.app));
   browser = await launchChromium();
 });
@@ -88,6 +90,26 @@ describe('a publisher', () => {
     const options = await page.locator('#dataset option').allTextContents();
     expect(options.sort()).toEqual(['geographic_summary', 'install_events', 'reputation_events', 'reviews', 'version_adoption']);
     expect(await page.getByRole('navigation', { name: 'Breadcrumb' }).innerText()).toMatch(/Analytics\s*→\s*Export\s*→\s*Scheduled Reports/);
+  });
+
+  it('cancels a queued export, and is told when to retry past the active-export limit', async () => {
+    const known = await exportIds(page);
+    await page.locator('[data-preset=last-7-days]').click();
+    for (let i = 0; i < 2; i++) {
+      await page.getByRole('button', { name: 'Export', exact: true }).click();
+      await page.getByText('Export requested; it appears below.').waitFor();
+    }
+    await page.getByRole('button', { name: 'Export', exact: true }).click();
+    expect(await page.getByRole('alert').filter({ hasText: 'Try again in' }).innerText()).toMatch(/queued or running; wait for one to finish\. Try again in 10 seconds\./);
+    const queued = (await exportIds(page)).filter((id) => !known.includes(id));
+    expect(queued).toHaveLength(2);
+    for (const id of queued) {
+      await page.locator(`tr[data-export-id="${id}"]`).getByRole('button', { name: 'Cancel' }).click();
+      await page.locator(`tr[data-export-id="${id}"][data-status="cancelled"]`).waitFor();
+      expect((await apiGet(`/v1/exports/${id}`, pubA)).body.status).toBe('cancelled');
+    }
+    await h.startWorker();
+    await h.startReportsWorker();
   });
 
   it('makes a CSV export, watches it succeed and downloads it: the bytes\' sha256 is the API\'s', async () => {
