@@ -330,7 +330,7 @@ describe('an admin', () => {
 });
 
 describe('a second publisher', () => {
-  it('never sees the first one\'s exports or schedules, in the page or through its API calls', async () => {
+  it('never sees the first one\'s exports or schedules, in the page or through its API calls; signs out', async () => {
     const aExports: string[] = (await apiGet('/v1/exports', pubA)).body.data.map((e: { id: string }) => e.id);
     const aSchedules: string[] = (await apiGet('/v1/schedules', pubA)).body.data.map((s: { id: string }) => s.id);
     expect(aExports.length).toBeGreaterThan(0);
@@ -354,6 +354,11 @@ describe('a second publisher', () => {
     expect((await request(h.app).get(`/v1/exports/${aExports[0]}`).set('Cookie', cookie)).status).toBe(404);
     expect((await request(h.app).get(`/v1/schedules/${aSchedules[0]}`).set('Cookie', cookie)).status).toBe(404);
     expect(cookies.find((c) => c.name === 'ax_session')).toMatchObject({ httpOnly: true, sameSite: 'Strict', path: '/' });
+    // Signing out ends the session on the server too.
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.waitForURL('**/sign-in');
+    expect((await request(h.app).get('/v1/me').set('Cookie', cookie)).status).toBe(401);
+    expect((await page.context().cookies()).some((c) => c.name === 'ax_session')).toBe(false);
   });
 });
 

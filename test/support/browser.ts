@@ -47,6 +47,7 @@ export async function screenshots(page: Page, name: string): Promise<void> {
   mkdirSync(SCREENSHOTS, { recursive: true });
   const viewport = page.viewportSize();
   const all = process.env.BROWSER_SCREENSHOTS_ALL === '1';
+  await page.mouse.move(0, 0); // no hover tooltip in the picture
   for (const [width, label] of [[1280, 'desktop'], [375, 'mobile']] as const) {
     await page.setViewportSize({ width, height: 900 });
     await page.waitForTimeout(300); // charts re-measure their box after a resize
