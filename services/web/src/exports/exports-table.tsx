@@ -50,14 +50,14 @@ export function ExportsTable() {
             <tbody>
               {exports.data.map((e) => (
                 <tr key={e.id} data-export-id={e.id} data-status={e.status}>
-                  <td>{formatInstant(e.created_at)}</td>
-                  <td>{e.dataset}<br /><small>{e.format.toUpperCase()}{e.compression === 'gzip' ? ' · gzip' : ''}{e.format === 'json' ? ` · ${e.granularity}` : ''}</small></td>
-                  <td>{e.from} → {e.to}<br /><small>{e.timezone}</small></td>
-                  <td><span className={`badge ${e.status}`}>{e.status}</span>{e.error && <><br /><small>{e.error.message}</small></>}</td>
-                  <td data-testid="rows">{(e.result?.row_count ?? e.progress.rows_written).toLocaleString()}</td>
-                  <td>{formatBytes(e.result?.bytes)}</td>
-                  <td>{e.result ? <Sha sha={e.result.sha256} /> : '—'}</td>
-                  <td><div className="actions-box">
+                  <td data-label="Requested">{formatInstant(e.created_at)}</td>
+                  <td data-label="Dataset">{e.dataset}<br /><small>{e.format.toUpperCase()}{e.compression === 'gzip' ? ' · gzip' : ''}{e.format === 'json' ? ` · ${e.granularity}` : ''}</small></td>
+                  <td data-label="Range">{e.from} → {e.to}<br /><small>{e.timezone}</small></td>
+                  <td data-label="Status"><span className={`badge ${e.status}`}>{e.status}</span>{e.error && <><br /><small>{e.error.message}</small></>}</td>
+                  <td data-label="Rows" data-testid="rows">{(e.result?.row_count ?? e.progress.rows_written).toLocaleString()}</td>
+                  <td data-label="Size">{formatBytes(e.result?.bytes)}</td>
+                  <td data-label="sha256">{e.result ? <Sha sha={e.result.sha256} /> : '—'}</td>
+                  <td data-label="Actions"><div className="actions-box">
                     {e.status === 'succeeded' && <a className="button-link" href={`/v1/exports/${e.id}/download`} download>Download</a>}
                     {e.status === 'succeeded' && e.format === 'json' && (
                       <button type="button" className="secondary" onClick={() => setChartOf(e)}>Chart</button>
