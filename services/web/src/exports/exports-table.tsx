@@ -43,7 +43,7 @@ export function ExportsTable() {
       {cancel.isError && <Banner>{describeFailure(cancel.error)}</Banner>}
       {exports.data.length === 0 ? <p>No exports yet.</p> : (
         <div className="table-wrap">
-          <table className="exports">
+          <table className="exports stack">
             <thead>
               <tr><th scope="col">Requested</th><th scope="col">Dataset</th><th scope="col">Range</th><th scope="col">Status</th><th scope="col">Rows</th><th scope="col">Size</th><th scope="col">sha256</th><th scope="col">Actions</th></tr>
             </thead>

@@ -42,15 +42,15 @@ export function ScheduleRuns({ schedule }: { schedule: Schemas['Schedule'] }) {
       {runs.data && runs.data.length === 0 && <p>No runs yet.</p>}
       {runs.data && runs.data.length > 0 && (
         <div className="table-wrap">
-          <table>
+          <table className="stack">
             <thead><tr><th scope="col">Period</th><th scope="col">Status</th><th scope="col">Finished</th><th scope="col">Deliveries</th></tr></thead>
             <tbody>
               {runs.data.map((r) => (
                 <tr key={r.id} data-run-period={r.period_start} data-status={r.status}>
-                  <td>{r.period_start} → {r.period_end}{r.resend && <small> (resend)</small>}</td>
-                  <td><span className={`badge ${r.status}`}>{r.status}</span></td>
-                  <td>{formatInstant(r.finished_at)}</td>
-                  <td>
+                  <td data-label="Period">{r.period_start} → {r.period_end}{r.resend && <small> (resend)</small>}</td>
+                  <td data-label="Status"><span className={`badge ${r.status}`}>{r.status}</span></td>
+                  <td data-label="Finished">{formatInstant(r.finished_at)}</td>
+                  <td data-label="Deliveries">
                     <ul className="deliveries">
                       {r.deliveries.map((d) => (
                         <li key={d.recipient} data-recipient={d.recipient} data-status={d.status}>
