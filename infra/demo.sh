@@ -66,6 +66,8 @@ Everything is running. Logs: $DATA_DIR/logs/{api,export-worker,retention-worker}
   S3 emulator    http://127.0.0.1:4568   bucket analytics-exports, files in $DATA_DIR/s3
   SES emulator   http://127.0.0.1:8005   sent mail: curl http://127.0.0.1:8005/store
 
+Web page: http://127.0.0.1:${PORT:-3000}/  (Analytics → Export → Scheduled Reports; sign in with a key below)
+
 Demo keys (mint more with: pnpm --silent cli api-keys create --role admin):
   ADMIN_TOKEN=$ADMIN_TOKEN
   PUBLISHER_TOKEN=$PUBLISHER_TOKEN     (publisher pub-001)

@@ -29,7 +29,8 @@ const CONTRACT_ROUTES = [
   'POST /v1/exports', 'GET /v1/exports', 'GET /v1/exports/{id}', 'GET /v1/exports/{id}/download', 'DELETE /v1/exports/{id}',
   'POST /v1/schedules', 'GET /v1/schedules', 'GET /v1/schedules/{id}', 'PATCH /v1/schedules/{id}', 'DELETE /v1/schedules/{id}',
   'GET /v1/schedules/{id}/runs', 'POST /v1/schedules/{id}/runs', 'GET /v1/report-links/{token}',
-  'GET /v1/retention', 'GET /healthz', 'GET /readyz', 'GET /metrics', 'GET /openapi.json', 'GET /docs',
+  'GET /v1/retention', 'POST /v1/sessions', 'DELETE /v1/sessions/current', 'GET /v1/me', 'GET /v1/packages', 'GET /v1/publishers',
+  'GET /healthz', 'GET /readyz', 'GET /metrics', 'GET /openapi.json', 'GET /docs',
   'GET /v1/api-keys', 'DELETE /v1/api-keys/{id}', 'GET /v1/unsubscribe/{token}', 'POST /v1/unsubscribe/{token}', 'POST /v1/unsubscribe/{token}/undo',
 ];
 
@@ -48,6 +49,16 @@ describe('/openapi.json', () => {
     expect(documented).toEqual(expect.arrayContaining(CONTRACT_ROUTES));
     for (const [path, ops] of Object.entries(doc.paths))
       for (const [method, op] of Object.entries(ops).filter(([k]) => k !== 'servers')) expect({ route: `${method} ${path}`, responses: Object.keys(op.responses).length > 0 }).toEqual({ route: `${method} ${path}`, responses: true });
+  });
+
+  it('names every operation (unique operationId) and says how each is authenticated', () => {
+    const ops = Object.values(doc.paths).flatMap((o) => Object.values(o)) as unknown as { operationId?: string; security?: unknown[] }[];
+    const ids = ops.map((o) => o.operationId);
+    expect(ids.every((id) => typeof id === 'string' && id.length > 0)).toBe(true);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(ops.every((o) => Array.isArray(o.security))).toBe(true);
+    expect(doc.paths['/v1/exports']!.post).toMatchObject({ security: [{ bearer: [] }, { session: [] }] });
+    expect(doc.paths['/healthz']!.get).toMatchObject({ security: [] });
   });
 
   it('describes request bodies from the zod schemas, refusing unknown fields at every level', () => {
@@ -121,19 +132,22 @@ describe('/admin/queues', () => {
     expect(api.body.queues.map((q: { name: string }) => q.name).sort()).toEqual(['exports', 'reports', 'retention']);
   });
 
-  it('trades ?token= once for an HttpOnly SameSite=Strict cookie scoped to the dashboard', async () => {
-    const res = await request(h.app).get(`/admin/queues?token=${encodeURIComponent(admin)}`);
-    expect(res.status).toBe(303);
-    expect(res.headers.location).toBe('/admin/queues');
-    const cookie = (res.headers['set-cookie'] as unknown as string[])[0]!;
-    expect(cookie).toMatch(/^ax_admin_board=[^;]+; Path=\/admin\/queues; HttpOnly; SameSite=Strict; Max-Age=\d+$/);
-    const pair = cookie.split(';')[0]!;
+  it('takes an admin session cookie, never a key from the query string or a cookie', async () => {
+    const signIn = await request(h.app).post('/v1/sessions').send({ token: admin });
+    const pair = (signIn.headers['set-cookie'] as unknown as string[])[0]!.split(';')[0]!;
     expect((await request(h.app).get('/admin/queues').set('Cookie', pair)).status).toBe(200);
     expect((await request(h.app).get('/admin/queues/api/queues').set('Cookie', pair)).status).toBe(200);
-    expect((await request(h.app).get('/admin/queues').set('Cookie', 'ax_admin_board=axk_forged')).status).toBe(401);
+    // The old ways in are gone: ?token= is ignored, and a cookie holding a key is not a session.
+    expect((await request(h.app).get(`/admin/queues?token=${encodeURIComponent(admin)}`)).status).toBe(401);
+    expect((await request(h.app).get('/admin/queues').set('Cookie', `ax_admin_board=${admin}`)).status).toBe(401);
+    expect((await request(h.app).get('/admin/queues').set('Cookie', `ax_session=${admin}`)).status).toBe(401);
+    // A browser page load without a session goes to sign-in and comes back.
+    const page = await request(h.app).get('/admin/queues').set('Accept', 'text/html');
+    expect(page.status).toBe(303);
+    expect(page.headers.location).toBe('/sign-in?next=%2Fadmin%2Fqueues');
 
-    const pub = await request(h.app).get(`/admin/queues?token=${encodeURIComponent(pubA)}`);
-    expect(pub.status).toBe(403);
-    expect(pub.headers['set-cookie']).toBeUndefined();
+    const pubSignIn = await request(h.app).post('/v1/sessions').send({ token: pubA });
+    const pubPair = (pubSignIn.headers['set-cookie'] as unknown as string[])[0]!.split(';')[0]!;
+    expect((await request(h.app).get('/admin/queues').set('Cookie', pubPair)).status).toBe(403);
   });
 });

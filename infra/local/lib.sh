@@ -115,6 +115,18 @@ ensure_database() {
   (cd "$ROOT" && pnpm --silent cli migrate)
 }
 
+ensure_web() {
+  log "building the web page (services/web → services/web/dist)"
+  (cd "$ROOT" && pnpm --silent build:web >/dev/null)
+}
+
+# Debian's Chromium for the browser tests (Playwright's own browser download cannot work here).
+ensure_chromium() {
+  if [ -x /usr/bin/chromium ]; then return; fi
+  log "installing Chromium from Debian packages"
+  apt_install chromium
+}
+
 ensure_all() {
   ensure_node
   ensure_pnpm
@@ -123,4 +135,5 @@ ensure_all() {
   ensure_redis
   ensure_emulators
   ensure_database
+  ensure_web
 }

@@ -1,8 +1,13 @@
-// A small client for the HTTP API, for CLI commands that act like any other API caller: the same
-// validation, authorization and enqueue path, with the caller's bearer token.
+// The HTTP API for CLI commands that act like any other API caller (the same validation, authorization and
+// enqueue path, with the caller's bearer token), through the client generated from /openapi.json.
+import { createApiClient, type ApiClient as TypedClient } from '@ax/api-client';
 import { UsageError } from './command';
 
-export type ApiClient = { request<T>(method: string, path: string, body?: unknown): Promise<T> };
+export type ApiClient = {
+  client: TypedClient;
+  /** The data of a success; an ApiFailure for an error answer or an unreachable API. */
+  call<T>(request: Promise<{ data?: T; error?: unknown; response: Response }>): Promise<T>;
+};
 
 export class ApiFailure extends Error {
   constructor(readonly status: number, readonly code: string, message: string, readonly details: { field: string; message: string }[]) {
@@ -15,26 +20,20 @@ export function apiClientFrom(values: Record<string, unknown>, env: NodeJS.Proce
   if (!token) throw new UsageError('an API token is needed: --token T or the AX_API_TOKEN environment variable');
   const base = ((values['api-url'] as string | undefined) ?? env.AX_API_URL ?? 'http://127.0.0.1:3000').replace(/\/+$/, '');
   if (!/^https?:\/\//.test(base)) throw new UsageError(`--api-url must be an http(s) URL, got ${base}`);
+  const client = createApiClient({ baseUrl: base, headers: { Authorization: `Bearer ${token}` }, redirect: 'manual' });
   return {
-    async request<T>(method: string, path: string, body?: unknown): Promise<T> {
-      let res: Response;
+    client,
+    async call<T>(request: Promise<{ data?: T; error?: unknown; response: Response }>): Promise<T> {
+      let result: { data?: T; error?: unknown; response: Response };
       try {
-        res = await fetch(`${base}${path}`, {
-          method,
-          headers: { Authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
-          body: body === undefined ? undefined : JSON.stringify(body),
-          redirect: 'manual',
-        });
+        result = await request;
       } catch (err) {
         throw new ApiFailure(0, 'unreachable', `cannot reach the API at ${base}: ${(err as { cause?: Error }).cause?.message ?? (err as Error).message}`, []);
       }
-      const text = await res.text();
-      const parsed = text ? (JSON.parse(text) as unknown) : null;
-      if (!res.ok) {
-        const e = (parsed as { error?: { code?: string; message?: string; details?: { field: string; message: string }[] } } | null)?.error;
-        throw new ApiFailure(res.status, e?.code ?? `http_${res.status}`, e?.message ?? `HTTP ${res.status}`, e?.details ?? []);
-      }
-      return parsed as T;
+      if (result.response.ok) return result.data as T;
+      const e = (result.error as { error?: { code?: string; message?: string; details?: { field: string; message: string }[] } } | undefined)?.error;
+      const status = result.response.status;
+      throw new ApiFailure(status, e?.code ?? `http_${status}`, e?.message ?? `HTTP ${status}`, e?.details ?? []);
     },
   };
 }

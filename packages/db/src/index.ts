@@ -13,3 +13,4 @@ export * from './deliveries';
 export * from './export-expiry';
 export * from './unsubscribes';
 export * from './limits';
+export * from './sessions';

@@ -16,3 +16,18 @@ export async function foreignPackages(sql: Sql, packageIds: string[], publisherI
   const found = new Set(rows.map((r) => r.package_id));
   return packageIds.filter((id) => !found.has(id));
 }
+
+export type PackageRow = { package_id: string; name: string; publisher_id: string };
+export type PublisherRow = { publisher_id: string; name: string };
+
+/** Packages of one publisher, or all of them when `publisherId` is null. */
+export async function listPackages(sql: Sql, publisherId: string | null): Promise<PackageRow[]> {
+  return sql<PackageRow[]>`
+    select package_id, coalesce(name, '') as name, publisher_id from analytics.packages
+    where ${publisherId}::text is null or publisher_id = ${publisherId}::text
+    order by publisher_id, package_id`;
+}
+
+export async function listPublishers(sql: Sql): Promise<PublisherRow[]> {
+  return sql<PublisherRow[]>`select publisher_id, coalesce(name, '') as name from analytics.publishers order by publisher_id`;
+}

@@ -157,3 +157,9 @@ export async function storageReachable(storage: Storage): Promise<boolean> {
     return false;
   }
 }
+
+/** A stored object's bytes as a stream (the web page reads JSON exports through the API this way). */
+export async function openObject(storage: Storage, key: string): Promise<NodeJS.ReadableStream> {
+  const object = await storage.client.send(new GetObjectCommand({ Bucket: storage.bucket, Key: key }));
+  return object.Body as NodeJS.ReadableStream;
+}

@@ -12,12 +12,17 @@ import { errorHandler, notFound, sendError } from './errors';
 import { datasetRoutes } from './routes/datasets';
 import { docsRoutes } from './routes/docs';
 import { exportRoutes } from './routes/exports';
+import { exportJsonRoutes } from './routes/export-json';
 import { healthRoutes } from './routes/health';
 import { reportLinkRoutes } from './routes/report-links';
 import { retentionRoutes } from './routes/retention';
 import { requestContext } from './request-context';
 import { scheduleRoutes } from './routes/schedules';
 import { unsubscribeRoutes } from './routes/unsubscribe';
+import { webAppRoutes } from './web-app';
+import { emailPreviewRoutes } from './routes/email-preview';
+import { sessionRoutes } from './routes/sessions';
+import { lookupRoutes } from './routes/lookups';
 
 export type AppDeps = {
   sql: Sql;
@@ -33,6 +38,8 @@ export type AppDeps = {
   reports?: { linkSecret: string; recipientDomains: string[]; linkTtlDays?: number };
   /** Months of analytics data kept (RETENTION_MONTHS); requests for older data get 422. */
   retentionMonths?: number;
+  /** The built web page (default services/web/dist). */
+  webDist?: string;
 };
 
 export function buildApp(deps: AppDeps): Express {
@@ -53,20 +60,27 @@ export function buildApp(deps: AppDeps): Express {
   if (deps.reports) app.use('/v1/report-links', reportLinkRoutes({ ...deps, linkSecret: deps.reports.linkSecret, linkTtlDays: deps.reports.linkTtlDays ?? 14 }));
   if (deps.reports) app.use('/v1/unsubscribe', unsubscribeRoutes({ ...deps, linkSecret: deps.reports.linkSecret }));
 
+  // Signing in and out come before authentication: they are how a browser gets and drops its session.
+  app.use('/v1/sessions', sessionRoutes(deps));
+
   const v1 = express.Router();
   v1.use(requireAuth(deps.sql));
+  v1.use(lookupRoutes(deps));
   const now = deps.now ?? (() => new Date());
   const redisReady = () => deps.redis.status === 'ready';
   const retentionMonths = deps.retentionMonths ?? 24;
   v1.use('/datasets', datasetRoutes(now, retentionMonths));
+  v1.use('/schedules/preview-email', emailPreviewRoutes({ now: deps.now }));
   v1.use('/schedules', scheduleRoutes({
     ...deps, retentionMonths, redisReady, recipientDomains: deps.reports?.recipientDomains ?? [],
     manualRunsPerDay: deps.limits?.manualRunsPerDay, schedulesPerPublisher: deps.limits?.schedulesPerPublisher,
   }));
+  v1.use('/exports', exportJsonRoutes(deps));
   v1.use('/exports', exportRoutes({ ...deps, redisReady, activeLimit: deps.limits?.activeExports ?? 20, now, retentionMonths }));
   v1.use('/retention', retentionRoutes({ ...deps, now, retentionMonths }));
   v1.use('/api-keys', apiKeyRoutes({ ...deps, redisReady }));
   app.use('/v1', v1);
+  app.use(webAppRoutes({ sql: deps.sql, logger: deps.logger, dist: deps.webDist }));
 
   app.use((_req, res) => sendError(res, notFound('route')));
   app.use(errorHandler(deps.logger));

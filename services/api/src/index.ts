@@ -1,4 +1,4 @@
 export * from './app';
 export * from './config';
 export { createExportSchema } from './export-request';
-export { openApiDocument } from './openapi';
+export { openApiDocument, responseSchemas } from './openapi';

@@ -21,6 +21,10 @@ describe('retentionCalendar', () => {
     expect(c.cutoff).toBe('2024-11-27');
     expect(c.nextDeletion).toMatchObject({ month: '2024-11', fully_deleted_on: '2026-12-01' });
     expect(c.dueWithin.map((m) => m.month)).toEqual(['2024-11', '2024-12', '2025-01']);
+    // The timeline: 25 months from the boundary month to today's, the boundary one kept from the cutoff on.
+    expect(c.kept).toHaveLength(25);
+    expect(c.kept[0]).toEqual(c.nextDeletion);
+    expect(c.kept.at(-1)).toMatchObject({ month: '2026-11', from: '2026-11-01', fully_deleted_on: '2028-12-01' });
   });
   it('with the cutoff on a first of month, the month is whole and still next', () => {
     const c = retentionCalendar('2026-12-01');

@@ -38,6 +38,8 @@ export type RetentionCalendar = {
   nextDeletion: MonthDeletion;
   /** Months any of whose data a pass within `horizonDays` will delete, oldest first. */
   dueWithin: MonthDeletion[];
+  /** Every month still (partly) kept, oldest first, up to today's month: the page's timeline. */
+  kept: MonthDeletion[];
 };
 
 export function retentionCalendar(today: string, horizonDays = 60, retentionMonths = 24): RetentionCalendar {
@@ -51,5 +53,11 @@ export function retentionCalendar(today: string, horizonDays = 60, retentionMont
     if (next.deletion_starts_on > horizon) break;
     months.push(next);
   }
-  return { cutoff, nextDeletion: monthDeletion(cutoff.slice(0, 7), cutoff, retentionMonths), dueWithin: months };
+  const kept: MonthDeletion[] = [];
+  for (let i = 0; ; i++) {
+    const month = day(firstOf(y, m - 1 + i)).slice(0, 7);
+    if (month > today.slice(0, 7)) break;
+    kept.push(monthDeletion(month, cutoff, retentionMonths));
+  }
+  return { cutoff, nextDeletion: monthDeletion(cutoff.slice(0, 7), cutoff, retentionMonths), dueWithin: months, kept };
 }

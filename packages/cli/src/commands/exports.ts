@@ -1,20 +1,10 @@
 // `exports create` and `exports list`: the CLI is an API client. It sends the same request a program would
 // (POST /v1/exports with a bearer token), so validation, access rules, limits and the enqueue path are the
 // API's own; nothing here talks to PostgreSQL or Redis directly.
+import type { operations, Schemas } from '@ax/api-client';
 import { apiClientFrom, ApiFailure, describeFailure, type ApiClient } from '../api-client';
 import { intOption, UsageError, type Command, type Io } from '../command';
 import { progressView } from '../progress';
-
-type ExportObject = {
-  id: string;
-  dataset: string;
-  format: string;
-  status: 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled' | 'expired';
-  created_at: string;
-  progress: { rows_written: number };
-  result: { row_count: number; bytes: number; download_url: string; download_url_expires_at: string } | null;
-  error: { code: string; message: string } | null;
-};
 
 const connection = {
   token: { type: 'string' },
@@ -77,7 +67,8 @@ export const createExportCommand: Command = {
     );
     const timeoutS = intOption(v, 'timeout', 3600, 1);
     return withApi(io, v, async (api) => {
-      const created = await api.request<ExportObject>('POST', '/v1/exports', body);
+      // The API validates the body and names every bad field: the CLI passes on what it was given.
+      const created = await api.call(api.client.POST('/v1/exports', { body: body as Schemas['CreateExport'] }));
       if (!v.wait) {
         io.out(`${created.id}\n`);
         return 0;
@@ -94,7 +85,7 @@ export const createExportCommand: Command = {
           return 1;
         }
         await new Promise((r) => setTimeout(r, 500));
-        exp = await api.request<ExportObject>('GET', `/v1/exports/${exp.id}`);
+        exp = await api.call(api.client.GET('/v1/exports/{id}', { params: { path: { id: exp.id } } }));
       }
       view.update(exp.status, exp.result?.row_count ?? exp.progress.rows_written);
       view.done();
@@ -115,12 +106,13 @@ export const listExportsCommand: Command = {
   usage: `pnpm --silent cli exports list [--status queued|running|succeeded|failed|cancelled|expired] [--dataset D] [--limit 20] [--json] ${connectionUsage}`,
   options: { status: { type: 'string' }, dataset: { type: 'string' }, limit: { type: 'string' }, json: { type: 'boolean' }, ...connection },
   async run(v, io) {
-    const query = new URLSearchParams();
-    if (v.status) query.set('status', String(v.status));
-    if (v.dataset) query.set('dataset', String(v.dataset));
-    query.set('limit', String(intOption(v, 'limit', 20, 1)));
+    const query = {
+      ...(v.status ? { status: String(v.status) } : {}),
+      ...(v.dataset ? { dataset: String(v.dataset) } : {}),
+      limit: intOption(v, 'limit', 20, 1),
+    } as operations['listExports']['parameters']['query'];  // the API checks status and dataset
     return withApi(io, v, async (api) => {
-      const page = await api.request<{ data: ExportObject[] }>('GET', `/v1/exports?${query}`);
+      const page = await api.call(api.client.GET('/v1/exports', { params: { query } }));
       if (v.json) {
         io.out(`${JSON.stringify(page.data, null, 2)}\n`);
         return 0;

@@ -10,6 +10,7 @@
 //   "next_deletion": Month,                 // the oldest month still (partly) kept
 //   "horizon_days": 60,
 //   "unexported_months": [Month, …]         // due within the horizon, holding caller data, never exported
+//   "months": [Month, …]                    // every month still (partly) kept, oldest first (the page's timeline)
 // }
 // Month = { month, from, to, deletion_starts_on, fully_deleted_on }: `from`..`to` (exclusive) is what is still
 // kept of it, `deletion_starts_on` the first pass deleting any of it, `fully_deleted_on` the pass after which
@@ -44,6 +45,7 @@ export function retentionRoutes(deps: { sql: Sql; now?: () => Date; retentionMon
       next_deletion: calendar.nextDeletion,
       horizon_days: HORIZON_DAYS,
       unexported_months: unexported,
+      months: calendar.kept,
     });
   });
   return router;
