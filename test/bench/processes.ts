@@ -70,9 +70,8 @@ export async function exportWorkerArgv(): Promise<string[]> {
   bundle ??= (async () => {
     const { mkdtempSync } = await import('node:fs');
     const { tmpdir } = await import('node:os');
-    const { buildDist } = await import('../../scripts/build');
     const out = mkdtempSync(join(tmpdir(), 'ax-bench-dist-'));
-    await buildDist(out);
+    await (require('../../scripts/build') as typeof import('../../scripts/build')).buildDist(out);
     return join(out, 'export-worker/main.js');
   })();
   return [...extra, await bundle];
