@@ -4,7 +4,7 @@
 import request from 'supertest';
 import { responseSchemas } from '@ax/api';
 import { apiKey, basicMarketplace, daysAgo, isoDay } from '@ax/testing';
-import { signReportLink } from '@ax/storage';
+import { signReportLink, signUnsubscribe } from '@ax/storage';
 import { createHarness, TEST_LINK_SECRET, waitForExport, type Harness } from './support/harness';
 
 type Responses = Record<string, { content?: Record<string, { schema?: { $ref?: string } }> }>;
@@ -16,6 +16,8 @@ const NOT_PROVOKED: Record<string, string> = {
   'runSchedule 503': 'Redis down: test/chaos-redis.test.ts',
   'getReadiness 503': 'a dependency down: test/ops-connections.test.ts',
   'getMetrics 200': 'served only with a metrics registry: test/ops-metrics.test.ts',
+  'createSchedule 422': 'limit_reached past SCHEDULES_PER_PUBLISHER: test/schedules-limits.test.ts',
+  'runSchedule 429': 'rate_limited past REPORT_MANUAL_RUNS_PER_DAY: test/schedules-limits.test.ts',
 };
 
 let h: Harness;
@@ -26,9 +28,11 @@ let pubB: string;
 const seen = new Set<string>();
 const problems: string[] = [];
 
+const HTTP_METHODS = new Set(['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace']);
 const routes = () =>
   Object.entries(doc.paths).flatMap(([template, ops]) =>
-    Object.entries(ops).map(([method, op]) => ({
+    // A path item's `servers` (the ops port's /metrics) is not an operation.
+    Object.entries(ops).filter(([method]) => HTTP_METHODS.has(method)).map(([method, op]) => ({
       method, op, re: new RegExp(`^${template.replace(/\{[^}]+\}/g, '[^/]+').replace(/\./g, '\\.')}$`),
     })));
 
@@ -164,7 +168,8 @@ it('every answer matches its documented schema, for every documented status', as
   await call('post', '/v1/schedules', { body: scheduleBody });
   await call('get', '/v1/schedules', { token: pubA });
   const preview = await call('post', '/v1/schedules/preview-email', { token: pubA, body: { dataset: 'install_events', format: 'csv', frequency: 'weekly', name: 'Weekly' } });
-  expect(preview.body.subject).toContain('Weekly: install_events');
+  // The dataset and period head the subject; the schedule's name comes last.
+  expect(preview.body.subject).toMatch(/^Installs, .*· Weekly$/);
   await call('post', '/v1/schedules/preview-email', { token: pubA, body: { dataset: 'install_events', format: 'csv', frequency: 'daily' } });
   await call('post', '/v1/schedules/preview-email', { cookie, body: { dataset: 'install_events', format: 'csv', frequency: 'weekly' } });
   await call('post', '/v1/schedules/preview-email', { body: {} });
@@ -191,14 +196,46 @@ it('every answer matches its documented schema, for every documented status', as
   await call('get', `/v1/schedules/${id}/runs`, { token: pubB });
   await call('get', `/v1/schedules/${id}/runs`);
   await call('get', '/v1/report-links/not-a-token');
-  const runExport = await waitForExport(h.app, pubA, await runExportId(id));
-  const link = `/v1/report-links/${signReportLink(TEST_LINK_SECRET, runExport.id, new Date(Date.now() + 864e5))}`;
+  await waitForExport(h.app, pubA, await runExportId(id));
+  // Links are per delivery; a delivery's link works once it was sent (recorded here if the worker has not yet).
+  const [delivery] = await h.db.sql<{ id: string }[]>`
+    update app.deliveries d set status = 'sent', sent_at = coalesce(d.sent_at, now()) from app.schedule_runs r
+    where r.id = d.run_id and r.schedule_id = ${id} returning d.id`;
+  const link = `/v1/report-links/${signReportLink(TEST_LINK_SECRET, delivery!.id, new Date(Date.now() + 864e5))}`;
   await call('get', link);
+  // Unsubscribing: the page, the one-click POST, the owner adding the address back, Undo.
+  const unsubscribe = `/v1/unsubscribe/${signUnsubscribe(TEST_LINK_SECRET, id, scheduleBody.recipients[0]!)}`;
+  await call('get', unsubscribe);
+  await call('get', `${unsubscribe}x`);
+  await call('post', unsubscribe);
+  await call('post', `${unsubscribe}x`);
+  await call('patch', `/v1/schedules/${id}`, { token: pubA, body: { recipients: ['other@example.com'] } });
+  await call('patch', `/v1/schedules/${id}`, { token: pubA, body: { recipients: scheduleBody.recipients } });
+  await call('post', `${unsubscribe}/undo`);
+  await call('post', `${unsubscribe}x/undo`);
   await call('delete', `/v1/schedules/${id}`, { cookie });
   await call('delete', `/v1/schedules/${id}`, { token: pubB });
   await call('delete', `/v1/schedules/${id}`);
   await call('delete', `/v1/schedules/${id}`, { token: pubA });
   await call('get', link);
+  await call('get', unsubscribe);
+  await call('post', unsubscribe);
+  await call('post', `${unsubscribe}/undo`);
+
+  // An expired export file: the download is gone (410 `expired`).
+  await h.db.sql`update app.exports set status = 'expired' where id = ${json.body.id}`;
+  await call('get', `/v1/exports/${json.body.id}/download`, { token: pubA });
+
+  // API keys (admins): list, revoke.
+  await call('get', '/v1/api-keys', { token: admin });
+  await call('get', '/v1/api-keys', { token: pubA });
+  await call('get', '/v1/api-keys');
+  await apiKey(h.db.sql, 'publisher', 'pub-b');
+  const [spare] = await h.db.sql<{ id: string }[]>`select id from app.api_keys order by created_at desc limit 1`;
+  await call('delete', `/v1/api-keys/${spare!.id}`, { token: pubA });
+  await call('delete', `/v1/api-keys/${spare!.id}`);
+  await call('delete', '/v1/api-keys/00000000-0000-4000-8000-000000000000', { token: admin });
+  await call('delete', `/v1/api-keys/${spare!.id}`, { token: admin });
 
   // Operations, the dashboard, signing out.
   await call('get', '/healthz');
