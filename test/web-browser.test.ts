@@ -192,7 +192,8 @@ describe('scheduled reports', () => {
     expect(await page.locator('.chip').count()).toBe(2);
     // The e-mail preview comes from the real template: the subject the recipients will see.
     await page.getByRole('button', { name: 'Preview the e-mail' }).click();
-    expect(await page.getByTestId('email-subject').innerText()).toMatch(new RegExp(`^Weekly installs ${tag}: install_events, \\d{4}-\\d{2}-\\d{2} to \\d{4}-\\d{2}-\\d{2} \\(Europe/Berlin\\)$`));
+    // Dataset and period first, the schedule's name last.
+    expect(await page.getByTestId('email-subject').innerText()).toMatch(new RegExp(`^Installs, .+ · Weekly installs ${tag}$`));
     await page.getByRole('button', { name: 'Create schedule' }).click();
     const card = page.locator('li.schedule', { hasText: `Weekly installs ${tag}` });
     await card.waitFor();
