@@ -21,6 +21,7 @@ import { deleteObject } from '@ax/storage';
 import { apiKey, createTestDatabase, prepareTemplate, REDIS_URL, seed, testStorage, testStorageConfig, uniquePrefix } from '@ax/testing';
 import { baselineCommands, literal, statCpuSeconds, type Timed } from './baselines';
 import { cpuSeconds, freePort, peakRssMb, sleep, stop, waitHttp, exportWorkerArgv } from './processes';
+import { median, round } from './stats';
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -188,11 +189,6 @@ export async function benchExports(opts: {
   return results;
 }
 
-const round = (n: number) => Math.round(n * 100) / 100;
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-};
 
 if (require.main === module) {
   benchExports({ rows: Number(process.argv[2] ?? 1_000_000), repeat: Number(process.argv[3] ?? 1), log: (l) => console.log(l) }).then(

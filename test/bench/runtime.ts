@@ -18,6 +18,7 @@ import { createLogger } from '@ax/runtime';
 import { apiKey, createTestDatabase, prepareTemplate, REDIS_URL, seed, testStorage, testStorageConfig, uniquePrefix } from '@ax/testing';
 import { buildDist } from '../../scripts/build';
 import { freePort, peakRssMb, sleep, stop } from './processes';
+import { median, round } from './stats';
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -161,11 +162,6 @@ export async function benchRuntime(opts: { rows: number; repeat?: number; log?: 
   return results;
 }
 
-const round = (n: number) => Math.round(n * 100) / 100;
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-};
 
 if (require.main === module) {
   benchRuntime({ rows: Number(process.argv[2] ?? 200_000), repeat: Number(process.argv[3] ?? 3), log: (l) => console.log(l) }).then(
