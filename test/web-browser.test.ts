@@ -28,7 +28,8 @@ const violations: Record<string, string[]> = {};
 
 beforeAll(async () => {
   if (!existsSync(join(DEFAULT_WEB_DIST, 'index.html'))) throw new Error(`the web page is not built in ${DEFAULT_WEB_DIST}: run pnpm build:web (infra/test.sh does)`);
-  h = await createHarness('web-browser', { activeExports: 2 });
+  // One manual run per schedule a day: a second "Send now" of the same schedule meets the 429 (rate_limited).
+  h = await createHarness('web-browser', { activeExports: 2, limits: { manualRunsPerDay: 1 } });
   const sql = h.db.sql;
   await basicMarketplace(sql);
   // 70 days of installs for both publishers and of marketplace summaries, so every export has rows.
@@ -303,6 +304,11 @@ describe('scheduled reports', () => {
     const suppressed = card.locator(`li[data-recipient="${gone}"][data-status="suppressed"]`);
     await suppressed.waitFor();
     expect(await suppressed.innerText()).toContain('Suppressed (unsubscribed)');
+    // Past the daily manual-run limit: the 429 says when (Retry-After runs to UTC midnight, so a time, not seconds).
+    await card.getByLabel('Send again if already sent').check();
+    await card.getByRole('button', { name: 'Send now' }).click();
+    expect(await card.getByRole('alert').filter({ hasText: 'manual runs' }).innerText())
+      .toMatch(/^At most 1 manual runs per schedule per UTC day; try again tomorrow\. You can try again after \w{3} \d{1,2}, \d{4}, \d{1,2}:\d{2}\s[AP]M \S+\.$/);
 
     // Once removed, adding the address back is refused by the API, beside its chip.
     await card.getByRole('button', { name: 'Edit' }).click();

@@ -54,7 +54,10 @@ export function retryWhen(seconds: number, now = new Date()): string {
 /** One sentence for a failure that has no field to sit beside. */
 export function describeFailure(err: unknown): string {
   if (!(err instanceof ApiFailure)) return 'Could not reach the service. Check the connection and try again.';
-  if (err.status === 429) return `${err.message} Try again ${retryWhen(err.retryAfterS ?? 10)}.`;
+  if (err.status === 429) {
+    const when = retryWhen(err.retryAfterS ?? 10);
+    return `${err.message} ${when.startsWith('after') ? 'You can try' : 'Try'} again ${when}.`;
+  }
   if (err.status === 503) return `The service is busy right now; nothing was lost. Try again in ${err.retryAfterS ?? 5} seconds.`;
   const loose = err.details.map((d) => `${d.field}: ${d.message}`).join('; ');
   return loose && err.status === 400 ? `${err.message} (${loose})` : err.message;
