@@ -8,9 +8,11 @@ import type { Server } from 'node:http';
 import type { Browser, Page } from 'playwright-core';
 import request from 'supertest';
 import { DEFAULT_WEB_DIST } from '../services/api/src/web-app';
+import { sweepExpiredFiles } from '@ax/retention-worker';
+import { signUnsubscribe } from '@ax/storage';
 import { apiKey, basicMarketplace } from '@ax/testing';
 import { launchChromium, newPage, screenshots, seriousViolations, signIn, tabTo } from './support/browser';
-import { createHarness, listen, SES_TEST_ENDPOINT, type Harness } from './support/harness';
+import { createHarness, listen, SES_TEST_ENDPOINT, TEST_LINK_SECRET, type Harness } from './support/harness';
 
 jest.setTimeout(90_000);
 
@@ -26,7 +28,8 @@ const violations: Record<string, string[]> = {};
 
 beforeAll(async () => {
   if (!existsSync(join(DEFAULT_WEB_DIST, 'index.html'))) throw new Error(`the web page is not built in ${DEFAULT_WEB_DIST}: run pnpm build:web (infra/test.sh does)`);
-  h = await createHarness('web-browser', { activeExports: 2 });
+  // One manual run per schedule a day: a second "Send now" of the same schedule meets the 429 (rate_limited).
+  h = await createHarness('web-browser', { activeExports: 2, limits: { manualRunsPerDay: 1 } });
   const sql = h.db.sql;
   await basicMarketplace(sql);
   // 70 days of installs for both publishers and of marketplace summaries, so every export has rows.
@@ -153,6 +156,23 @@ describe('a publisher', () => {
     violations.export = await seriousViolations(page);
   });
 
+  it('sees an export whose file expired as Expired, its figures kept and no download', async () => {
+    const done = (await apiGet('/v1/exports?status=succeeded', pubA)).body.data as { id: string; result: { row_count: number; bytes: number; sha256: string } }[];
+    const old = done[0]!;
+    await h.db.sql`update app.exports set finished_at = now() - interval '31 days' where id = ${old.id}`;
+    expect(await sweepExpiredFiles({ sql: h.db.sql, storage: h.storage, ttlDays: 30 })).toBe(1);
+    await page.reload();
+    const row = page.locator(`tr[data-export-id="${old.id}"][data-status="expired"]`);
+    await row.waitFor();
+    expect(await row.getByTestId('status').innerText()).toBe('Expired');
+    expect(await row.locator('[data-testid=rows]').innerText()).toBe(old.result.row_count.toLocaleString('en-US'));
+    expect(await row.locator('[data-testid=sha256]').getAttribute('data-sha')).toBe(old.result.sha256);
+    expect(await row.locator('td[data-label=Size]').innerText()).not.toBe('—');
+    expect(await row.getByRole('link', { name: 'Download' }).count()).toBe(0);
+    expect(await row.getByRole('button', { name: 'Chart' }).count()).toBe(0);
+    expect((await apiGet(`/v1/exports/${old.id}/download`, pubA)).status).toBe(410);
+  });
+
   it('sees a range outside retention refused beside the From field', async () => {
     await page.locator('#from').fill('2001-01-01');
     await page.getByRole('button', { name: 'Export', exact: true }).click();
@@ -193,7 +213,7 @@ describe('scheduled reports', () => {
     // The e-mail preview comes from the real template: the subject the recipients will see.
     await page.getByRole('button', { name: 'Preview the e-mail' }).click();
     // Dataset and period first, the schedule's name last.
-    expect(await page.getByTestId('email-subject').innerText()).toMatch(new RegExp(`^Installs, .+ · Weekly installs ${tag}$`));
+    expect(await page.getByTestId('email-subject').innerText()).toMatch(new RegExp(`^Installs, .+: [\\d,]+ rows .*· Weekly installs ${tag}$`));
     await page.getByRole('button', { name: 'Create schedule' }).click();
     const card = page.locator('li.schedule', { hasText: `Weekly installs ${tag}` });
     await card.waitFor();
@@ -253,6 +273,72 @@ describe('scheduled reports', () => {
     expect(await page.locator('.chip.bad').getAttribute('data-recipient')).toBe('not-an-address');
     expect((await apiGet('/v1/schedules', pubA)).body.data.length).toBe(before);
     await page.getByRole('button', { name: 'Cancel' }).click();
+  });
+
+  it('marks a recipient who unsubscribed, suppresses their delivery, refuses adding them back, and says why it is paused', async () => {
+    const keep = `keep-${tag}@example.com`;
+    const gone = `gone-${tag}@example.com`;
+    const ops = `ops-${tag}@example.com`;
+    await page.getByRole('button', { name: 'New schedule' }).click();
+    await page.locator('#s-name').fill(`Leaving ${tag}`);
+    for (const [input, r] of [['#s-recipients', keep], ['#s-recipients', gone], ['#s-contacts', ops]] as const) {
+      await page.locator(input).fill(r);
+      await page.locator(input).press('Enter');
+    }
+    await page.getByRole('button', { name: 'Create schedule' }).click();
+    const card = page.locator('li.schedule', { hasText: `Leaving ${tag}` });
+    await card.waitFor();
+    const id = (await card.getAttribute('data-schedule-id'))!;
+    expect((await apiGet(`/v1/schedules/${id}`, pubA)).body).toMatchObject({ recipients: [keep, gone], failure_contacts: [ops], unsubscribed: [], paused_reason: null });
+    expect(await card.getByTestId('paused-reason').innerText()).toBe('Active');
+
+    // The recipient's one-click unsubscribe (the token their e-mail carries).
+    expect((await request(h.app).post(`/v1/unsubscribe/${signUnsubscribe(TEST_LINK_SECRET, id, gone)}`)).status).toBe(200);
+    await page.reload();
+    await card.locator(`li[data-recipient="${gone}"][data-unsubscribed="true"]`).waitFor();
+    expect(await card.locator(`li[data-recipient="${keep}"]`).getAttribute('data-unsubscribed')).toBeNull();
+    expect(await card.getByTestId('unsubscribed').innerText()).toBe(`Unsubscribed: ${gone}`);
+
+    await card.getByRole('button', { name: 'Runs' }).click();
+    await card.getByRole('button', { name: 'Send now' }).click();
+    await card.locator(`li[data-recipient="${keep}"][data-status="sent"]`).waitFor({ timeout: 30_000 });
+    const suppressed = card.locator(`li[data-recipient="${gone}"][data-status="suppressed"]`);
+    await suppressed.waitFor();
+    expect(await suppressed.innerText()).toContain('Suppressed (unsubscribed)');
+    // Past the daily manual-run limit: the 429 says when (Retry-After runs to UTC midnight, so a time, not seconds).
+    await card.getByLabel('Send again if already sent').check();
+    await card.getByRole('button', { name: 'Send now' }).click();
+    expect(await card.getByRole('alert').filter({ hasText: 'manual runs' }).innerText())
+      .toMatch(/^At most 1 manual runs per schedule per UTC day; try again tomorrow\. You can try again after \w{3} \d{1,2}, \d{4}, \d{1,2}:\d{2}\s[AP]M \S+\.$/);
+
+    // Once removed, adding the address back is refused by the API, beside its chip.
+    await card.getByRole('button', { name: 'Edit' }).click();
+    const form = page.getByTestId('schedule-form');
+    expect(await form.locator(`.chip[data-recipient="${gone}"][data-unsubscribed="true"]`).innerText()).toContain('unsubscribed');
+    await form.getByRole('button', { name: `Remove ${gone}` }).click();
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    await form.waitFor({ state: 'detached' });
+    expect((await apiGet(`/v1/schedules/${id}`, pubA)).body.recipients).toEqual([keep]);
+    await card.getByRole('button', { name: 'Edit' }).click();
+    await page.locator('#s-recipients').fill(gone);
+    await page.locator('#s-recipients').press('Enter');
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    await page.locator('#s-recipients-error').waitFor();
+    expect(await page.locator('.chip.bad').getAttribute('data-recipient')).toBe(gone);
+    expect(await page.locator('.chip.bad').innerText()).toContain('only the recipient can undo');
+    await page.getByRole('button', { name: 'Cancel' }).click();
+
+    await card.getByRole('button', { name: 'Pause' }).click();
+    await page.locator(`li[data-schedule-id="${id}"][data-paused="true"]`).waitFor();
+    expect((await apiGet(`/v1/schedules/${id}`, pubA)).body.paused_reason).toBe('user');
+    expect(await card.getByTestId('paused-reason').innerText()).toBe('Paused by you');
+    await screenshots(page, 'scheduled-reports-unsubscribed');
+    await h.db.sql`update app.schedules set paused_reason = 'failing' where id = ${id}`;
+    await page.reload();
+    expect(await card.getByTestId('paused-reason').innerText()).toBe('Paused: failing runs');
+    await h.db.sql`update app.schedules set paused_reason = 'creator_key_revoked' where id = ${id}`;
+    await page.reload();
+    expect(await card.getByTestId('paused-reason').innerText()).toBe('Paused: the key that created it was revoked');
   });
 
   it('can be created with the keyboard alone', async () => {

@@ -1,6 +1,7 @@
 // The page reaches the API only through this client (@ax/api-client: types generated from /openapi.json).
 // Every call sends X-Requested-With: ax-web (the API wants it on cookie-authenticated changes).
 import { createApiClient, type Schemas } from '@ax/api-client';
+import { formatInstant } from '../ui/dates';
 
 export type { Schemas };
 export type ErrorDetail = Schemas['Error']['error']['details'][number];
@@ -43,10 +44,20 @@ export function unwrap<T>(result: Result<T>): T {
   );
 }
 
+/** When to retry, from Retry-After seconds: "in 10 seconds", "in 5 minutes", or the local time for a long wait (a daily limit). */
+export function retryWhen(seconds: number, now = new Date()): string {
+  if (seconds <= 90) return `in ${seconds} seconds`;
+  if (seconds <= 90 * 60) return `in ${Math.ceil(seconds / 60)} minutes`;
+  return `after ${formatInstant(new Date(now.getTime() + seconds * 1000).toISOString())}`;
+}
+
 /** One sentence for a failure that has no field to sit beside. */
 export function describeFailure(err: unknown): string {
   if (!(err instanceof ApiFailure)) return 'Could not reach the service. Check the connection and try again.';
-  if (err.status === 429) return `${err.message} Try again in ${err.retryAfterS ?? 10} seconds.`;
+  if (err.status === 429) {
+    const when = retryWhen(err.retryAfterS ?? 10);
+    return `${err.message} ${when.startsWith('after') ? 'You can try' : 'Try'} again ${when}.`;
+  }
   if (err.status === 503) return `The service is busy right now; nothing was lost. Try again in ${err.retryAfterS ?? 5} seconds.`;
   const loose = err.details.map((d) => `${d.field}: ${d.message}`).join('; ');
   return loose && err.status === 400 ? `${err.message} (${loose})` : err.message;

@@ -11,6 +11,10 @@ const ExportChart = lazy(() => import('./export-chart').then((m) => ({ default: 
 
 type Export = Schemas['Export'];
 
+const STATUS_LABEL: Record<Export['status'], string> = {
+  queued: 'Queued', running: 'Running', succeeded: 'Succeeded', failed: 'Failed', cancelled: 'Cancelled', expired: 'Expired',
+};
+
 function Sha({ sha }: { sha: string }) {
   const [copied, setCopied] = useState(false);
   const copy = async () => {
@@ -53,7 +57,11 @@ export function ExportsTable() {
                   <td data-label="Requested">{formatInstant(e.created_at)}</td>
                   <td data-label="Dataset">{e.dataset}<br /><small>{e.format.toUpperCase()}{e.compression === 'gzip' ? ' · gzip' : ''}{e.format === 'json' ? ` · ${e.granularity}` : ''}</small></td>
                   <td data-label="Range">{e.from} → {e.to}<br /><small>{e.timezone}</small></td>
-                  <td data-label="Status"><span className={`badge ${e.status}`}>{e.status}</span>{e.error && <><br /><small>{e.error.message}</small></>}</td>
+                  <td data-label="Status">
+                    <span className={`badge ${e.status}`} data-testid="status">{STATUS_LABEL[e.status]}</span>
+                    {e.error && <><br /><small>{e.error.message}</small></>}
+                    {e.status === 'expired' && <><br /><small>File deleted{e.result?.expired_at ? ` ${formatInstant(e.result.expired_at)}` : ''}; run the export again for a new one.</small></>}
+                  </td>
                   <td data-label="Rows" data-testid="rows">{(e.result?.row_count ?? e.progress.rows_written).toLocaleString()}</td>
                   <td data-label="Size">{formatBytes(e.result?.bytes)}</td>
                   <td data-label="sha256">{e.result ? <Sha sha={e.result.sha256} /> : '—'}</td>

@@ -1,12 +1,19 @@
-// Recipients as chips: type an address and press Enter or comma; each chip is checked and can be removed.
+// Addresses as chips (recipients, failure contacts): type an address and press Enter or comma; each chip is
+// checked and can be removed; a recipient who unsubscribed is marked.
 import { useState, type KeyboardEvent } from 'react';
 
 const EMAIL = /^[^\s@<>(),;:"]+@[^\s@<>(),;:"]+\.[^\s@<>(),;:"]+$/;
 export const isEmail = (s: string) => EMAIL.test(s);
 
-type Props = { id: string; value: string[]; onChange: (v: string[]) => void; error?: string; chipErrors?: Record<number, string> };
+type Props = {
+  id: string; value: string[]; onChange: (v: string[]) => void; error?: string; chipErrors?: Record<number, string>;
+  /** The list's accessible name. */
+  label?: string;
+  /** Lower-cased addresses that unsubscribed: their chip says so (they get nothing). */
+  unsubscribed?: string[];
+};
 
-export function RecipientsInput({ id, value, onChange, error, chipErrors = {} }: Props) {
+export function RecipientsInput({ id, value, onChange, error, chipErrors = {}, label = 'Recipients', unsubscribed = [] }: Props) {
   const [draft, setDraft] = useState('');
   const add = () => {
     const parts = draft.split(/[,\s;]+/).map((s) => s.trim()).filter(Boolean);
@@ -22,12 +29,14 @@ export function RecipientsInput({ id, value, onChange, error, chipErrors = {} }:
   };
   return (
     <div className={`chips${error ? ' invalid' : ''}`}>
-      <ul aria-label="Recipients">
+      <ul aria-label={label}>
         {value.map((r, i) => {
           const bad = chipErrors[i] ?? (isEmail(r) ? undefined : 'Not an e-mail address.');
+          const left = unsubscribed.includes(r.toLowerCase());
           return (
-            <li key={r} className={`chip${bad ? ' bad' : ''}`} data-recipient={r}>
+            <li key={r} className={`chip${bad ? ' bad' : ''}${left ? ' unsubscribed' : ''}`} data-recipient={r} data-unsubscribed={left || undefined}>
               <span>{r}</span>
+              {left && !bad && <span className="chip-note">unsubscribed</span>}
               {bad && <span className="chip-error">{bad}</span>}
               <button type="button" aria-label={`Remove ${r}`} onClick={() => onChange(value.filter((v) => v !== r))}>×</button>
             </li>

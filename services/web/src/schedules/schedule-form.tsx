@@ -11,7 +11,7 @@ import { RecipientsInput } from './recipients-input';
 import { ruleText, type Frequency } from './rule';
 
 type Schedule = Schemas['Schedule'];
-export type ScheduleDraft = Partial<Pick<Schedule, 'name' | 'dataset' | 'format' | 'frequency' | 'timezone' | 'granularity' | 'compression' | 'csv_bom' | 'recipients'>>;
+export type ScheduleDraft = Partial<Pick<Schedule, 'name' | 'dataset' | 'format' | 'frequency' | 'timezone' | 'granularity' | 'compression' | 'csv_bom' | 'recipients' | 'failure_contacts'>>;
 
 export function ScheduleForm({ editing, initial, onDone }: { editing?: Schedule; initial?: ScheduleDraft; onDone: () => void }) {
   const start = editing ?? initial ?? {};
@@ -25,11 +25,12 @@ export function ScheduleForm({ editing, initial, onDone }: { editing?: Schedule;
   const [granularity, setGranularity] = useState<'day' | 'week' | 'month'>(start.granularity ?? 'day');
   const [gzip, setGzip] = useState(start.compression === 'gzip');
   const [recipients, setRecipients] = useState<string[]>(start.recipients ?? []);
+  const [contacts, setContacts] = useState<string[]>(start.failure_contacts ?? []);
 
   const save = useMutation({
     mutationFn: async () => {
       const body = {
-        name, dataset: dataset as Schedule['dataset'], format, frequency, timezone, recipients,
+        name, dataset: dataset as Schedule['dataset'], format, frequency, timezone, recipients, failure_contacts: contacts,
         compression: gzip ? ('gzip' as const) : ('none' as const),
         ...(format === 'json' || dataset === 'geographic_summary' ? { granularity } : {}),
       };
@@ -44,14 +45,21 @@ export function ScheduleForm({ editing, initial, onDone }: { editing?: Schedule;
   });
   const failure = save.error instanceof ApiFailure ? save.error : null;
   const err = (f: string) => failure?.fieldError(f);
-  const chipErrors = Object.fromEntries(
+  const chipErrorsOf = (field: string): Record<number, string> => Object.fromEntries(
     (failure?.details ?? []).flatMap((d) => {
-      const m = /^recipients\.(\d+)$/.exec(d.field);
+      const m = new RegExp(`^${field}\\.(\\d+)$`).exec(d.field);
       return m ? [[Number(m[1]), d.message]] : [];
     }),
   );
-  const listError = failure?.details.filter((d) => d.field === 'recipients').map((d) => d.message).join(' ')
-    || (Object.keys(chipErrors).length ? 'Fix the marked addresses.' : undefined);
+  const listErrorOf = (field: string, chips: Record<number, string>) =>
+    failure?.details.filter((d) => d.field === field).map((d) => d.message).join(' ')
+    || (Object.keys(chips).length ? (failure?.code === 'recipient_unsubscribed' ? failure.message : 'Fix the marked addresses.') : undefined);
+  const chipErrors = chipErrorsOf('recipients');
+  const listError = listErrorOf('recipients', chipErrors);
+  const contactErrors = chipErrorsOf('failure_contacts');
+  const contactsError = listErrorOf('failure_contacts', contactErrors);
+  // Errors shown beside a field need no banner too.
+  const placed = failure?.details.length && failure.details.every((d) => /^(name|dataset|timezone|granularity|recipients|failure_contacts)(\.|$)/.test(d.field));
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
@@ -100,11 +108,14 @@ export function ScheduleForm({ editing, initial, onDone }: { editing?: Schedule;
       </div>
       <datalist id="zones-s">{(Intl as { supportedValuesOf?: (k: string) => string[] }).supportedValuesOf?.('timeZone').map((z) => <option key={z} value={z} />)}</datalist>
       <Field id="s-recipients" label="Recipients" error={listError} hint="Type an address and press Enter.">
-        <RecipientsInput id="s-recipients" value={recipients} onChange={setRecipients} error={listError} chipErrors={chipErrors} />
+        <RecipientsInput id="s-recipients" value={recipients} onChange={setRecipients} error={listError} chipErrors={chipErrors} unsubscribed={editing?.unsubscribed} />
+      </Field>
+      <Field id="s-contacts" label="Failure contacts (optional)" error={contactsError} hint="Told once if the schedule pauses after failing runs.">
+        <RecipientsInput id="s-contacts" label="Failure contacts" value={contacts} onChange={setContacts} error={contactsError} chipErrors={contactErrors} />
       </Field>
       <label className="inline"><input type="checkbox" checked={gzip} onChange={(e) => setGzip(e.target.checked)} /> Compress the file (gzip)</label>
       <EmailPreview draft={{ name, dataset: dataset as Schedule['dataset'], format, frequency, timezone, compression: gzip ? 'gzip' : 'none' }} />
-      {save.isError && <Banner>{describeFailure(save.error)}</Banner>}
+      {save.isError && !placed && <Banner>{describeFailure(save.error)}</Banner>}
       <div className="row">
         <button type="submit" disabled={save.isPending}>{save.isPending ? 'Saving…' : editing ? 'Save changes' : 'Create schedule'}</button>
         <button type="button" className="secondary" onClick={onDone}>Cancel</button>

@@ -54,7 +54,7 @@ export function ScheduleRuns({ schedule }: { schedule: Schemas['Schedule'] }) {
                     <ul className="deliveries">
                       {r.deliveries.map((d) => (
                         <li key={d.recipient} data-recipient={d.recipient} data-status={d.status}>
-                          {d.recipient}: <span className={`badge ${d.status}`}>{d.status}</span>{d.error && <small> {d.error}</small>}
+                          {d.recipient}: <span className={`badge ${d.status}`}>{d.status === 'suppressed' ? 'Suppressed (unsubscribed)' : d.status}</span>{d.error && <small> {d.error}</small>}
                         </li>
                       ))}
                     </ul>

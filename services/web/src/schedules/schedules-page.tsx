@@ -14,6 +14,30 @@ import { ruleText } from './rule';
 
 type Schedule = Schemas['Schedule'];
 
+const PAUSED_BECAUSE: Record<NonNullable<Schedule['paused_reason']>, string> = {
+  user: 'Paused by you',
+  failing: 'Paused: failing runs',
+  creator_key_revoked: 'Paused: the key that created it was revoked',
+};
+const pausedText = (s: Schedule) => (s.paused ? PAUSED_BECAUSE[s.paused_reason ?? 'user'] : 'Active');
+
+/** The recipients, each one who unsubscribed marked (they get nothing; only they can undo it). */
+function Recipients({ schedule }: { schedule: Schedule }) {
+  const left = new Set(schedule.unsubscribed);
+  return (
+    <>
+      <ul className="recipients-list">
+        {schedule.recipients.map((r) => (
+          <li key={r} data-recipient={r} data-unsubscribed={left.has(r.toLowerCase()) || undefined}>
+            {r}{left.has(r.toLowerCase()) && <span className="unsubscribed-mark"> (unsubscribed)</span>}
+          </li>
+        ))}
+      </ul>
+      {schedule.unsubscribed.length > 0 && <small data-testid="unsubscribed">Unsubscribed: {schedule.unsubscribed.join(', ')}</small>}
+    </>
+  );
+}
+
 function LastRun({ id }: { id: string }) {
   const runs = useRuns(id);
   const last = runs.data?.[0];
@@ -73,13 +97,14 @@ export function SchedulesPage() {
           <li key={s.id} className="card schedule" data-schedule-id={s.id} data-paused={s.paused}>
             <div className="row between wrap">
               <h2>{s.name || s.dataset}</h2>
-              <span className={`badge ${s.paused ? 'paused' : 'active'}`}>{s.paused ? 'paused' : 'active'}</span>
+              <span className={`badge ${s.paused ? 'paused' : 'active'}`} data-testid="paused-reason">{pausedText(s)}</span>
             </div>
             <p>{s.dataset} · {s.format.toUpperCase()}{s.compression === 'gzip' ? ' · gzip' : ''} · runs {ruleText(s.frequency, s.timezone)}</p>
             <dl className="facts">
-              <div><dt>Next run</dt><dd data-testid="next-run">{s.paused ? 'paused' : formatInstant(s.next_run_at)}</dd></div>
+              <div><dt>Next run</dt><dd data-testid="next-run">{s.paused ? '— (paused)' : formatInstant(s.next_run_at)}</dd></div>
               <div><dt>Last run</dt><dd><LastRun id={s.id} /></dd></div>
-              <div><dt>Recipients</dt><dd>{s.recipients.join(', ')}</dd></div>
+              <div><dt>Recipients</dt><dd><Recipients schedule={s} /></dd></div>
+              {s.failure_contacts.length > 0 && <div><dt>Failure contacts</dt><dd>{s.failure_contacts.join(', ')}</dd></div>}
             </dl>
             <div className="row wrap">
               <button type="button" className="secondary" onClick={() => setForm({ editing: s })}>Edit</button>
