@@ -6,7 +6,7 @@
 // esbuild bundles our sources (through the `source` export condition, like tsx and jest) together with their
 // third-party dependencies, so dist/ runs with plain `node` and no node_modules beside it. Types are checked
 // separately (`pnpm typecheck`): esbuild only strips them.
-import { cpSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
 import { build } from 'esbuild';
@@ -57,6 +57,8 @@ export async function buildDist(out = join(ROOT, 'dist')): Promise<string[]> {
     const dir = dirname(createRequire(resolve(ROOT, from, 'package.json')).resolve(`${name}/package.json`));
     cpSync(dir, join(out, 'node_modules', name), { recursive: true, dereference: true });
   }
+  // The web page, when built (pnpm build runs build:web first): the bundled API serves it from dist/web.
+  if (existsSync(join(ROOT, 'services/web/dist/index.html'))) cpSync(join(ROOT, 'services/web/dist'), join(out, 'web'), { recursive: true });
   // dist/ is CommonJS whatever a parent package.json says.
   writeFileSync(join(out, 'package.json'), `${JSON.stringify({ type: 'commonjs', private: true }, null, 2)}\n`);
   return Object.entries(result.metafile.outputs)

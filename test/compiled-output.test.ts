@@ -86,6 +86,10 @@ it('the compiled API and workers start, answer their probes, serve their page as
   expect((await fetch(`${api}/readyz`)).status).toBe(200);
   // Files read from disk at run time: the Swagger UI assets and bull-board's page (an EJS view and its bundle).
   expect((await fetch(`${api}/docs/swagger-ui.css`)).status).toBe(200);
+  // The web page (built by the set-up, copied into dist/web by the build).
+  const signIn = await fetch(`${api}/sign-in`);
+  expect(signIn.status).toBe(200);
+  expect(await signIn.text()).toContain('<div id="root"');
   const board = await fetch(`${api}/admin/queues`, { headers: { Authorization: `Bearer ${token}` } });
   expect(board.status).toBe(200);
   expect(await board.text()).toContain('<html');

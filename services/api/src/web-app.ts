@@ -11,7 +11,9 @@ import { SESSION_COOKIE, cookieOf } from './auth';
 export const WEB_PATHS = ['/sign-in', '/analytics/export', '/analytics/export/scheduled-reports', '/analytics/export/retention'];
 /** The page's own router handles any other path below /analytics/export (the SPA fallback). */
 const PAGE_ROUTES = ['/sign-in', '/analytics/export', '/analytics/export/{*rest}'];
-export const DEFAULT_WEB_DIST = join(__dirname, '..', '..', 'web', 'dist');
+/** The built page: services/web/dist beside the sources, or dist/web beside the bundled API (scripts/build.ts). */
+export const DEFAULT_WEB_DIST = [join(__dirname, '..', '..', 'web', 'dist'), join(__dirname, '..', 'web')]
+  .find((dir) => existsSync(join(dir, 'index.html'))) ?? join(__dirname, '..', '..', 'web', 'dist');
 
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'self'", "script-src 'self'", "style-src 'self'", "img-src 'self' data:", "font-src 'self'", "connect-src 'self'",
