@@ -4,6 +4,7 @@ import type { Redis } from 'ioredis';
 import { workerConnection } from '@ax/jobs';
 import { createLogger } from '@ax/runtime';
 import { REDIS_URL, basicMarketplace, createTestDatabase, testStorage, uniquePrefix, type TestDb } from '@ax/testing';
+import { obliterate } from './support/harness';
 import { bootRetentionWorker, EXPIRY_SCHEDULER_ID, RETENTION_SCHEDULER_ID, type RetentionReplica } from '@ax/retention-worker';
 
 let db: TestDb;
@@ -30,12 +31,7 @@ afterAll(async () => {
 async function deleteKeys() {
   const redis = workerConnection(REDIS_URL);
   try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length) await redis.del(...keys);
-    } while (cursor !== '0');
+    await obliterate(redis, prefix);
   } finally {
     redis.disconnect();
   }

@@ -129,7 +129,8 @@ export async function createHarness(label: string, opts: HarnessOptions = {}): P
   };
 }
 
-async function obliterate(redis: Redis, prefix: string) {
+/** Deletes every key of one queue prefix, as a Redis restart without persistence would (nobody else's). */
+export async function obliterate(redis: Redis, prefix: string) {
   let cursor = '0';
   do {
     const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);

@@ -3,28 +3,14 @@ import type { ExportRow } from '@ax/db';
 import { presignDownload, type Storage } from '@ax/storage';
 
 export async function exportResource(row: ExportRow, storage: Storage) {
+  const file = { row_count: row.row_count, bytes: row.bytes, sha256: row.sha256, content_type: row.content_type, file_name: row.file_name };
   let result = null;
   if (row.status === 'succeeded' && row.s3_key && row.file_name) {
     const link = await presignDownload(storage, row.s3_key, row.file_name);
-    result = {
-      row_count: row.row_count,
-      bytes: row.bytes,
-      sha256: row.sha256,
-      content_type: row.content_type,
-      file_name: row.file_name,
-      download_url: link.url,
-      download_url_expires_at: link.expiresAt.toISOString(),
-    };
+    result = { ...file, download_url: link.url, download_url_expires_at: link.expiresAt.toISOString() };
   } else if (row.status === 'expired') {
     // The file was deleted EXPORT_FILE_TTL_DAYS after it was written (§6.5): what it held is still known, no link.
-    result = {
-      row_count: row.row_count,
-      bytes: row.bytes,
-      sha256: row.sha256,
-      content_type: row.content_type,
-      file_name: row.file_name,
-      expired_at: row.expired_at?.toISOString() ?? null,
-    };
+    result = { ...file, expired_at: row.expired_at?.toISOString() ?? null };
   }
   return {
     id: row.id,
