@@ -7,6 +7,8 @@ ensure_chromium
 cd "$ROOT"
 log "type-checking"
 pnpm --silent typecheck
+log "linting (typescript-eslint, type-checked)"
+pnpm --silent lint
 log "linting the OpenAPI document (redocly, offline)"
 pnpm --silent lint:openapi
 log "running tests"

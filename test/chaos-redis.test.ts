@@ -24,7 +24,7 @@ it('survives a Redis restart mid-work: 503 while down, then every export finishe
   const admin = await adminToken(stack.db);
   const proxy = await startProxy(stack.s3.port);
   const [api, ...workers] = await Promise.all([stack.api(), stack.worker({ S3_ENDPOINT: `http://127.0.0.1:${proxy.port}` }), stack.worker()]);
-  const c = client(api!, admin);
+  const c = client(api, admin);
   const body = { dataset: 'install_events', format: 'csv', ...range };
   const ids: string[] = [];
   const held = proxy.pauseAfter(6 * 1024 * 1024);
@@ -37,7 +37,7 @@ it('survives a Redis restart mid-work: 503 while down, then every export finishe
   expect(refused.headers.get('retry-after')).toBeTruthy();
   expect(refused.body.error.code).toBe('service_unavailable');
   expect((await c.get(`/v1/exports/${ids[0]}`)).status).toBe(200); // reads need only PostgreSQL
-  const ready = await fetch(`${api!.base}/readyz`);
+  const ready = await fetch(`${api.base}/readyz`);
   expect(ready.status).toBe(503);
   expect(((await ready.json()) as { checks: { redis: boolean } }).checks.redis).toBe(false);
   // Running exports finish without Redis (their results are in PostgreSQL); nothing new starts.
@@ -53,13 +53,13 @@ it('survives a Redis restart mid-work: 503 while down, then every export finishe
     return res.status === 202 ? res : null;
   }, 30_000, 250);
   ids.push(accepted.body.id);
-  expect((await fetch(`${api!.base}/readyz`)).status).toBe(200);
+  expect((await fetch(`${api.base}/readyz`)).status).toBe(200);
 
   for (const id of ids) expect(await settled(stack.db, id, 120_000)).toMatchObject({ status: 'succeeded', attempts: 1, error_code: null });
   const done = workers.flatMap((w) => succeededIn(w));
   expect(done.sort()).toEqual([...ids].sort());
   for (const id of ids) expect((await exportRow(stack.db, id)).row_count).toBe(300_000);
-  await Promise.all([...workers, api!].map((p) => stopProc(p)));
+  await Promise.all([...workers, api].map((p) => stopProc(p)));
   await proxy.close();
 });
 
@@ -87,15 +87,15 @@ it('Redis lost while a stopping worker finishes its export: the export is record
   const [api, worker] = await Promise.all([stack.api(), stack.worker({ S3_ENDPOINT: `http://127.0.0.1:${proxy.port}`, SHUTDOWN_TIMEOUT_MS: '20000' })]);
   try {
     const held = proxy.pauseAfter(proxy.sentBytes() + 6 * 1024 * 1024);
-    const id = (await client(api!, admin).post('/v1/exports', { dataset: 'install_events', format: 'csv', ...range })).body.id as string;
+    const id = (await client(api, admin).post('/v1/exports', { dataset: 'install_events', format: 'csv', ...range })).body.id as string;
     await within(held, 30_000, 'an upload to stall mid-way');
     // BullMQ's graceful close has begun with Redis up; then Redis goes, and the export finishes without it.
-    await stopThenLoseRedis(worker!, proxy, 20_000);
+    await stopThenLoseRedis(worker, proxy, 20_000);
     expect(await exportRow(stack.db, id)).toMatchObject({ status: 'succeeded', attempts: 1, row_count: 300_000 });
-    expect(succeededIn(worker!)).toEqual([id]);
+    expect(succeededIn(worker)).toEqual([id]);
   } finally {
     await stack.redis.start();
-    await stopProc(api!);
+    await stopProc(api);
     await proxy.close();
   }
 });
@@ -106,7 +106,7 @@ it("Redis lost while a stopping worker finishes a report's export: the worker ex
   const [api, worker] = await Promise.all([stack.api(), stack.worker({ S3_ENDPOINT: `http://127.0.0.1:${proxy.port}`, SHUTDOWN_TIMEOUT_MS: '20000' })]);
   let next: Service | undefined;
   try {
-    const pub = client(api!, pubA);
+    const pub = client(api, pubA);
     const recipients = ['a@redis-chaos.example.com', 'b@redis-chaos.example.com'];
     const schedule = await pub.post('/v1/schedules', { dataset: 'install_events', format: 'csv', frequency: 'weekly', recipients });
     expect(schedule.status).toBe(201);
@@ -117,8 +117,8 @@ it("Redis lost while a stopping worker finishes a report's export: the worker ex
     await within(held, 30_000, "the report's upload to stall mid-way");
     // The export finishes without Redis; handing its run on to delivery needs Redis, and the worker waits for that
     // only 1 s: it exits long before its running jobs would be cancelled (15 s: the deadline less its margin).
-    expect(await stopThenLoseRedis(worker!, proxy, 20_000)).toBeLessThan(12_000);
-    expect(jsonLogs(worker!).map((l) => l.msg)).toContain('shutting down before the finished hook returned; the reconciler will pick the report up');
+    expect(await stopThenLoseRedis(worker, proxy, 20_000)).toBeLessThan(12_000);
+    expect(jsonLogs(worker).map((l) => l.msg)).toContain('shutting down before the finished hook returned; the reconciler will pick the report up');
     const [open] = await stack.db.sql<{ status: string; export_id: string; export_status: string }[]>`
       select r.status, r.export_id, e.status as export_status from app.schedule_runs r join app.exports e on e.id = r.export_id
       where r.id = ${run.body.id}`;

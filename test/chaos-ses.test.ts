@@ -19,7 +19,7 @@ it('retries deliveries while SES is down and sends each e-mail once when it is b
   await seedInstalls(stack.db, 5_000);
   const pubA = await apiKey(stack.db.sql, 'publisher', 'pub-a');
   const [api, worker] = await Promise.all([stack.api(), stack.worker()]);
-  const pub = client(api!, pubA);
+  const pub = client(api, pubA);
   const recipients = ['a@ses-chaos.example.com', 'b@ses-chaos.example.com', 'c@ses-chaos.example.com'];
   const schedule = await pub.post('/v1/schedules', { dataset: 'install_events', format: 'csv', frequency: 'weekly', recipients });
   expect(schedule.status).toBe(201);
@@ -50,8 +50,8 @@ it('retries deliveries while SES is down and sends each e-mail once when it is b
   expect(mails.map((m) => m.destination.to).sort()).toEqual(recipients.map((r) => [r]));
   expect(mails.every((m) => m.subject.length > 0)).toBe(true);
   // The e-mail bodies (with their signed links) never reach the logs.
-  const logText = worker!.lines.join('\n');
+  const logText = worker.lines.join('\n');
   for (const m of mails) expect(logText).not.toContain(m.body.text ?? '\u0000');
-  expect(jsonLogs(worker!).some((l) => l.msg === 'report e-mail not sent')).toBe(true);
-  await Promise.all([worker!, api!].map((p) => stopProc(p)));
+  expect(jsonLogs(worker).some((l) => l.msg === 'report e-mail not sent')).toBe(true);
+  await Promise.all([worker, api].map((p) => stopProc(p)));
 });

@@ -156,7 +156,7 @@ describe('with no worker running', () => {
     try {
       const job = await taker.getNextJob('crashed-worker');
       expect(job?.id).toBe(`export-${stuck.body.id}`);
-      await job!.moveToFailed(new UnrecoverableError('simulated crash'), 'crashed-worker');
+      await job.moveToFailed(new UnrecoverableError('simulated crash'), 'crashed-worker');
     } finally {
       await taker.close();
       takerConnection.disconnect();

@@ -105,7 +105,7 @@ describe('retention.run jobs', () => {
     } finally {
       await reader`rollback`;
       reader.release();
-      for (const other of replicas) other.worker!.resume();
+      for (const other of replicas) await other.worker!.resume();
     }
   });
 });

@@ -21,7 +21,7 @@ it('two worker processes together send at most EMAILS_PER_PUBLISHER_PER_DAY e-ma
   const pubB = await apiKey(stack.db.sql, 'publisher', 'pub-b');
   const cap = { EMAILS_PER_PUBLISHER_PER_DAY: '5', REPORT_CONCURRENCY: '2' };
   const [api, ...workers] = await Promise.all([stack.api(), stack.worker(cap), stack.worker(cap)]);
-  const c = client(api!, pubB);
+  const c = client(api, pubB);
   const week = duePeriods('weekly', 'UTC', new Date(), 2)[0]!;
   const ids: string[] = [];
   for (let s = 0; s < 4; s++) {
@@ -46,5 +46,5 @@ it('two worker processes together send at most EMAILS_PER_PUBLISHER_PER_DAY e-ma
   // The four runs were delivered by the two processes, whichever took each; the cap lives in PostgreSQL, not in a process.
   const finishedBy = workers.map((w) => jsonLogs(w).filter((l) => l.msg === 'report run finished').length);
   expect(finishedBy.reduce((a, b) => a + b, 0)).toBe(4);
-  await Promise.all([...workers, api!].map((p) => stopProc(p)));
+  await Promise.all([...workers, api].map((p) => stopProc(p)));
 });

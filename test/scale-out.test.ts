@@ -29,7 +29,7 @@ it('three worker processes share 30 exports, each done exactly once', async () =
     stack.worker({ EXPORT_CONCURRENCY: '2' }),
     stack.worker({ EXPORT_CONCURRENCY: '2' }),
   ]);
-  const c = client(api!, admin);
+  const c = client(api, admin);
   const variants = [
     { format: 'csv' },
     { format: 'csv', compression: 'gzip' },
@@ -57,5 +57,5 @@ it('three worker processes share 30 exports, each done exactly once', async () =
   const byWorker = workers.map((w) => succeededIn(w));
   expect(byWorker.flat().sort()).toEqual([...ids].sort());
   for (const done of byWorker) expect(done.length).toBeGreaterThan(0);
-  await Promise.all([...workers, api!].map((p) => stopProc(p)));
+  await Promise.all([...workers, api].map((p) => stopProc(p)));
 });

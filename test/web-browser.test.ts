@@ -125,7 +125,7 @@ describe('a publisher', () => {
     expect(made.status).toBe('succeeded');
     const row = page.locator(`tr[data-export-id="${made.id}"]`);
     const [download] = await Promise.all([page.waitForEvent('download'), row.getByRole('link', { name: 'Download' }).click()]);
-    const bytes = readFileSync((await download.path())!);
+    const bytes = readFileSync((await download.path()));
     const api = (await apiGet(`/v1/exports/${made.id}`, pubA)).body;
     expect(createHash('sha256').update(bytes).digest('hex')).toBe(api.result.sha256);
     expect(await row.locator('[data-testid=sha256]').getAttribute('data-sha')).toBe(api.result.sha256);

@@ -1,5 +1,9 @@
 // Child-process plumbing shared by the benches: free ports, waiting for HTTP, stopping gracefully.
 import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildDist } from '../../scripts/build';
 import { createServer } from 'node:net';
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -63,15 +67,12 @@ export async function cpuSeconds(pid: number): Promise<number> {
 let bundle: Promise<string> | undefined;
 export async function exportWorkerArgv(): Promise<string[]> {
   const extra = process.env.BENCH_WORKER_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
-  const { join } = await import('node:path');
   if (process.env.BENCH_WORKER_FROM_SOURCE === '1') {
     return [...extra, '--conditions=source', '--require', 'tsx/cjs', join(__dirname, '..', '..', 'services/export-worker/src/main.ts')];
   }
   bundle ??= (async () => {
-    const { mkdtempSync } = await import('node:fs');
-    const { tmpdir } = await import('node:os');
     const out = mkdtempSync(join(tmpdir(), 'ax-bench-dist-'));
-    await (require('../../scripts/build') as typeof import('../../scripts/build')).buildDist(out);
+    await buildDist(out);
     return join(out, 'export-worker/main.js');
   })();
   return [...extra, await bundle];

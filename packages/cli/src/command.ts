@@ -64,6 +64,6 @@ export function intOption(values: Record<string, unknown>, name: string, fallbac
   const raw = values[name];
   if (raw === undefined) return fallback;
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < min) throw new UsageError(`--${name} must be an integer ≥ ${min}, got ${String(raw)}`);
+  if (!Number.isInteger(n) || n < min) throw new UsageError(`--${name} must be an integer ≥ ${min}, got ${typeof raw === 'string' ? raw : JSON.stringify(raw)}`);
   return n;
 }

@@ -9,7 +9,9 @@ describe('progressView', () => {
     t = 2000;
     view.update('running', 12_345);
     view.done();
+    // eslint-disable-next-line no-control-regex -- the progress line ends with an ANSI erase (ESC [K)
     expect(out[0]).toMatch(/^\rinstall_events csv \[\.{24}\] 0 rows · queued · 0s\x1b\[K$/);
+    // eslint-disable-next-line no-control-regex -- the progress line ends with an ANSI erase (ESC [K)
     expect(out[1]).toMatch(/^\rinstall_events csv \[ *<=> *\] 12,345 rows · 6,173 rows\/s · running · 2s\x1b\[K$/);
     expect(out[2]).toBe('\n');
   });

@@ -96,7 +96,7 @@ export function periodStartingOn(frequency: Frequency, tz: string, startDate: st
   const day = DateTime.fromISO(startDate, { zone: 'utc' });
   if (!/^\d{4}-\d{2}-\d{2}$/.test(startDate) || !day.isValid || day.toISODate() !== startDate) return null;
   if (frequency === 'weekly' ? day.weekday !== 1 : day.day !== 1) return null;
-  const endDate = day.plus(step(frequency)).toISODate()!;
+  const endDate = day.plus(step(frequency)).toISODate();
   return periodOf(frequency, tz, startDate, endDate);
 }
 

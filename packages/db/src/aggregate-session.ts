@@ -9,7 +9,7 @@ export async function withAggregateSession<T>(sql: Sql, run: (conn: Sql) => Prom
   const conn = await sql.reserve();
   try {
     await conn`select set_config('work_mem', '64MB', false), set_config('jit', 'off', false), set_config('plan_cache_mode', 'force_custom_plan', false)`;
-    return await run(conn as unknown as Sql);
+    return await run(conn);
   } finally {
     await conn`reset all`.catch(() => {});
     conn.release();

@@ -48,7 +48,7 @@ export async function migrate(sql: Sql, dir = migrationsDir): Promise<string[]> 
         await conn.unsafe('commit');
       } catch (err) {
         await conn.unsafe('rollback');
-        throw new Error(`migration ${file} failed: ${(err as Error).message}`);
+        throw new Error(`migration ${file} failed: ${(err as Error).message}`, { cause: err });
       }
       applied.push(file);
     }

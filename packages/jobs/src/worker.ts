@@ -132,7 +132,7 @@ export function createWorker<Q extends QueueName>(
     const active = running.get(worker)!;
     try {
       active.count++;
-      await handler(parsed.data as PayloadOf<JobName>, {
+      await handler(parsed.data, {
         logger,
         signal: signal ?? new AbortController().signal,
         stopping: stopping.get(worker)!.signal,

@@ -4,6 +4,7 @@ export const escapeHtml = (s: string): string =>
   s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 /** Header-safe single line: control characters (CR, LF, …) become spaces. */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 export const oneLine = (s: string) => s.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim();
 
 export function formatBytes(n: number): string {

@@ -9,7 +9,7 @@ export type Shutdown = {
   listen(): void;
 };
 
-export function createShutdown(logger: Logger, deadlineMs: number, exit: (code: number) => void = process.exit): Shutdown {
+export function createShutdown(logger: Logger, deadlineMs: number, exit: (code: number) => void = (code) => process.exit(code)): Shutdown {
   const closers: Closer[] = [];
   let running: Promise<void> | undefined;
 

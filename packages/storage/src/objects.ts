@@ -58,10 +58,10 @@ export async function uploadStream(
   };
   let uploadId: string | undefined;
   let nextPart = 1;
-  let failure: unknown;
+  let failure: Error | undefined;
   const fail = (err: unknown) => {
-    failure ??= err;
-    body.destroy(failure instanceof Error ? failure : new Error(String(failure)));
+    failure ??= err instanceof Error ? err : new Error(String(err));
+    body.destroy(failure);
     stop.abort(failure);
   };
   const onAbort = () => fail(signal!.reason ?? new Error('upload aborted'));

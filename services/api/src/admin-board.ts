@@ -35,6 +35,6 @@ export function adminBoardRoutes(deps: { sql: Sql; queues: Queues }): Router {
     options: { uiConfig: { boardTitle: 'analytics-export queues' } },
   });
   const router = Router();
-  router.use(requireAdmin(deps.sql), serverAdapter.getRouter());
+  router.use(requireAdmin(deps.sql), serverAdapter.getRouter() as RequestHandler);
   return router;
 }

@@ -23,7 +23,7 @@ async function main() {
   shutdown.add('queues', () => queues.close());
   redis.once('ready', () => void checkEvictionPolicy(redis, logger));
   const storage = createStorage(config);
-  await ensureBucket(storage).catch((err) => logger.warn({ err: err.message }, 'bucket check failed'));
+  await ensureBucket(storage).catch((err: Error) => logger.warn({ err: err.message }, 'bucket check failed'));
 
   const reports = {
     linkSecret: config.LINK_SIGNING_SECRET, linkTtlDays: config.LINK_TTL_DAYS, recipientDomains: parseDomainList(config.RECIPIENT_DOMAIN_ALLOWLIST),

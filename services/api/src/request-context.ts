@@ -17,7 +17,8 @@ export function requestContext(deps: { logger: Logger; metrics?: Metrics }): Req
     const started = process.hrtime.bigint();
     res.on('finish', () => {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      const route = (req.route?.path ? `${req.baseUrl}${req.route.path}` : 'unmatched') as string;
+      const matched = req.route as { path?: string } | undefined;
+      const route = matched?.path ? `${req.baseUrl}${matched.path}` : 'unmatched';
       deps.metrics?.httpDuration.observe({ method: req.method, route, status: String(res.statusCode) }, seconds);
       logger.info({ method: req.method, route, status: res.statusCode, ms: Math.round(seconds * 1000) }, 'request');
     });

@@ -8,6 +8,7 @@ import { exportShape } from './export-request';
 export const MAX_RECIPIENTS = 50;
 export const MAX_FAILURE_CONTACTS = 10;
 
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const noControl = /^[^\u0000-\u001f\u007f]*$/;
 // Plain addresses only: no display names, comments, quoted local parts or line breaks.
 const recipient = z

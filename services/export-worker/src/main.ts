@@ -30,7 +30,7 @@ async function main() {
     await analyticsSql.end({ timeout: 2 });
   });
   const storage = createStorage(config);
-  await ensureBucket(storage).catch((err) => logger.warn({ err: err.message }, 'bucket check failed; uploads will retry'));
+  await ensureBucket(storage).catch((err: Error) => logger.warn({ err: err.message }, 'bucket check failed; uploads will retry'));
 
   const connection = workerConnection(config.REDIS_URL, logger);
   shutdown.add('redis', () => closeConnection(connection));
@@ -79,7 +79,7 @@ async function main() {
 
   // No export stays queued or running forever: re-queue lost jobs, fail exports whose job ended without a result.
   const watchdog = setInterval(() => {
-    sweepStalledExports({ sql, queues, logger }).catch((err) => logger.warn({ err: err.message }, 'watchdog sweep failed'));
+    sweepStalledExports({ sql, queues, logger }).catch((err: Error) => logger.warn({ err: err.message }, 'watchdog sweep failed'));
   }, 30_000);
   shutdown.add('watchdog', async () => clearInterval(watchdog));
 

@@ -47,6 +47,7 @@ export const listApiKeysCommand: Command = {
       const rows = [
         ['ID', 'NAME', 'ROLE', 'PUBLISHER', 'CREATED', 'LAST USED', 'REVOKED'],
         ...keys.map((k) => [k.id, k.name || '-', k.role, k.publisher_id ?? '-', when(k.created_at), when(k.last_used_at), when(k.revoked_at)]),
+      // eslint-disable-next-line no-control-regex -- matching control characters is the point
       ].map((r) => r.map((c) => c.replace(/[\u0000-\u001f\u007f]/g, ' ')));
       const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
       io.out(rows.map((r) => r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n') + '\n');

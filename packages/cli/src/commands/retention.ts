@@ -69,7 +69,7 @@ export const retentionHistoryCommand: Command = {
 };
 
 const widths = [20, 11, 11, 8, 10, 9, 11, 10];
-const row = (cells: string[]) => cells.map((c, i) => (widths[i] ? c.padEnd(widths[i]!) : c)).join(' ').trimEnd() + '\n';
+const row = (cells: string[]) => cells.map((c, i) => (widths[i] ? c.padEnd(widths[i]) : c)).join(' ').trimEnd() + '\n';
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
 function printResult(r: PassResult, io: Io): void {

@@ -2,7 +2,6 @@
 // e-mail's own template (@ax/mailer) for the last completed period, with example figures and a sample link.
 // Nothing is stored or sent.
 import { Router } from 'express';
-import { z } from 'zod';
 import { periodCoveredBy } from '@ax/datasets';
 import { DATASET_TITLES, renderReportEmail, type ReportSummary } from '@ax/mailer';
 import { exportFile } from '@ax/storage';

@@ -21,6 +21,7 @@ async function periodsOf(sql: Sql, dataset: Dataset, scope: DatasetScope): Promi
 
 const num = (v: unknown) => (typeof v === 'number' ? v : Number(v ?? 0) || 0);
 const entriesOf = (m: Metrics, key: string) => Object.entries((m[key] ?? {}) as Record<string, number>);
+const snapshotOf = (m: Metrics) => (typeof m.snapshot_date === 'string' ? m.snapshot_date : 'none');
 const versionsOf = (m: Metrics) => (m.versions ?? []) as { package_id: string; active_tenant_count: number }[];
 const leaderboardOf = (m: Metrics) => (m.entries ?? []) as { publisher_id: string; rank: number; weighted_score: number | string; tier: string }[];
 const activeTenants = (m: Metrics) => versionsOf(m).reduce((sum, v) => sum + num(v.active_tenant_count), 0);
@@ -75,7 +76,7 @@ const SHAPES: Record<string, Shape> = {
   },
   version_adoption: {
     label: 'Active tenants (latest snapshot)', unit: 'active tenants', value: activeTenants,
-    figures: (m) => [{ label: 'Snapshot of', value: String(m.snapshot_date ?? 'none') }, { label: 'Versions', value: formatCount(versionsOf(m).length) }],
+    figures: (m) => [{ label: 'Snapshot of', value: snapshotOf(m) }, { label: 'Versions', value: formatCount(versionsOf(m).length) }],
     top: ({ total }) => {
       const byPackage = new Map<string, number>();
       for (const v of versionsOf(total)) byPackage.set(v.package_id, (byPackage.get(v.package_id) ?? 0) + num(v.active_tenant_count));
@@ -98,7 +99,7 @@ const SHAPES: Record<string, Shape> = {
   },
   leaderboard_history: {
     label: 'Publishers ranked (latest snapshot)', unit: 'publishers ranked', value: (m) => leaderboardOf(m).length,
-    figures: (m) => [{ label: 'Snapshot of', value: String(m.snapshot_date ?? 'none') }],
+    figures: (m) => [{ label: 'Snapshot of', value: snapshotOf(m) }],
     top: ({ total }) => ({ title: 'Top of the leaderboard', rows: leaderboardOf(total).slice(0, 5)
       .map((e) => ({ label: `#${e.rank} ${e.publisher_id} (${e.tier})`, value: `score ${e.weighted_score}` })) }),
   },
