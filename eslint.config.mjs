@@ -20,6 +20,14 @@ export default tseslint.config(
     },
   },
   {
+    // Configuration is parsed once, in @ax/config, and passed down (STYLE §8).
+    files: ['packages/**/*.{ts,tsx}', 'services/**/*.{ts,tsx}'],
+    ignores: ['packages/config/**', '**/*.test.ts'],
+    rules: {
+      'no-restricted-properties': ['error', { object: 'process', property: 'env', message: 'Read settings through @ax/config.' }],
+    },
+  },
+  {
     // Tests read untyped JSON (supertest's `res.body` is `any`); the contract test checks those shapes against the
     // schemas, so the no-unsafe-* family would only ask for casts here. The promise rules still apply.
     files: ['test/**/*.ts', '**/*.test.ts'],

@@ -1,5 +1,5 @@
 // `pnpm cli …`: operator commands. Output meant for scripts goes to stdout; everything else to stderr.
-import { ConfigError } from '@ax/config';
+import { ConfigError, processEnvironment } from '@ax/config';
 import { dispatch, type Command } from './command';
 import { createApiKeyCommand, listApiKeysCommand, revokeApiKeyCommand } from './commands/api-keys';
 import { createExportCommand, listExportsCommand } from './commands/exports';
@@ -15,7 +15,7 @@ const commands: Command[] = [
 dispatch(commands, process.argv.slice(2), {
   out: (s) => process.stdout.write(s),
   err: (s) => process.stderr.write(s),
-  env: process.env,
+  env: processEnvironment(),
   errIsTTY: process.stderr.isTTY === true,
 }).then(
   (code) => process.exit(code),

@@ -149,6 +149,9 @@ const crossChecks: ((c: Record<string, unknown>, env: NodeJS.ProcessEnv) => stri
   },
 ];
 
+/** The process's environment: read here and nowhere else (a lint rule), then parsed by loadConfig. */
+export const processEnvironment = (): NodeJS.ProcessEnv => process.env;
+
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
     super(problems.join('\n'));

@@ -1,7 +1,7 @@
 // The HTML body of the report e-mail: nested tables and inline styles, which mail clients render alike; the
 // chart is table cells with background colours (no script, SVG or remote image). Every value is escaped.
 import { escapeHtml as e } from './format';
-import type { ReportView } from './report-email';
+import type { ReportView } from './report-view';
 import { formatCount, type ReportSummary } from './report-summary';
 
 const FONT = 'font-family:-apple-system,Segoe UI,Roboto,Helvetica,Arial,sans-serif';
