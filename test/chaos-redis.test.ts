@@ -65,7 +65,7 @@ it('survives a Redis restart mid-work: 503 while down, then every export finishe
 
 /**
  * SIGTERMs the worker and, once its shutdown has begun, kills Redis and lets the worker's stalled upload go on; the
- * worker must still exit 0 within its deadline.
+ * worker must still exit 143 (SIGTERM's status) within its deadline.
  */
 async function stopThenLoseRedis(worker: Service, proxy: Proxy, deadlineMs: number): Promise<number> {
   const signalled = Date.now();
@@ -74,14 +74,14 @@ async function stopThenLoseRedis(worker: Service, proxy: Proxy, deadlineMs: numb
   await stack.redis.stop('SIGKILL');
   proxy.resume();
   const exit = await worker.exited;
-  if (exit.code !== 0) console.log(worker.lines.slice(-40).join('\n')); // which closer hung
-  expect(exit).toEqual({ code: 0, signal: null });
+  if (exit.code !== 143) console.log(worker.lines.slice(-40).join('\n')); // which closer hung
+  expect(exit).toEqual({ code: 143, signal: null });
   const took = Date.now() - signalled;
   expect(took).toBeLessThan(deadlineMs);
   return took;
 }
 
-it('Redis lost while a stopping worker finishes its export: the export is recorded, the worker exits 0 in time', async () => {
+it('Redis lost while a stopping worker finishes its export: the export is recorded, the worker exits 143 in time', async () => {
   const admin = await adminToken(stack.db);
   const proxy = await startProxy(stack.s3.port);
   const [api, worker] = await Promise.all([stack.api(), stack.worker({ S3_ENDPOINT: `http://127.0.0.1:${proxy.port}`, SHUTDOWN_TIMEOUT_MS: '20000' })]);
@@ -100,7 +100,7 @@ it('Redis lost while a stopping worker finishes its export: the export is record
   }
 });
 
-it("Redis lost while a stopping worker finishes a report's export: the worker exits 0 in time, the report is sent once", async () => {
+it("Redis lost while a stopping worker finishes a report's export: the worker exits 143 in time, the report is sent once", async () => {
   const pubA = await apiKey(stack.db.sql, 'publisher', 'pub-a');
   const proxy = await startProxy(stack.s3.port);
   const [api, worker] = await Promise.all([stack.api(), stack.worker({ S3_ENDPOINT: `http://127.0.0.1:${proxy.port}`, SHUTDOWN_TIMEOUT_MS: '20000' })]);
@@ -146,9 +146,9 @@ it('a worker told to stop while Redis is down still exits within its deadline', 
     const signalled = Date.now();
     worker.child.kill('SIGTERM');
     const exit = await worker.exited;
-    if (exit.code !== 0) console.log(worker.lines.slice(-40).join('\n')); // which closer hung
+    if (exit.code !== 143) console.log(worker.lines.slice(-40).join('\n')); // which closer hung
     expect(Date.now() - signalled).toBeLessThan(8000 + 2000);
-    expect(exit).toEqual({ code: 0, signal: null });
+    expect(exit).toEqual({ code: 143, signal: null });
   } finally {
     await stack.redis.start();
   }

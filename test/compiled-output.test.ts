@@ -114,7 +114,7 @@ it('the compiled API and workers start, answer their probes, serve their page as
   expect(n).toBeGreaterThan(0);
   expect({ rows: lines.length - 1, reported: done.result?.row_count }).toEqual({ rows: n, reported: n });
 
-  for (const p of started) expect({ name: p.name, ...(await stopProc(p)) }).toEqual({ name: p.name, code: 0, signal: null });
+  for (const p of started) expect({ name: p.name, ...(await stopProc(p)) }).toEqual({ name: p.name, code: 143, signal: null });
   // Node 20 made the AWS SDK print NodeVersionSupportWarning at every start.
   expect(started.flatMap((p) => p.lines).filter((l) => /NodeVersionSupportWarning|Error:/.test(l))).toEqual([]);
 }, 180_000);

@@ -56,8 +56,8 @@ describe('export worker', () => {
     worker1.child.kill('SIGTERM');
     const exit = await worker1.exited;
     const tookMs = Date.now() - signalled;
-    if (exit.code !== 0) console.log(worker1.lines.slice(-30).join('\n'));
-    expect(exit).toEqual({ code: 0, signal: null });
+    if (exit.code !== 143) console.log(worker1.lines.slice(-30).join('\n'));
+    expect(exit).toEqual({ code: 143, signal: null });
     expect(tookMs).toBeLessThan(9000 + 2000); // the deadline (exit code 1 had it passed), plus scheduling noise
 
     // Handed back: queued again, the interrupted run not counted, its job waiting with no attempt made.
@@ -85,7 +85,7 @@ describe('export worker', () => {
     await stopProc(worker2);
   });
 
-  it('SIGTERM once every row is encoded but the store holds the last part: aborted, handed back, exit 0', async () => {
+  it('SIGTERM once every row is encoded but the store holds the last part: aborted, handed back, exit 143', async () => {
     // Before, an upload past that point was left to finish, and the worker hung to its deadline.
     const half = halfRange();
     const [counted] = await stack.db.sql<{ n: number }[]>`
@@ -102,7 +102,7 @@ describe('export worker', () => {
 
       const signalled = Date.now();
       worker.child.kill('SIGTERM');
-      expect(await worker.exited).toEqual({ code: 0, signal: null });
+      expect(await worker.exited).toEqual({ code: 143, signal: null });
       expect(Date.now() - signalled).toBeLessThan(9000 + 2000);
       expect(jsonLogs(worker).map((l) => l.msg)).toContain('export interrupted by shutdown; handed back for another worker');
       expect(await exportRow(stack.db, id)).toMatchObject({ status: 'queued', attempts: 0, s3_key: null });
@@ -121,7 +121,7 @@ describe('export worker', () => {
     }
   });
 
-  it('cancelled once every row is encoded, then SIGTERM while the store holds the last part: exit 0, no object', async () => {
+  it('cancelled once every row is encoded, then SIGTERM while the store holds the last part: exit 143, no object', async () => {
     // A cancellation that comes after encoding lets the upload finish (so it cannot land after our delete); a
     // shutdown must still stop it, or the worker waits on the stalled store to its deadline.
     const half = halfRange();
@@ -138,7 +138,7 @@ describe('export worker', () => {
 
       const signalled = Date.now();
       worker.child.kill('SIGTERM');
-      expect(await worker.exited).toEqual({ code: 0, signal: null });
+      expect(await worker.exited).toEqual({ code: 143, signal: null });
       expect(Date.now() - signalled).toBeLessThan(9000 + 2000);
       expect(jsonLogs(worker).map((l) => l.msg)).toContain('export cancelled');
       proxy.resume();
@@ -150,7 +150,7 @@ describe('export worker', () => {
     }
   });
 
-  it('SIGTERM with time to spare: stops fetching, finishes the active export, then exits 0', async () => {
+  it('SIGTERM with time to spare: stops fetching, finishes the active export, then exits 143 (after SIGTERM)', async () => {
     const worker = await stack.worker({ ...viaProxy(), SHUTDOWN_TIMEOUT_MS: '60000' });
     const held = proxy.pauseAfter(proxy.sentBytes() + 6 * 1024 * 1024);
     const c = client(api, admin);
@@ -161,7 +161,7 @@ describe('export worker', () => {
     // Work queued now is left for other workers.
     const second = (await c.post('/v1/exports', { dataset: 'install_events', format: 'json', granularity: 'week', ...range })).body.id as string;
     proxy.resume();
-    expect(await worker.exited).toEqual({ code: 0, signal: null });
+    expect(await worker.exited).toEqual({ code: 143, signal: null });
     expect(await exportRow(stack.db, first)).toMatchObject({ status: 'succeeded', attempts: 1, row_count: ROWS });
     expect(await exportRow(stack.db, second)).toMatchObject({ status: 'queued', attempts: 0 });
     expect(succeededIn(worker)).toEqual([first]);
@@ -170,7 +170,7 @@ describe('export worker', () => {
 });
 
 describe('API', () => {
-  it('SIGTERM: the in-flight request finishes, new connections are refused, the process exits 0', async () => {
+  it('SIGTERM: the in-flight request finishes, new connections are refused, the process exits 143', async () => {
     const api = await stack.api({ SHUTDOWN_TIMEOUT_MS: '20000' });
     const c = client(api, admin);
     expect((await c.get('/v1/exports?limit=1')).status).toBe(200);
@@ -192,6 +192,6 @@ describe('API', () => {
     } finally {
       blocker.release();
     }
-    expect(await api.exited).toEqual({ code: 0, signal: null });
+    expect(await api.exited).toEqual({ code: 143, signal: null });
   });
 });

@@ -16,11 +16,11 @@ async function main() {
   shutdown.listen();
 
   const sql = createSql(config.DATABASE_URL, { max: 10, applicationName: 'api' });
-  shutdown.add('postgres', () => sql.end({ timeout: 5 }));
+  shutdown.add('connections', 'postgres', () => sql.end({ timeout: 5 }));
   const redis = producerConnection(config.REDIS_URL);
-  shutdown.add('redis', () => closeConnection(redis));
+  shutdown.add('connections', 'redis', () => closeConnection(redis));
   const queues = createQueues(redis, config.QUEUE_PREFIX, (err) => logger.warn({ err: err.message }, 'queue error'));
-  shutdown.add('queues', () => queues.close());
+  shutdown.add('producers', 'queues', () => queues.close());
   redis.once('ready', () => void checkEvictionPolicy(redis, logger));
   const storage = createStorage(config);
   await ensureBucket(storage).catch((err: Error) => logger.warn({ err: err.message }, 'bucket check failed'));
@@ -34,13 +34,13 @@ async function main() {
     retentionMonths: config.RETENTION_MONTHS,
   });
   const server = app.listen(config.PORT, config.HOST, () => logger.info({ port: config.PORT, host: config.HOST }, 'api listening'));
-  shutdown.add('http', () => new Promise((resolve) => server.close(() => resolve(undefined))));
+  shutdown.add('intake', 'http', () => new Promise((resolve) => server.close(() => resolve(undefined))));
   // Prometheus scrapes the ops port, never the public one.
   const ops = await startOpsServer({
     metrics, port: config.METRICS_PORT, host: config.METRICS_HOST, logger,
     ready: () => ({ redis: redis.status === 'ready' }),
   });
-  shutdown.add('metrics server', () => ops.close());
+  shutdown.add('intake', 'metrics server', () => ops.close());
 }
 
 main().catch((err) => {

@@ -24,7 +24,7 @@ async function main() {
   const analyticsSql = createSql(analyticsUrl, { max: 5, applicationName: 'export-worker', statementTimeoutMs });
   // Every running export may hold one connection per slice: with fewer, two exports could each wait for the other's.
   const copyPool = createCopyPool(analyticsUrl, config.EXPORT_CONCURRENCY * config.EXPORT_COPY_PARALLELISM, { statementTimeoutMs });
-  shutdown.add('postgres', async () => {
+  shutdown.add('connections', 'postgres', async () => {
     await copyPool.end();
     await sql.end({ timeout: 2 });
     await analyticsSql.end({ timeout: 2 });
@@ -33,13 +33,13 @@ async function main() {
   await ensureBucket(storage).catch((err: Error) => logger.warn({ err: err.message }, 'bucket check failed; uploads will retry'));
 
   const connection = workerConnection(config.REDIS_URL, logger);
-  shutdown.add('redis', () => closeConnection(connection));
+  shutdown.add('connections', 'redis', () => closeConnection(connection));
   await checkEvictionPolicy(connection, logger);
 
   // Scheduled reports: producers for follow-up jobs, the reports worker, and the reconciler loop.
   const queueConnection = workerConnection(config.REDIS_URL, logger);
   const queues = createQueues(queueConnection, config.QUEUE_PREFIX, (err) => logger.warn({ err: err.message }, 'queue error'));
-  shutdown.add('report queues', async () => {
+  shutdown.add('producers', 'report queues', async () => {
     await queues.close();
     await closeConnection(queueConnection);
   });
@@ -61,7 +61,7 @@ async function main() {
     { connection, prefix: config.QUEUE_PREFIX, logger, metrics, concurrency: config.EXPORT_CONCURRENCY, ...locks },
   );
   let grace: NodeJS.Timeout | undefined;
-  shutdown.add('worker', async () => {
+  shutdown.add('work', 'worker', async () => {
     await closeWorker(worker, connection);
     clearTimeout(grace);
   });
@@ -72,7 +72,7 @@ async function main() {
   const reconciler = startReconciler(reportDeps, {
     intervalMs: config.REPORT_RECONCILE_INTERVAL_MS, catchUpPeriods: config.REPORT_CATCH_UP_PERIODS, retentionMonths: config.RETENTION_MONTHS,
   });
-  shutdown.add('reports worker', async () => {
+  shutdown.add('work', 'reports worker', async () => {
     await reconciler.stop();
     await closeWorker(reportsWorker, connection);
   });
@@ -81,18 +81,18 @@ async function main() {
   const watchdog = setInterval(() => {
     sweepStalledExports({ sql, queues, logger }).catch((err: Error) => logger.warn({ err: err.message }, 'watchdog sweep failed'));
   }, 30_000);
-  shutdown.add('watchdog', async () => clearInterval(watchdog));
+  shutdown.add('intake', 'watchdog', async () => clearInterval(watchdog));
 
   metrics.addQueueDepthSource(queueDepthSource(queues));
   const ops = await startOpsServer({
     metrics, port: config.METRICS_PORT, host: config.METRICS_HOST, logger,
     ready: () => ({ worker: worker.isRunning() && reportsWorker.isRunning(), redis: connection.status === 'ready' }),
   });
-  shutdown.add('metrics server', () => ops.close());
-  // Added last, so it runs first: both workers stop fetching at once; the closers above then wait for their active
-  // jobs. Active exports may finish until shortly before the deadline; then they are aborted and handed back to
-  // the queue (see runExport), leaving time to record that and close the connections.
-  shutdown.add('stop fetching', async () => {
+  shutdown.add('intake', 'metrics server', () => ops.close());
+  // Both workers stop fetching at once; the 'work' closers then wait for their active jobs. Active exports may finish
+  // until shortly before the deadline; then they are aborted and handed back to the queue (see runExport), leaving
+  // time to record that and close the connections.
+  shutdown.add('intake', 'stop fetching', async () => {
     const margin = Math.min(5000, Math.max(1000, config.SHUTDOWN_TIMEOUT_MS / 3));
     grace = setTimeout(() => worker.cancelAllJobs('shutdown'), Math.max(0, config.SHUTDOWN_TIMEOUT_MS - margin));
     void closeWorker(worker, connection);

@@ -17,7 +17,7 @@ async function main() {
   shutdown.listen();
 
   const sql = createSql(config.DATABASE_URL, { max: 3, applicationName: 'retention-worker' });
-  shutdown.add('postgres', () => sql.end({ timeout: 5 }));
+  shutdown.add('connections', 'postgres', () => sql.end({ timeout: 5 }));
 
   // Export files expire here too (hourly sweep). On AWS (S3_ENDPOINT empty) a bucket lifecycle rule backs the sweep up.
   const storage = createStorage(config);
@@ -27,7 +27,7 @@ async function main() {
   }
 
   const connection = workerConnection(config.REDIS_URL, logger);
-  shutdown.add('redis', () => connection.quit());
+  shutdown.add('connections', 'redis', () => connection.quit());
   await checkEvictionPolicy(connection, logger);
   const replica = await bootRetentionWorker(
     {
@@ -43,7 +43,7 @@ async function main() {
   );
   const worker = replica.worker;
   if (!config.RETENTION_ENABLED) logger.warn('RETENTION_ENABLED=false: scheduler removed, no passes run here (export files still expire)');
-  shutdown.add('worker', async () => {
+  shutdown.add('work', 'worker', async () => {
     // A pass stops between batches when aborted; what it finished stays done and recorded, the job retries.
     const grace = worker && setTimeout(() => worker.cancelAllJobs('shutdown'), Math.max(0, config.SHUTDOWN_TIMEOUT_MS - 3000));
     await replica.close();
@@ -54,7 +54,7 @@ async function main() {
     metrics, port: config.METRICS_PORT, host: config.METRICS_HOST, logger,
     ready: () => ({ worker: !worker || worker.isRunning(), redis: connection.status === 'ready' }),
   });
-  shutdown.add('metrics server', () => ops.close());
+  shutdown.add('intake', 'metrics server', () => ops.close());
   logger.info(
     { enabled: config.RETENTION_ENABLED, scheduler: RETENTION_SCHEDULER_ID, pattern: RETENTION_PATTERN, tz: RETENTION_TZ, metricsPort: config.METRICS_PORT },
     'retention worker started',
