@@ -6,7 +6,8 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import postgres from 'postgres';
-import { apiKey, createTestDatabase, REDIS_URL, seed, TEST_PG_BASE, testStorage, testStorageConfig, uniquePrefix, type TestDb } from '@ax/testing';
+import { apiKey, createTestDatabase, REDIS_URL, TEST_PG_BASE, testStorage, testStorageConfig, uniquePrefix, type TestDb } from '@ax/testing';
+import { seed } from '@ax/seed';
 import { buildDist, entryPoints } from '../scripts/build';
 import { eventually, freePort, killLaunched, launch, ROOT, stopProc, type Proc } from './support/private-services';
 

@@ -4,7 +4,8 @@
 import type pg from 'pg';
 import { createCopyPool, formatTemplate, withAggregateSession, type Sql } from '@ax/db';
 import { allDatasets, type Dataset, type DatasetScope } from '@ax/datasets';
-import { createTestDatabase, seed, type TestDb } from '@ax/testing';
+import { createTestDatabase, type TestDb } from '@ax/testing';
+import { seed } from '@ax/seed';
 
 let db: TestDb;
 let pool: pg.Pool;

@@ -2,8 +2,8 @@
 import { createHash } from 'node:crypto';
 import { gunzipSync } from 'node:zlib';
 import request from 'supertest';
-import { retentionCutoff } from '@ax/datasets';
-import { apiKey, basicMarketplace, daysAgo, isoDay } from '@ax/testing';
+import { retentionCutoff } from '@ax/retention';
+import { apiKey, basicMarketplace, daysAgo, isoDay, TEST_RETENTION_MONTHS } from '@ax/testing';
 import { createHarness, fetchBytes, waitForExport, type Harness } from './support/harness';
 
 let h: Harness;
@@ -159,7 +159,7 @@ describe('POST /v1/exports input', () => {
     const res = await post(pubA, { dataset: 'install_events', format: 'csv', from: isoDay(daysAgo(800)), to: isoDay(day1) });
     expect(res.status).toBe(422);
     expect(res.body.error.code).toBe('outside_retention');
-    const cutoff = retentionCutoff(new Date());
+    const cutoff = retentionCutoff(new Date(), TEST_RETENTION_MONTHS);
     const dayBefore = isoDay(new Date(Date.parse(`${cutoff}T00:00:00Z`) - 86400_000));
     const justBefore = await post(pubA, { dataset: 'install_events', format: 'csv', from: dayBefore, to: isoDay(day1) });
     expect(justBefore.status).toBe(422);

@@ -3,12 +3,12 @@
 import { HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { UnrecoverableError, Worker } from 'bullmq';
 import request from 'supertest';
-import { retentionCutoff } from '@ax/datasets';
+import { retentionCutoff } from '@ax/retention';
 import { workerConnection } from '@ax/jobs';
 import { createLogger } from '@ax/runtime';
 import { exportFile, exportKey } from '@ax/storage';
 import { sweepStalledExports } from '@ax/export-worker';
-import { apiKey, basicMarketplace, daysAgo, isoDay } from '@ax/testing';
+import { apiKey, basicMarketplace, daysAgo, isoDay, TEST_RETENTION_MONTHS } from '@ax/testing';
 import { createHarness, waitForExport, type Harness } from './support/harness';
 
 let h: Harness;
@@ -261,7 +261,7 @@ describe('with a worker', () => {
     const ie = res.body.data.find((d: { id: string }) => d.id === 'install_events');
     expect(ie).toEqual({
       id: 'install_events', formats: ['csv', 'json'], columns: ['package_id', 'version', 'tenant_region', 'install_date'],
-      granularities: ['day', 'week', 'month'], oldest_available: retentionCutoff(new Date()),
+      granularities: ['day', 'week', 'month'], oldest_available: retentionCutoff(new Date(), TEST_RETENTION_MONTHS),
     });
     expect(res.body.data.every((d: { id: string }) => !['marketplace_summary', 'leaderboard_history'].includes(d.id))).toBe(true);
     expect((await request(h.app).get('/v1/datasets')).status).toBe(401);

@@ -110,7 +110,7 @@ describe('configured retention months everywhere', () => {
       .send({ dataset: 'marketplace_summary', format: 'csv', frequency: 'monthly', recipients: ['ops@example.com'] });
     expect(res.status).toBe(201);
     await h.db.sql`update app.schedules set active_from = now() - interval '3 years' where id = ${res.body.id}`;
-    const result = await h.reconcile({ catchUpPeriods: 30, retentionMonths: 12 });
+    const result = await h.reconcile({ catchUpPeriods: 30 }, { retentionMonths: 12 });
     expect(result?.caughtUp).toBeGreaterThan(0);
     const runs = await h.db.sql<{ oldest: Date }[]>`select min(period_start) as oldest from app.schedule_runs where schedule_id = ${res.body.id}`;
     const cutoff = new Date();

@@ -3,7 +3,7 @@
 import type { Redis } from 'ioredis';
 import { workerConnection } from '@ax/jobs';
 import { createLogger } from '@ax/runtime';
-import { REDIS_URL, basicMarketplace, createTestDatabase, testStorage, uniquePrefix, type TestDb } from '@ax/testing';
+import { REDIS_URL, TEST_RETENTION_MONTHS, basicMarketplace, createTestDatabase, testStorage, uniquePrefix, type TestDb } from '@ax/testing';
 import { obliterate } from './support/harness';
 import { bootRetentionWorker, EXPIRY_SCHEDULER_ID, RETENTION_SCHEDULER_ID, type RetentionReplica } from '@ax/retention-worker';
 
@@ -53,7 +53,7 @@ const recentPasses = async () =>
 it('a missed day is caught up at once, and the scheduler comes back after its Redis keys are deleted', async () => {
   connection = workerConnection(REDIS_URL);
   replica = await bootRetentionWorker(
-    { sql: db.sql, pass: { retryDelayMs: 10, lockTimeoutMs: 200 }, expiry: { storage: await testStorage(), ttlDays: 30 } },
+    { sql: db.sql, pass: { retentionMonths: TEST_RETENTION_MONTHS, retryDelayMs: 10, lockTimeoutMs: 200 }, expiry: { storage: await testStorage(), ttlDays: 30 } },
     { connection, prefix, logger, enabled: true, reconcileIntervalMs: 500 },
   );
   // The last pass is 30 hours old: one runs now, without waiting for 03:00.

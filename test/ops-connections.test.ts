@@ -8,7 +8,7 @@ import { loadConfig, redisEnv } from '@ax/config';
 import { duePeriods } from '@ax/datasets';
 import { createQueues, producerConnection } from '@ax/jobs';
 import { createLogger } from '@ax/runtime';
-import { REDIS_URL, apiKey, basicMarketplace, createTestDatabase, daysAgo, isoDay, testStorage, uniquePrefix, type TestDb } from '@ax/testing';
+import { REDIS_URL, apiKey, basicMarketplace, createTestDatabase, daysAgo, isoDay, TEST_RETENTION_MONTHS, testStorage, uniquePrefix, type TestDb } from '@ax/testing';
 import { createHarness, waitForExport, type Harness } from './support/harness';
 import { download } from './support/export-client';
 
@@ -26,7 +26,7 @@ describe('Redis unreachable from the API', () => {
     const queues = createQueues(redis, uniquePrefix('down'));
     app = buildApp({
       sql: db.sql, redis, queues, storage: await testStorage(), logger: createLogger('test', 'silent'),
-      reports: { linkSecret: 'test-link-signing-secret-0123456789', recipientDomains: [] },
+      reports: { linkSecret: 'test-link-signing-secret-0123456789', recipientDomains: [] }, retentionMonths: TEST_RETENTION_MONTHS,
     });
     close = async () => {
       await queues.close().catch(() => {});

@@ -4,7 +4,7 @@ import express from 'express';
 import request from 'supertest';
 import { insertExport, type NewExport, type Sql } from '@ax/db';
 import { createLogger } from '@ax/runtime';
-import { apiKey, basicMarketplace } from '@ax/testing';
+import { apiKey, basicMarketplace, TEST_RETENTION_MONTHS } from '@ax/testing';
 import { requireAuth } from '../services/api/src/auth';
 import { errorHandler } from '../services/api/src/errors';
 import { retentionRoutes } from '../services/api/src/routes/retention';
@@ -58,7 +58,7 @@ beforeAll(async () => {
 
   asOf = express();
   asOf.use('/v1', requireAuth(sql));
-  asOf.use('/v1/retention', retentionRoutes({ sql, now: () => new Date('2026-11-27T12:00:00Z') }));
+  asOf.use('/v1/retention', retentionRoutes({ sql, now: () => new Date('2026-11-27T12:00:00Z'), retentionMonths: TEST_RETENTION_MONTHS }));
   asOf.use(errorHandler(createLogger('test', 'silent')));
 });
 afterAll(() => h.close());

@@ -1,7 +1,7 @@
 // The retention pass on the real PostgreSQL: what goes and what stays at the cutoff, partitions dropped
 // versus trimmed, future partitions, reruns, dry runs, failures and leftovers. Every pass runs "as of" a fixed day.
-import { basicMarketplace, createTestDatabase, type TestDb } from '@ax/testing';
-import { monthRange, runRetentionPass, type PassResult, type TableOutcome } from '@ax/retention-worker';
+import { basicMarketplace, createTestDatabase, TEST_RETENTION_MONTHS, type TestDb } from '@ax/testing';
+import { monthRange, runRetentionPass, type PassResult, type TableOutcome } from '@ax/retention';
 import {
   eventsAt, installTags, partitionMonths, plainDays, plainRowsOn, resetPartitions,
 } from './support/retention-fixtures';
@@ -32,7 +32,7 @@ describe('a pass as of 2026-11-27 (cutoff 2024-11-27)', () => {
     await eventsAt(db.sql, '2024-11-30T23:59:59Z', 'nov-last');
     await eventsAt(db.sql, '2026-11-27T02:00:00Z', 'today');
     for (const day of ['2024-10-31', '2024-11-26', '2024-11-27', '2025-06-01']) await plainRowsOn(db.sql, day);
-    first = await runRetentionPass(db.sql, { now: '2026-11-27', ...fast });
+    first = await runRetentionPass(db.sql, { retentionMonths: TEST_RETENTION_MONTHS, now: '2026-11-27', ...fast });
   });
 
   it('deletes rows one second before the cutoff and keeps rows exactly at it', async () => {
@@ -87,7 +87,7 @@ describe('a pass as of 2026-11-27 (cutoff 2024-11-27)', () => {
   });
 
   it('is a no-op when run again', async () => {
-    const again = await runRetentionPass(db.sql, { now: '2026-11-27', ...fast });
+    const again = await runRetentionPass(db.sql, { retentionMonths: TEST_RETENTION_MONTHS, now: '2026-11-27', ...fast });
     expect(again.outcome).toBe('succeeded');
     for (const t of again.tables) {
       expect(t).toMatchObject({ partitions_dropped: [], rows_in_dropped_partitions: 0, rows_trimmed: 0, partitions_created: [], error: null });
@@ -101,7 +101,7 @@ describe('cutoff on the first of a month', () => {
     await resetPartitions(db.sql, '2024-10', '2027-03');
     await eventsAt(db.sql, '2024-11-30T23:59:59Z', 'nov-last');
     await eventsAt(db.sql, '2024-12-01T00:00:00Z', 'dec-first');
-    const r = await runRetentionPass(db.sql, { now: '2026-12-01', ...fast });
+    const r = await runRetentionPass(db.sql, { retentionMonths: TEST_RETENTION_MONTHS, now: '2026-12-01', ...fast });
     expect(r.cutoff).toBe('2024-12-01');
     expect(table(r, 'install_events')).toMatchObject({
       partitions_dropped: ['install_events_p2024_10', 'install_events_p2024_11'],
@@ -120,7 +120,7 @@ describe('leap days and month ends', () => {
     await eventsAt(db.sql, '2026-02-28T00:00:00Z', 'feb28-midnight');
     await plainRowsOn(db.sql, '2026-02-27');
     await plainRowsOn(db.sql, '2026-02-28');
-    const r = await runRetentionPass(db.sql, { now: '2028-02-29', ...fast });
+    const r = await runRetentionPass(db.sql, { retentionMonths: TEST_RETENTION_MONTHS, now: '2028-02-29', ...fast });
     expect(r.cutoff).toBe('2026-02-28');
     expect(table(r, 'install_events')).toMatchObject({ partitions_dropped: ['install_events_p2026_01'], rows_trimmed: 1 });
     expect(await installTags(db.sql)).toEqual(['feb28-midnight']);
@@ -132,7 +132,7 @@ describe('leap days and month ends', () => {
     await eventsAt(db.sql, '2024-02-29T12:00:00Z', 'leap-day');
     await eventsAt(db.sql, '2024-03-30T23:59:59Z', 'mar30-last-second');
     await eventsAt(db.sql, '2024-03-31T00:00:00Z', 'mar31-midnight');
-    const r = await runRetentionPass(db.sql, { now: '2026-03-31', ...fast });
+    const r = await runRetentionPass(db.sql, { retentionMonths: TEST_RETENTION_MONTHS, now: '2026-03-31', ...fast });
     expect(r.cutoff).toBe('2024-03-31');
     expect(table(r, 'install_events')).toMatchObject({
       partitions_dropped: ['install_events_p2024_02'], rows_in_dropped_partitions: 1, rows_trimmed: 1,
@@ -148,7 +148,7 @@ describe('dry run', () => {
     await eventsAt(db.sql, '2024-11-26T23:59:59Z', 'one-second-before');
     await eventsAt(db.sql, '2024-11-27T00:00:00Z', 'at-cutoff');
     await plainRowsOn(db.sql, '2024-11-26');
-    const r = await runRetentionPass(db.sql, { now: '2026-11-27', dryRun: true });
+    const r = await runRetentionPass(db.sql, { retentionMonths: TEST_RETENTION_MONTHS, now: '2026-11-27', dryRun: true });
     expect(r).toMatchObject({ outcome: 'succeeded', dryRun: true, cutoff: '2024-11-27' });
     expect(table(r, 'install_events')).toEqual({
       table: 'install_events',
@@ -176,7 +176,7 @@ describe('locks and concurrency', () => {
     const other = await db.sql.reserve();
     try {
       await other`select pg_advisory_lock(hashtextextended('ax.retention-pass', 0))`;
-      const r = await runRetentionPass(db.sql, { now: '2026-11-27', ...fast });
+      const r = await runRetentionPass(db.sql, { retentionMonths: TEST_RETENTION_MONTHS, now: '2026-11-27', ...fast });
       expect(r.outcome).toBe('skipped');
       expect(r.tables).toEqual([]);
       const [row] = await db.sql`select outcome, error from app.retention_passes where id = ${r.id}`;
@@ -199,7 +199,7 @@ describe('locks and concurrency', () => {
     try {
       await reader`begin`;
       await reader`select count(*) from analytics.install_events`;
-      const pass = runRetentionPass(db.sql, { now: '2026-11-27', lockTimeoutMs: 100, retryDelayMs: 50, lockAttempts: 1000 });
+      const pass = runRetentionPass(db.sql, { retentionMonths: TEST_RETENTION_MONTHS, now: '2026-11-27', lockTimeoutMs: 100, retryDelayMs: 50, lockAttempts: 1000 });
       void pass.finally(() => (settled = true));
 
       // Wait until the pass has detached install_events_p2024_09 half-way and is waiting for the reader.
@@ -215,7 +215,7 @@ describe('locks and concurrency', () => {
                           ('pkg-a1', '1', 'boundary-during-pass', 'eu-west', 'DE', '2024-11-28T00:00:00Z')`;
       expect(settled).toBe(false);
 
-      const second = await runRetentionPass(db.sql, { now: '2026-11-27', ...fast });
+      const second = await runRetentionPass(db.sql, { retentionMonths: TEST_RETENTION_MONTHS, now: '2026-11-27', ...fast });
       expect(second.outcome).toBe('skipped');
       expect(settled).toBe(false);
 
@@ -239,7 +239,7 @@ describe('locks and concurrency', () => {
     try {
       await reader`begin`;
       await reader`select count(*) from analytics.install_events`;
-      const r = await runRetentionPass(db.sql, { now: '2026-11-27', lockTimeoutMs: 50, retryDelayMs: 10, lockAttempts: 2 });
+      const r = await runRetentionPass(db.sql, { retentionMonths: TEST_RETENTION_MONTHS, now: '2026-11-27', lockTimeoutMs: 50, retryDelayMs: 10, lockAttempts: 2 });
       expect(r.outcome).toBe('failed');
       expect(r.error).toMatch(/^install_events: detach install_events_p2024_09: still locked by other sessions after 2 attempts/);
       expect(table(r, 'install_events').partitions_created).toEqual([]);
@@ -251,7 +251,7 @@ describe('locks and concurrency', () => {
       reader.release();
     }
     // The interrupted DETACH CONCURRENTLY left the partition pending: the next pass finalizes and drops it.
-    const next = await runRetentionPass(db.sql, { now: '2026-11-27', ...fast });
+    const next = await runRetentionPass(db.sql, { retentionMonths: TEST_RETENTION_MONTHS, now: '2026-11-27', ...fast });
     expect(next.outcome).toBe('succeeded');
     expect(table(next, 'install_events')).toMatchObject({
       partitions_dropped: ['install_events_p2024_09', 'install_events_p2024_10'], rows_in_dropped_partitions: 1,
@@ -267,7 +267,7 @@ describe('locks and concurrency', () => {
     await db.sql`alter table analytics.install_events detach partition analytics.install_events_p2024_09`;
     const [stale] = await db.sql<{ id: string }[]>`
       insert into app.retention_passes (cutoff) values ('2024-11-26') returning id`;
-    const r = await runRetentionPass(db.sql, { now: '2026-11-27', ...fast });
+    const r = await runRetentionPass(db.sql, { retentionMonths: TEST_RETENTION_MONTHS, now: '2026-11-27', ...fast });
     expect(table(r, 'install_events')).toMatchObject({
       partitions_dropped: ['install_events_p2024_09', 'install_events_p2024_10'], rows_in_dropped_partitions: 1,
     });
@@ -287,7 +287,7 @@ describe('shutdown', () => {
     try {
       await reader`begin`;
       await reader`select count(*) from analytics.install_events`;
-      const pass = runRetentionPass(db.sql, { now: '2026-11-27', lockTimeoutMs: 50, retryDelayMs: 20, lockAttempts: 100_000, signal: abort.signal });
+      const pass = runRetentionPass(db.sql, { retentionMonths: TEST_RETENTION_MONTHS, now: '2026-11-27', lockTimeoutMs: 50, retryDelayMs: 20, lockAttempts: 100_000, signal: abort.signal });
       await until(async () => {
         const [row] = await db.sql`select 1 from app.retention_passes where outcome = 'running'`;
         return Boolean(row);

@@ -3,7 +3,7 @@
 import type { Redis } from 'ioredis';
 import { enqueue, workerConnection, type Queues } from '@ax/jobs';
 import { createLogger } from '@ax/runtime';
-import { REDIS_URL, createTestDatabase, uniquePrefix, type TestDb } from '@ax/testing';
+import { REDIS_URL, TEST_RETENTION_MONTHS, createTestDatabase, uniquePrefix, type TestDb } from '@ax/testing';
 import { bootRetentionWorker, RETENTION_SCHEDULER_ID, type RetentionReplica } from '@ax/retention-worker';
 import { eventsAt, installTags, resetPartitions } from './support/retention-fixtures';
 
@@ -17,7 +17,7 @@ async function boot(pass: { lockTimeoutMs?: number; lockAttempts?: number } = {}
   const connection = workerConnection(REDIS_URL);
   connections.push(connection);
   const replica = await bootRetentionWorker(
-    { sql: db.sql, pass: { retryDelayMs: 10, ...pass } },
+    { sql: db.sql, pass: { retentionMonths: TEST_RETENTION_MONTHS, retryDelayMs: 10, ...pass } },
     { connection, prefix, logger, enabled: true },
   );
   await replica.worker!.waitUntilReady();

@@ -4,7 +4,7 @@ import { buildApp } from '@ax/api';
 import { cronPattern, nextRunAt } from '@ax/datasets';
 import { createQueues, listReportSchedulers, producerConnection } from '@ax/jobs';
 import { createLogger } from '@ax/runtime';
-import { apiKey, basicMarketplace } from '@ax/testing';
+import { apiKey, basicMarketplace, TEST_RETENTION_MONTHS } from '@ax/testing';
 import { createHarness, TEST_LINK_SECRET, type Harness } from './support/harness';
 
 let h: Harness;
@@ -202,7 +202,7 @@ describe('with Redis down', () => {
     const queues = createQueues(dead, h.prefix);
     const app = buildApp({
       sql: h.db.sql, redis: dead, queues, storage: h.storage, logger: createLogger('test', 'silent'),
-      reports: { linkSecret: TEST_LINK_SECRET, recipientDomains: [] },
+      reports: { linkSecret: TEST_LINK_SECRET, recipientDomains: [] }, retentionMonths: TEST_RETENTION_MONTHS,
     });
     try {
       const res = await request(app).post('/v1/schedules').set('Authorization', `Bearer ${pubA}`).send(valid);

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
 import { buildApp } from '@ax/api';
-import { apiKey, basicMarketplace } from '@ax/testing';
+import { apiKey, basicMarketplace, TEST_RETENTION_MONTHS } from '@ax/testing';
 import { createHarness, type Harness } from './support/harness';
 
 let h: Harness;
@@ -26,7 +26,7 @@ beforeAll(async () => {
   const { createLogger } = await import('@ax/runtime');
   const { producerConnection } = await import('@ax/jobs');
   const redis = producerConnection('redis://127.0.0.1:6379');
-  appDeps = { sql: h.db.sql, redis, queues: h.queues, storage: h.storage, logger: createLogger('test', 'silent') };
+  appDeps = { sql: h.db.sql, redis, queues: h.queues, storage: h.storage, logger: createLogger('test', 'silent'), retentionMonths: TEST_RETENTION_MONTHS };
   app = buildApp({ ...appDeps, webDist: dist });
   afterAllCleanups.push(() => redis.disconnect());
 });

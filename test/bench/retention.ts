@@ -3,10 +3,10 @@
 // Standalone: pnpm exec tsx --conditions=source test/bench/retention.ts [--installs N]
 import { randomBytes } from 'node:crypto';
 import postgres from 'postgres';
-import { cutoffInstant, retentionCutoff } from '@ax/datasets';
 import { createSql } from '@ax/db';
-import { TEST_PG_BASE, createTestDatabase, prepareTemplate, seed } from '@ax/testing';
-import { addMonths, monthOf, runRetentionPass, utcDay } from '@ax/retention-worker';
+import { TEST_PG_BASE, TEST_RETENTION_MONTHS, createTestDatabase, prepareTemplate } from '@ax/testing';
+import { seed } from '@ax/seed';
+import { addMonths, cutoffInstant, monthOf, retentionCutoff, runRetentionPass, utcDay } from '@ax/retention';
 
 export type RetentionBenchOptions = {
   /** Install events to seed, spread evenly from the month before the cutoff's month to today. */
@@ -47,7 +47,7 @@ export async function benchRetention(opts: RetentionBenchOptions = {}): Promise<
   const log = opts.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const installs = opts.installs ?? 5_200_000;
   const now = opts.now ?? utcDay(new Date());
-  const cutoff = retentionCutoff(now);
+  const cutoff = retentionCutoff(now, TEST_RETENTION_MONTHS);
   const firstMonth = addMonths(monthOf(cutoff), -1);
   const days = Math.round((Date.parse(`${now}T00:00:00Z`) - Date.parse(`${firstMonth}-01T00:00:00Z`)) / 86_400_000);
   const months = Math.round((days / 365.25) * 12 * 10) / 10;
@@ -77,7 +77,7 @@ export async function benchRetention(opts: RetentionBenchOptions = {}): Promise<
     const before = await sizeMiB(main);
 
     t0 = Date.now();
-    const pass = await runRetentionPass(main, { now, batchSize: opts.batchSize });
+    const pass = await runRetentionPass(main, { retentionMonths: TEST_RETENTION_MONTHS, now, batchSize: opts.batchSize });
     const passSeconds = (Date.now() - t0) / 1000;
     if (pass.outcome !== 'succeeded') throw new Error(`pass ${pass.outcome}: ${pass.error}`);
     const ie = pass.tables.find((t) => t.table === 'install_events')!;

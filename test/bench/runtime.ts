@@ -12,10 +12,11 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildApp } from '@ax/api';
-import { retentionCutoff } from '@ax/datasets';
+import { retentionCutoff } from '@ax/retention';
 import { createQueues, producerConnection } from '@ax/jobs';
 import { createLogger } from '@ax/runtime';
-import { apiKey, createTestDatabase, prepareTemplate, REDIS_URL, seed, testStorage, testStorageConfig, uniquePrefix } from '@ax/testing';
+import { apiKey, createTestDatabase, prepareTemplate, REDIS_URL, TEST_RETENTION_MONTHS, testStorage, testStorageConfig, uniquePrefix } from '@ax/testing';
+import { seed } from '@ax/seed';
 import { buildDist } from '../../scripts/build';
 import { freePort, peakRssMb, sleep, stop } from './processes';
 import { median, round } from './stats';
@@ -70,7 +71,7 @@ export async function benchRuntime(opts: { rows: number; repeat?: number; log?: 
   const redis = producerConnection(REDIS_URL);
   const queues = createQueues(redis, prefix);
   const storage = await testStorage();
-  const server = buildApp({ sql: db.sql, redis, queues, storage, logger: createLogger('bench', 'silent') }).listen(0, '127.0.0.1');
+  const server = buildApp({ sql: db.sql, redis, queues, storage, logger: createLogger('bench', 'silent'), retentionMonths: TEST_RETENTION_MONTHS }).listen(0, '127.0.0.1');
   await new Promise((r) => server.once('listening', r));
   const inProcessApi = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const results: RuntimeBenchRow[] = [];
@@ -86,7 +87,7 @@ export async function benchRuntime(opts: { rows: number; repeat?: number; log?: 
     };
 
     const exportOnce = async () => {
-      const from = retentionCutoff(new Date());
+      const from = retentionCutoff(new Date(), TEST_RETENTION_MONTHS);
       const to = new Date(Date.now() + 86400_000).toISOString().slice(0, 10);
       const res = await fetch(`${inProcessApi}/v1/exports`, { method: 'POST', headers, body: JSON.stringify({ dataset: 'install_events', format: 'csv', from, to }) });
       const { id } = (await res.json()) as { id: string };

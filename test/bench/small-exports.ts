@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { buildApp } from '@ax/api';
 import { createQueues, producerConnection } from '@ax/jobs';
 import { createLogger } from '@ax/runtime';
-import { apiKey, createTestDatabase, prepareTemplate, REDIS_URL, seed, testStorage, testStorageConfig, uniquePrefix, type TestDb } from '@ax/testing';
+import { apiKey, createTestDatabase, prepareTemplate, REDIS_URL, testStorage, testStorageConfig, uniquePrefix, TEST_RETENTION_MONTHS, type TestDb } from '@ax/testing';
+import { seed } from '@ax/seed';
 import { statCpuSeconds } from './baselines';
 import { cpuSeconds, freePort, sleep, stop, waitHttp, exportWorkerArgv } from './processes';
 
@@ -34,7 +35,7 @@ async function round(db: TestDb, n: number, processes: number, concurrency: numb
   const queues = createQueues(redis, prefix);
   const storage = await testStorage();
   const server = buildApp({
-    sql: db.sql, redis, queues, storage, logger: createLogger('bench', 'silent'), limits: { activeExports: n + 1 },
+    sql: db.sql, redis, queues, storage, logger: createLogger('bench', 'silent'), limits: { activeExports: n + 1 }, retentionMonths: TEST_RETENTION_MONTHS,
   }).listen(0, '127.0.0.1');
   await new Promise((r) => server.once('listening', r));
   const api = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

@@ -14,7 +14,7 @@ import {
 import { createSesSender } from '@ax/mailer';
 import { createQueues, producerConnection, workerConnection, type Queues } from '@ax/jobs';
 import { createLogger, type Logger, type Metrics } from '@ax/runtime';
-import { REDIS_URL, createTestDatabase, testStorage, uniquePrefix, type TestDb } from '@ax/testing';
+import { REDIS_URL, TEST_RETENTION_MONTHS, createTestDatabase, testStorage, uniquePrefix, type TestDb } from '@ax/testing';
 import type { Storage } from '@ax/storage';
 
 const COPY_SLICES = 3;
@@ -65,11 +65,11 @@ export async function createHarness(label: string, opts: HarnessOptions = {}): P
   await new Promise<void>((resolve) => (redis.status === 'ready' ? resolve() : redis.once('ready', () => resolve())));
   const queues = createQueues(redis, prefix);
   const app = buildApp({ sql: db.sql, redis, queues, storage, logger, reports: { linkSecret: TEST_LINK_SECRET, recipientDomains: [] },
-    limits: { activeExports: opts.activeExports, ...opts.limits }, now: opts.now, metrics: opts.metrics,
+    limits: { activeExports: opts.activeExports, ...opts.limits }, now: opts.now, metrics: opts.metrics, retentionMonths: TEST_RETENTION_MONTHS,
   });
   const sendMail = createSesSender({ SES_ENDPOINT: SES_TEST_ENDPOINT, SES_REGION: 'us-east-1', MAIL_FROM: 'reports@analytics-export.test' });
   const reportDeps = (overrides: Partial<ReportDeps> = {}): ReportDeps => ({
-    sql: db.sql, queues, logger, sendMail,
+    sql: db.sql, queues, logger, sendMail, retentionMonths: TEST_RETENTION_MONTHS,
     links: { publicBaseUrl: PUBLIC_BASE_URL, secret: TEST_LINK_SECRET, ttlDays: 14 },
     ...overrides,
   });

@@ -1,7 +1,7 @@
 // Fixtures for retention tests: a known set of month partitions (independent of today's date) and rows
 // at exact instants, so a pass "as of" a given day has one right answer.
 import type { Sql } from '@ax/db';
-import type { MonthKey } from '@ax/retention-worker';
+import type { MonthKey } from '@ax/retention';
 
 export const EVENT_TABLES = ['install_events', 'reviews', 'reputation_events'] as const;
 export const PLAIN_TABLES = ['version_adoption_snapshots', 'marketplace_daily_summary', 'publisher_leaderboard_snapshots'] as const;

@@ -128,6 +128,18 @@ export const retentionEnv = {
   RETENTION_ENABLED: bool(true),
 };
 
+/** What one retention pass reads, shared by the retention worker and the CLI so both run the same pass. */
+export const retentionPassEnv = {
+  ...retentionEnv,
+  // Batch size of the boundary-month and plain-table deletes: each batch is one short transaction.
+  RETENTION_BATCH_SIZE: z.coerce.number().int().min(100).max(1_000_000).default(10_000),
+  // How long one DDL or delete may wait for a lock before giving way (and retrying): keeps inserts unblocked.
+  RETENTION_LOCK_TIMEOUT_MS: z.coerce.number().int().min(50).max(60_000).default(2_000),
+  RETENTION_LOCK_ATTEMPTS: z.coerce.number().int().min(1).max(1000).default(10),
+  // Month partitions kept ready beyond the current month.
+  RETENTION_FUTURE_MONTHS: z.coerce.number().int().min(3).max(24).default(3),
+};
+
 /**
  * Rules across variables, applied by loadConfig to every shape that has the variables concerned, so each process
  * refuses the same things. Each returns the problem lines (named by variable) for a parsed config.

@@ -23,3 +23,6 @@ export const allDatasets = (): Dataset[] => Object.values(registry);
 export function getDataset(id: string): Dataset | undefined {
   return Object.hasOwn(registry, id) ? registry[id as DatasetId] : undefined;
 }
+
+/** A dataset's name for people; an unknown id stands for itself. */
+export const datasetTitle = (id: string): string => getDataset(id)?.title ?? id;

@@ -1,4 +1,4 @@
-import { resolveInstant, retentionCutoff, isValidTimeZone } from './time-range';
+import { resolveInstant, isValidTimeZone } from './time-range';
 
 describe('resolveInstant', () => {
   it('reads a date as local midnight in the time zone', () => {
@@ -15,17 +15,6 @@ describe('resolveInstant', () => {
     expect(resolveInstant('2026-1-5', 'UTC')).toBeNull();
     expect(resolveInstant('2026-01-05T10:00:00', 'UTC')).toBeNull();
     expect(resolveInstant('yesterday', 'UTC')).toBeNull();
-  });
-});
-
-describe('retentionCutoff', () => {
-  it('goes back 24 calendar months', () => {
-    expect(retentionCutoff('2026-11-27')).toBe('2024-11-27');
-    expect(retentionCutoff('2026-02-28')).toBe('2024-02-28');
-  });
-  it('clamps at month ends and leap days', () => {
-    expect(retentionCutoff('2028-02-29')).toBe('2026-02-28');
-    expect(retentionCutoff('2026-03-31', 1)).toBe('2026-02-28');
   });
 });
 

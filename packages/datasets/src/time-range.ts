@@ -1,4 +1,4 @@
-// Range inputs (local dates or RFC 3339), IANA time zones, and the 24-month retention cutoff.
+// Range inputs (local dates or RFC 3339) and IANA time zones. (The retention cutoff is @ax/retention's.)
 import { DateTime, IANAZone } from 'luxon';
 
 const DATE_RE = /^\d{4}-\d{2}-\d{2}$/;
@@ -18,12 +18,3 @@ export function resolveInstant(input: string, tz: string): Date | null {
   }
   return null;
 }
-
-/** The first day kept: `today` (UTC) minus `months` calendar months, clamped at month ends. */
-export function retentionCutoff(today: Date | string, months = 24): string {
-  const base = typeof today === 'string' ? DateTime.fromISO(today, { zone: 'utc' }) : DateTime.fromJSDate(today, { zone: 'utc' });
-  return base.startOf('day').minus({ months }).toISODate()!;
-}
-
-/** The cutoff as an instant: midnight UTC of the cutoff day. */
-export const cutoffInstant = (cutoff: string): Date => DateTime.fromISO(cutoff, { zone: 'utc' }).toJSDate();

@@ -33,13 +33,17 @@ export type DatasetScope = {
 
 export type Dataset = {
   id: DatasetId;
+  /** People's name for the dataset: a report e-mail's first words, the unsubscribe page. */
+  title: string;
   adminOnly: boolean;
   /** What a publisher filter applies to: its packages, its own account, or nothing (admin-only data). */
   ownership: 'packages' | 'publisher' | 'none';
   columns: readonly string[];
-  /** The analytics table and column retention and range checks are about. */
+  /** The analytics table and column retention and range checks are about (the retention registry is derived from these). */
   table: string;
   timeColumn: string;
+  /** `timestamptz` columns compare with the retention cutoff instant, `date` columns with the cutoff day. */
+  timeType: 'timestamptz' | 'date';
   /**
    * True when the CSV lists raw rows ordered by `timeColumn` first and filtered to [from, to) on it: the CSVs of
    * consecutive time ranges then concatenate into the CSV of the whole range, so it can be copied in slices.

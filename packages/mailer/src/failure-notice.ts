@@ -1,7 +1,8 @@
 // The one e-mail a schedule's failure contacts get when it is paused for failing (§6.4).
-import { escapeHtml as e, oneLine } from './format';
+import { datasetTitle } from '@ax/datasets';
+import e from 'escape-html';
+import { oneLine } from './format';
 import type { MailMessage } from './ses-sender';
-import { datasetTitle } from './report-summary';
 
 export type FailureNoticeInput = {
   to: string;

@@ -1,7 +1,4 @@
-// Text helpers shared by the e-mail templates and the recipient pages.
-
-export const escapeHtml = (s: string): string =>
-  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+// Text helpers of the e-mail templates (HTML escaping is the escape-html library's, as in the API's pages).
 
 /** Header-safe single line: control characters (CR, LF, …) become spaces. */
 // eslint-disable-next-line no-control-regex -- matching control characters is the point

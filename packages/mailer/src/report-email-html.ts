@@ -1,6 +1,6 @@
 // The HTML body of the report e-mail: nested tables and inline styles, which mail clients render alike; the
 // chart is table cells with background colours (no script, SVG or remote image). Every value is escaped.
-import { escapeHtml as e } from './format';
+import e from 'escape-html';
 import type { ReportView } from './report-view';
 import { formatCount, type ReportSummary } from './report-summary';
 

@@ -1,10 +1,11 @@
 // The report e-mail, one pure function from data to message: subject (dataset and period first, the schedule's
 // name last), a mobile-friendly HTML body (tables and inline styles only: no script, no SVG, no remote images),
 // a plain-text body with the same figures, and the RFC 8058 unsubscribe headers. A page preview can call it too.
+import { datasetTitle } from '@ax/datasets';
 import type { MailMessage } from './ses-sender';
 import { oneLine } from './format';
 import { renderReportHtml } from './report-email-html';
-import { datasetTitle, formatCount } from './report-summary';
+import { formatCount } from './report-summary';
 import { viewOf, type ReportEmailInput, type ReportView } from './report-view';
 
 export function renderReportEmail(r: ReportEmailInput): MailMessage {

@@ -12,19 +12,6 @@ export type ReportSummary = {
   top: { title: string; rows: { label: string; value: string }[] } | null;
 };
 
-/** People's names for the datasets: the e-mail's first words. */
-export const DATASET_TITLES: Record<string, string> = {
-  install_events: 'Installs',
-  reviews: 'Reviews',
-  version_adoption: 'Version adoption',
-  geographic_summary: 'Installs by country',
-  reputation_events: 'Reputation',
-  marketplace_summary: 'Marketplace summary',
-  leaderboard_history: 'Publisher leaderboard',
-};
-
-export const datasetTitle = (id: string) => DATASET_TITLES[id] ?? id;
-
 export const formatCount = (n: number) => Math.round(n).toLocaleString('en-US');
 
 export type Change = { direction: 'up' | 'down' | 'same' | 'new' | 'none'; text: string };

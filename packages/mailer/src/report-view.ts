@@ -1,6 +1,7 @@
 // What the report e-mail shows, derived once from its input for both the HTML and the plain-text body.
 import { formatBytes, oneLine } from './format';
-import { datasetTitle, describeChange, rangeLabel, type Change, type ReportSummary } from './report-summary';
+import { datasetTitle } from '@ax/datasets';
+import { describeChange, rangeLabel, type Change, type ReportSummary } from './report-summary';
 
 export type ReportEmailInput = {
   to: string;

@@ -4,8 +4,12 @@ import { createHash, randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import postgres from 'postgres';
+import { loadConfig, retentionEnv } from '@ax/config';
 import { createApiKey, createSql, ensureDatabase, migrate, migrationsDir, type Role, type Sql } from '@ax/db';
 import { createStorage, ensureBucket, type Storage } from '@ax/storage';
+
+/** RETENTION_MONTHS as a process with nothing set reads it (the one default, @ax/config's): what tests pass explicitly. */
+export const TEST_RETENTION_MONTHS = loadConfig(retentionEnv, {}).RETENTION_MONTHS;
 
 export const TEST_PG_BASE = 'postgres://postgres:postgres@127.0.0.1:5432';
 /** One template per set of migrations, so checkouts with different migrations never share one. */

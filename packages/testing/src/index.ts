@@ -1,2 +1,1 @@
-export * from './seed';
 export * from './fixtures';

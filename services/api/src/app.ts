@@ -36,8 +36,8 @@ export type AppDeps = {
   now?: () => Date;
   /** Scheduled reports: the e-mail link secret and the optional recipient domain allow-list. */
   reports?: { linkSecret: string; recipientDomains: string[]; linkTtlDays?: number };
-  /** Months of analytics data kept (RETENTION_MONTHS); requests for older data get 422. */
-  retentionMonths?: number;
+  /** Months of analytics data kept (RETENTION_MONTHS, always given); requests for older data get 422. */
+  retentionMonths: number;
   /** The built web page (default services/web/dist). */
   webDist?: string;
 };
@@ -68,16 +68,15 @@ export function buildApp(deps: AppDeps): Express {
   v1.use(lookupRoutes(deps));
   const now = deps.now ?? (() => new Date());
   const redisReady = () => deps.redis.status === 'ready';
-  const retentionMonths = deps.retentionMonths ?? 24;
-  v1.use('/datasets', datasetRoutes(now, retentionMonths));
+  v1.use('/datasets', datasetRoutes(now, deps.retentionMonths));
   v1.use('/schedules/preview-email', emailPreviewRoutes({ now: deps.now }));
   v1.use('/schedules', scheduleRoutes({
-    ...deps, retentionMonths, redisReady, recipientDomains: deps.reports?.recipientDomains ?? [],
+    ...deps, redisReady, recipientDomains: deps.reports?.recipientDomains ?? [],
     manualRunsPerDay: deps.limits?.manualRunsPerDay, schedulesPerPublisher: deps.limits?.schedulesPerPublisher,
   }));
   v1.use('/exports', exportJsonRoutes(deps));
-  v1.use('/exports', exportRoutes({ ...deps, redisReady, activeLimit: deps.limits?.activeExports ?? 20, now, retentionMonths }));
-  v1.use('/retention', retentionRoutes({ ...deps, now, retentionMonths }));
+  v1.use('/exports', exportRoutes({ ...deps, redisReady, activeLimit: deps.limits?.activeExports ?? 20, now }));
+  v1.use('/retention', retentionRoutes({ ...deps, now }));
   v1.use('/api-keys', apiKeyRoutes({ ...deps, redisReady }));
   app.use('/v1', v1);
   app.use(webAppRoutes({ sql: deps.sql, logger: deps.logger, dist: deps.webDist }));

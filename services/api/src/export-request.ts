@@ -4,9 +4,10 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { foreignPackages, publisherExists, type NewExport, type Principal, type Sql } from '@ax/db';
 import {
-  countPeriods, cutoffInstant, datasetIds, MAX_JSON_PERIODS, effectivePublisher, formats, getDataset, granularities, isValidTimeZone,
-  mayExport, resolveInstant, retentionCutoff, type Dataset,
+  countPeriods, datasetIds, MAX_JSON_PERIODS, effectivePublisher, formats, getDataset, granularities, isValidTimeZone,
+  mayExport, resolveInstant, type Dataset,
 } from '@ax/datasets';
+import { cutoffInstant, retentionCutoff } from '@ax/retention';
 import { ApiError, badRequest, forbidden, notFound, zodDetails, type ErrorDetail } from './errors';
 
 const id = z.string().min(1).max(200).regex(/^[^\s,{}"\\]+$/, 'must not contain whitespace, commas, braces, quotes or backslashes');
@@ -94,15 +95,24 @@ export function readRange(body: RangeBody): ReadRange {
 }
 
 /** The range read by readRange: a 400 for its problems, a 422 when it starts before the retention cutoff. */
-export function resolveRange(range: ReadRange, today = new Date(), retentionMonths = 24): { from: Date; to: Date } {
+export function resolveRange(range: ReadRange, today: Date, retentionMonths: number): { from: Date; to: Date } {
   if (range.problems.length) throw badRequest(range.problems);
   const { from, to } = range;
-  const cutoff = retentionCutoff(today, retentionMonths);
-  if (from! < cutoffInstant(cutoff))
-    throw new ApiError(422, 'outside_retention', `Data before ${cutoff} is no longer kept (${retentionMonths}-month retention).`, [
-      { field: 'from', message: `Must be on or after ${cutoff}.` },
-    ]);
+  requireRetained(from!, today, retentionMonths, 'from');
   return { from: from!, to: to! };
+}
+
+/**
+ * The one 422 outside_retention, for an export's `from` and a backfill's `period_start` alike: data starting before
+ * the cutoff (today minus RETENTION_MONTHS) is gone or about to be.
+ */
+export function requireRetained(start: Date, today: Date, retentionMonths: number, field: 'from' | 'period_start'): void {
+  const cutoff = retentionCutoff(today, retentionMonths);
+  if (start >= cutoffInstant(cutoff)) return;
+  const must = field === 'from' ? 'Must be on or after' : 'Must start on or after';
+  throw new ApiError(422, 'outside_retention', `Data before ${cutoff} is no longer kept (${retentionMonths}-month retention).`, [
+    { field, message: `${must} ${cutoff}.` },
+  ]);
 }
 
 /** A JSON document has one entry per period, zero-filled: more than MAX_JSON_PERIODS → 422 range_too_large. */

@@ -1,7 +1,7 @@
 // Small HTML pages for people who arrive from a report e-mail (download links, unsubscribe): no script, no
 // remote assets, everything escaped, never cached. Forms post back to our own routes.
 import type { Response } from 'express';
-import { escapeHtml } from '@ax/mailer';
+import escapeHtml from 'escape-html';
 
 export type PageForm = { action: string; button: string };
 export type RecipientPage = { title: string; paragraphs: string[]; form?: PageForm };

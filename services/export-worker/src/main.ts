@@ -44,7 +44,7 @@ async function main() {
     await closeConnection(queueConnection);
   });
   const reportDeps: ReportDeps = {
-    sql, analyticsSql, queues, logger, metrics,
+    sql, analyticsSql, queues, logger, metrics, retentionMonths: config.RETENTION_MONTHS,
     sendMail: createSesSender(config),
     links: { publicBaseUrl: config.PUBLIC_BASE_URL, secret: config.LINK_SIGNING_SECRET, ttlDays: config.LINK_TTL_DAYS },
     failuresBeforePause: config.REPORT_FAILURES_BEFORE_PAUSE,
@@ -70,7 +70,7 @@ async function main() {
     connection, prefix: config.QUEUE_PREFIX, logger, metrics, concurrency: config.REPORT_CONCURRENCY, ...locks,
   });
   const reconciler = startReconciler(reportDeps, {
-    intervalMs: config.REPORT_RECONCILE_INTERVAL_MS, catchUpPeriods: config.REPORT_CATCH_UP_PERIODS, retentionMonths: config.RETENTION_MONTHS,
+    intervalMs: config.REPORT_RECONCILE_INTERVAL_MS, catchUpPeriods: config.REPORT_CATCH_UP_PERIODS,
   });
   shutdown.add('work', 'reports worker', async () => {
     await reconciler.stop();

@@ -3,20 +3,13 @@
 // PostgreSQL is the record: the last real pass in app.retention_passes says whether a day was missed.
 import { maintenanceRunAge, type Sql } from '@ax/db';
 import { enqueue, type Queues } from '@ax/jobs';
+import { lastRealPassAge } from '@ax/retention';
 import type { Logger } from '@ax/runtime';
 import { declareExpirySchedule, EXPIRY_JOB, MISSED_SWEEP_AFTER_MS } from './file-expiry';
 import { declareRetentionSchedule } from './schedule';
 
 /** A day and a bit: the last pass older than this means the 03:00 run did not happen. */
 export const MISSED_PASS_AFTER_MS = 26 * 3600_000;
-
-/** When the last real (not dry) pass started, by PostgreSQL's clock; null when none ever ran. */
-async function lastPassAge(sql: Sql): Promise<number | null> {
-  const [row] = await sql<{ age_ms: number | null }[]>`
-    select (extract(epoch from now() - max(started_at)) * 1000)::float8 as age_ms
-    from app.retention_passes where not dry_run`;
-  return row?.age_ms ?? null;
-}
 
 /**
  * One round: re-declare the scheduler, then queue a pass now when the last one is older than MISSED_PASS_AFTER_MS.
@@ -36,7 +29,7 @@ export async function keepRetentionScheduled(deps: KeeperDeps): Promise<'queued'
   }
   if (deps.retention === false) return result;
   await declareRetentionSchedule(deps.queues);
-  const age = await lastPassAge(deps.sql);
+  const age = await lastRealPassAge(deps.sql);
   if (age !== null && age < MISSED_PASS_AFTER_MS) return result;
   await enqueue(deps.queues, 'retention.run', {}, { jobId: `retention-catch-up-${hour}` });
   deps.logger.warn({ lastPassAgeMs: age }, 'no retention pass in over 26 hours: one is queued now');

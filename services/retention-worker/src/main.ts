@@ -5,7 +5,8 @@ import { createSql } from '@ax/db';
 import { checkEvictionPolicy, workerConnection } from '@ax/jobs';
 import { createLogger, createMetrics, createShutdown, startOpsServer } from '@ax/runtime';
 import { applyExportLifecycleRule, createStorage } from '@ax/storage';
-import { passOptionsFrom, retentionWorkerEnv } from './config';
+import { passOptionsFrom } from '@ax/retention';
+import { retentionWorkerEnv } from './config';
 import { bootRetentionWorker } from './boot';
 import { RETENTION_PATTERN, RETENTION_SCHEDULER_ID, RETENTION_TZ } from './schedule';
 

@@ -1,8 +1,8 @@
 // `retention run` (a pass as of a day, or a dry run) and `retention history` (the recorded passes).
-import { loadConfig } from '@ax/config';
+import { loadConfig, retentionPassEnv } from '@ax/config';
 import {
-  databaseNow, listPasses, passDay, passOptionsFrom, retentionPassEnv, rowsDeleted, runRetentionPass, type PassResult, type TableOutcome,
-} from '@ax/retention-worker';
+  databaseNow, listPasses, passDay, passOptionsFrom, rowsDeleted, runRetentionPass, type PassResult, type TableOutcome,
+} from '@ax/retention';
 import { intOption, UsageError, type Command, type Io } from '../command';
 import { withDb } from '../db';
 
@@ -11,7 +11,7 @@ const SKIPPED_EXIT = 75;
 
 export const retentionRunCommand: Command = {
   path: ['retention', 'run'],
-  summary: 'Delete analytics data older than the 24-month retention (as of --now) and print what went, per table',
+  summary: 'Delete analytics data older than RETENTION_MONTHS (default 24) as of --now and print what went, per table',
   usage:
     'pnpm --silent cli retention run [--now YYYY-MM-DD] [--dry-run]\n\n' +
     '  --now      run as if today (UTC) were this day; default today. Later days only with --dry-run.\n' +

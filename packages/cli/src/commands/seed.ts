@@ -1,4 +1,4 @@
-import { defaultSeed, seed } from '@ax/testing';
+import { defaultSeed, seed } from '@ax/seed';
 import { intOption, type Command } from '../command';
 import { withDb } from '../db';
 

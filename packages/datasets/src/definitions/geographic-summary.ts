@@ -8,11 +8,13 @@ import {
 
 export const geographicSummary: Dataset = {
   id: 'geographic_summary',
+  title: 'Installs by country',
   adminOnly: false,
   ownership: 'packages',
   columns: ['country_code', 'period_date', 'install_count'],
   table: 'install_events',
   timeColumn: 'install_date',
+  timeType: 'timestamptz',
   csvSplitsByTime: false,
   csv: (scope) => ({
     text: `select ${textCell('g.country_code')}, ${isoDate('g.period')}, g.install_count

@@ -4,11 +4,13 @@ import { copyRangeAndPackages, localPeriod, packageScope, scopeValues, textCell,
 
 export const installEvents: Dataset = {
   id: 'install_events',
+  title: 'Installs',
   adminOnly: false,
   ownership: 'packages',
   columns: ['package_id', 'version', 'tenant_region', 'install_date'],
   table: 'install_events',
   timeColumn: 'install_date',
+  timeType: 'timestamptz',
   csvSplitsByTime: true,
   csv: (scope) => ({
     text: `select ${textCell('e.package_id')}, ${textCell('e.version')}, ${textCell('e.tenant_region')}, ${utcTimestamp('e.install_date')}

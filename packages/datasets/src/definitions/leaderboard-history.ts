@@ -6,11 +6,13 @@ import { copyDays, dayPeriod, dayRange, dayValues, isoDate, textCell } from '../
 
 export const leaderboardHistory: Dataset = {
   id: 'leaderboard_history',
+  title: 'Publisher leaderboard',
   adminOnly: true,
   ownership: 'none',
   columns: ['snapshot_date', 'publisher_id', 'rank', 'weighted_score', 'tier'],
   table: 'publisher_leaderboard_snapshots',
   timeColumn: 'snapshot_date',
+  timeType: 'date',
   csvSplitsByTime: false,
   csv: (scope) => ({
     text: `select ${isoDate('l.snapshot_date')}, ${textCell('l.publisher_id')}, l.rank, l.weighted_score, ${textCell('l.tier')}

@@ -7,11 +7,13 @@ import { copyDays, dayPeriod, dayRange, dayValues, isoDate } from '../sql-fragme
 
 export const marketplaceSummary: Dataset = {
   id: 'marketplace_summary',
+  title: 'Marketplace summary',
   adminOnly: true,
   ownership: 'none',
   columns: ['summary_date', 'total_installs', 'active_publishers', 'new_packages', 'certifications_granted'],
   table: 'marketplace_daily_summary',
   timeColumn: 'summary_date',
+  timeType: 'date',
   csvSplitsByTime: false,
   csv: (scope) => ({
     text: `select ${isoDate('m.summary_date')}, m.total_installs, m.active_publishers, m.new_packages, m.certifications_granted

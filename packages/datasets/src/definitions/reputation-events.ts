@@ -4,11 +4,13 @@ import { copyRangeAndPublisher, localPeriod, publisherScope, scopeValues, textCe
 
 export const reputationEvents: Dataset = {
   id: 'reputation_events',
+  title: 'Reputation',
   adminOnly: false,
   ownership: 'publisher',
   columns: ['event_type', 'points', 'event_date', 'source_id'],
   table: 'reputation_events',
   timeColumn: 'event_date',
+  timeType: 'timestamptz',
   csvSplitsByTime: true,
   csv: (scope) => ({
     text: `select ${textCell('r.event_type')}, r.points, ${utcTimestamp('r.event_date')}, ${textCell('r.source_id')}

@@ -4,11 +4,13 @@ import { copyRangeAndPackages, localPeriod, packageScope, scopeValues, textCell,
 
 export const reviews: Dataset = {
   id: 'reviews',
+  title: 'Reviews',
   adminOnly: false,
   ownership: 'packages',
   columns: ['package_id', 'star_rating', 'review_date'],
   table: 'reviews',
   timeColumn: 'review_date',
+  timeType: 'timestamptz',
   csvSplitsByTime: true,
   csv: (scope) => ({
     text: `select ${textCell('r.package_id')}, r.star_rating, ${utcTimestamp('r.review_date')}

@@ -6,11 +6,13 @@ import { copyDaysAndPackages, dayPeriod, dayRange, dayValues, isoDate, packageSc
 
 export const versionAdoption: Dataset = {
   id: 'version_adoption',
+  title: 'Version adoption',
   adminOnly: false,
   ownership: 'packages',
   columns: ['package_id', 'version', 'active_tenant_count', 'snapshot_date'],
   table: 'version_adoption_snapshots',
   timeColumn: 'snapshot_date',
+  timeType: 'date',
   csvSplitsByTime: false,
   csv: (scope) => ({
     text: `select ${textCell('s.package_id')}, ${textCell('s.version')}, s.active_tenant_count, ${isoDate('s.snapshot_date')}

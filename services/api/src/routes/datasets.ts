@@ -1,6 +1,7 @@
 // GET /v1/datasets: what this caller may export, with the oldest day still kept.
 import { Router } from 'express';
-import { allDatasets, formats, granularities, mayExport, retentionCutoff } from '@ax/datasets';
+import { allDatasets, formats, granularities, mayExport } from '@ax/datasets';
+import { retentionCutoff } from '@ax/retention';
 import { principalOf } from '../auth';
 
 export function datasetRoutes(now: () => Date, retentionMonths: number): Router {

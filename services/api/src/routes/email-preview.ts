@@ -2,8 +2,8 @@
 // e-mail's own template (@ax/mailer) for the last completed period, with example figures and a sample link.
 // Nothing is stored or sent.
 import { Router } from 'express';
-import { periodCoveredBy } from '@ax/datasets';
-import { DATASET_TITLES, renderReportEmail, type ReportSummary } from '@ax/mailer';
+import { datasetTitle, periodCoveredBy } from '@ax/datasets';
+import { renderReportEmail, type ReportSummary } from '@ax/mailer';
 import { exportFile } from '@ax/storage';
 import { badRequest, zodDetails } from '../errors';
 import { createScheduleSchema } from '../schedule-request';
@@ -20,7 +20,7 @@ function exampleSummary(dataset: string, frequency: 'weekly' | 'monthly'): Repor
   const labels = frequency === 'weekly' ? ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'] : ['Week 1', 'Week 2', 'Week 3', 'Week 4'];
   const bars = labels.map((label, i) => ({ label, value: 120 + ((i * 37) % 90) }));
   return {
-    metric: { label: DATASET_TITLES[dataset] ?? 'Rows', unit: 'rows', value: bars.reduce((n, b) => n + b.value, 0), previous: 1100 },
+    metric: { label: datasetTitle(dataset), unit: 'rows', value: bars.reduce((n, b) => n + b.value, 0), previous: 1100 },
     figures: [],
     chart: { title: `Per ${frequency === 'weekly' ? 'day' : 'week'} (example figures)`, bars },
     top: null,

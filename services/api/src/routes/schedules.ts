@@ -7,13 +7,13 @@ import {
   claimRun, deleteSchedule, getRunForPeriod, getSchedule, insertSchedule, listRunsWithDeliveries, listSchedules,
   LimitReached, secondsToUtcMidnight, unsubscribedBySchedule, updateSchedule, type Principal, type ScheduleRow, type Sql,
 } from '@ax/db';
-import { cronPattern, cutoffInstant, isComplete, periodStartingOn, retentionCutoff } from '@ax/datasets';
+import { cronPattern, isComplete, periodStartingOn } from '@ax/datasets';
 import { enqueue, removeReportScheduler, upsertReportScheduler, type Queues } from '@ax/jobs';
 import type { Logger } from '@ax/runtime';
 import { principalOf, viewerOf } from '../auth';
 import { loggerOf } from '../request-context';
 import { ApiError, badRequest, notFound, UNKNOWN_CURSOR, unavailable, zodDetails } from '../errors';
-import { authorizeSpec, parseBody, type ExportSpec } from '../export-request';
+import { authorizeSpec, parseBody, requireRetained, type ExportSpec } from '../export-request';
 import { backfillSchema, createScheduleSchema, normalizeRecipients, patchScheduleSchema } from '../schedule-request';
 import { runResource, scheduleResource } from '../schedule-resource';
 
@@ -24,7 +24,8 @@ export type ScheduleRouteDeps = {
   redisReady: () => boolean;
   recipientDomains: string[];
   now?: () => Date;
-  retentionMonths?: number;
+  /** RETENTION_MONTHS: a backfill of a period before the cutoff is refused (422 outside_retention). */
+  retentionMonths: number;
   /** REPORT_MANUAL_RUNS_PER_DAY (default 10) and SCHEDULES_PER_PUBLISHER (default 100), §6.4. */
   manualRunsPerDay?: number;
   schedulesPerPublisher?: number;
@@ -155,10 +156,7 @@ export function scheduleRoutes(deps: ScheduleRouteDeps): Router {
     }
     if (!isComplete(period, now()))
       throw refuse('period_not_complete', `The period ${period.startDate} to ${period.endDate} has not ended yet.`, 'Must be a period that has ended.');
-    const months = deps.retentionMonths ?? 24;
-    const cutoff = retentionCutoff(now(), months);
-    if (period.start < cutoffInstant(cutoff))
-      throw refuse('outside_retention', `Data before ${cutoff} is no longer kept (${months}-month retention).`, `Must start on or after ${cutoff}.`);
+    requireRetained(period.start, now(), deps.retentionMonths, 'period_start');
 
     const view = async (runId: string) => runResource((await listRunsWithDeliveries(sql, schedule.id, { limit: 1, runId }))[0]!);
     if (!body.resend) {

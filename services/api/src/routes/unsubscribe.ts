@@ -2,8 +2,8 @@
 // GET only shows a page with a button: mail scanners open links, and a GET must change nothing. POST (the
 // button, or a mail client's one-click POST) unsubscribes the address from that schedule; /undo reverses it.
 import { Router, type Request, type Response } from 'express';
+import { datasetTitle } from '@ax/datasets';
 import { getScheduleAnyState, isUnsubscribed, undoUnsubscribe, unsubscribe, type ScheduleRow, type Sql } from '@ax/db';
-import { datasetTitle } from '@ax/mailer';
 import { verifyUnsubscribe } from '@ax/storage';
 import { goneReportPage, sendRecipientPage, type RecipientPage } from '../recipient-page';
 

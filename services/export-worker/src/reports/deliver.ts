@@ -106,7 +106,7 @@ async function sendOne(deps: ReportDeps, d: DeliveryRow, msg: MailMessage, publi
 
 /** The run's e-mail, per delivery: the figures are read once, the links and unsubscribe tokens are per recipient. */
 async function composer(deps: ReportDeps, schedule: ScheduleRow, exp: ExportRow) {
-  const summary = await reportSummary(deps.analyticsSql ?? deps.sql, schedule, exp, nowOf(deps));
+  const summary = await reportSummary(deps.analyticsSql ?? deps.sql, schedule, exp, { now: nowOf(deps), retentionMonths: deps.retentionMonths });
   const lastDay = new Date(Date.parse(`${exp.to_input}T00:00:00Z`) - 86400_000).toISOString().slice(0, 10);
   return (d: Pick<DeliveryRow, 'id' | 'recipient'>) => {
     const to = d.recipient;

@@ -14,6 +14,8 @@ export type ReportDeps = {
   logger: Logger;
   metrics?: Metrics;
   now?: () => Date;
+  /** RETENTION_MONTHS: catch-up and the e-mail's previous-period figure never reach before the retention cutoff. */
+  retentionMonths: number;
   /** A send claim older than this means its sender died mid-call (SES requests time out after 20 s). */
   claimTimeoutMs?: number;
   /** Parallel SES calls within one run's delivery job. */

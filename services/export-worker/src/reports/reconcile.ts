@@ -2,8 +2,9 @@
 // removed), missed periods caught up (each once, thanks to the unique run row), and stuck runs driven on.
 // Many replicas may call it at once: a transaction-scoped advisory lock lets one do the work per round.
 import { getScheduleAnyState, listLiveSchedules, openRuns, runPeriodStarts, type ActiveSchedule } from '@ax/db';
-import { cronPattern, cutoffInstant, duePeriods, retentionCutoff } from '@ax/datasets';
+import { cronPattern, duePeriods } from '@ax/datasets';
 import { listReportSchedulers, removeReportScheduler, upsertReportScheduler } from '@ax/jobs';
+import { oldestKept } from '@ax/retention';
 import { driveRun, nowOf, startRun, type ReportDeps } from './deps';
 import { sendOwedFailureNotices } from './failure-notice';
 
@@ -12,8 +13,6 @@ export type ReconcileOptions = {
   catchUpPeriods?: number;
   /** Runs whose export or delivery shows no progress for this long are driven again (default 60 s). */
   staleRunMs?: number;
-  /** RETENTION_MONTHS: catch-up never asks for a period the retention pass has deleted or is about to. */
-  retentionMonths?: number;
   /** Tests and benches: a faster cron pattern than the real weekly/monthly one. */
   patternFor?: (s: ActiveSchedule) => string;
 };
@@ -29,7 +28,7 @@ export async function reconcileReports(deps: ReportDeps, opts: ReconcileOptions 
     const result = { created: 0, updated: 0, removed: 0, caughtUp: 0, driven: 0 };
     const live = await listLiveSchedules(deps.sql);
     await syncSchedulers(deps, live, opts, result);
-    await catchUp(deps, live.filter((s) => !s.paused), opts.catchUpPeriods ?? 8, opts.retentionMonths ?? 24, result);
+    await catchUp(deps, live.filter((s) => !s.paused), opts.catchUpPeriods ?? 8, result);
     for (const run of await openRuns(deps.sql, opts.staleRunMs ?? 60_000, 1000)) {
       await driveRun(deps, { id: run.id, status: 'running', export_id: run.export_id });
       result.driven++;
@@ -64,14 +63,17 @@ async function syncSchedulers(deps: ReportDeps, live: ActiveSchedule[], opts: Re
   for (let i = 0; i < changes.length; i += 200) await Promise.all(changes.slice(i, i + 200).map((change) => change()));
 }
 
-/** Periods whose run time passed while nothing ran them: at most `count` per schedule, never before active_from. */
-async function catchUp(deps: ReportDeps, schedules: ActiveSchedule[], count: number, retentionMonths: number, result: ReconcileResult) {
+/**
+ * Periods whose run time passed while nothing ran them: at most `count` per schedule, never before active_from, and
+ * never one the retention pass has deleted or is about to (deps.retentionMonths).
+ */
+async function catchUp(deps: ReportDeps, schedules: ActiveSchedule[], count: number, result: ReconcileResult) {
   if (count === 0 || schedules.length === 0) return;
   const now = nowOf(deps);
-  const oldestKept = cutoffInstant(retentionCutoff(now, retentionMonths));
+  const kept = oldestKept(now, deps.retentionMonths);
   const owed = schedules.map((s) => ({
     s,
-    periods: duePeriods(s.frequency, s.timezone, now, count).filter((p) => p.runAt >= s.active_from && p.start >= oldestKept),
+    periods: duePeriods(s.frequency, s.timezone, now, count).filter((p) => p.runAt >= s.active_from && p.start >= kept),
   }));
   const since = new Date(owed.reduce((min, o) => Math.min(min, o.periods[0]?.start.getTime() ?? min), now.getTime()));
   const done = await runPeriodStarts(deps.sql, owed.filter((o) => o.periods.length).map((o) => o.s.id), since);

@@ -3,9 +3,10 @@
 // of packages where the dataset is about packages. Scoped exactly like the export (publisher, package filter).
 import type { ExportRow, ScheduleRow, Sql } from '@ax/db';
 import {
-  cutoffInstant, getDataset, jsonDocument, periodStartingOn, previousPeriod, retentionCutoff, type Dataset, type DatasetScope, type Granularity,
+  getDataset, jsonDocument, periodStartingOn, previousPeriod, type Dataset, type DatasetScope, type Granularity,
 } from '@ax/datasets';
 import { dayLabel, formatCount, rangeLabel, type ReportSummary } from '@ax/mailer';
+import { oldestKept } from '@ax/retention';
 import { scopeOf } from '../run-export';
 
 type Metrics = Record<string, unknown>;
@@ -105,8 +106,13 @@ const SHAPES: Record<string, Shape> = {
   },
 };
 
-/** The summary of a finished scheduled export, or null for a dataset without a shape. */
-export async function reportSummary(sql: Sql, schedule: Pick<ScheduleRow, 'frequency'>, exp: ExportRow, now = new Date()): Promise<ReportSummary | null> {
+/**
+ * The summary of a finished scheduled export, or null for a dataset without a shape. The previous period is compared
+ * only while it is still kept as of `asOf.now` (RETENTION_MONTHS).
+ */
+export async function reportSummary(
+  sql: Sql, schedule: Pick<ScheduleRow, 'frequency'>, exp: ExportRow, asOf: { now: Date; retentionMonths: number },
+): Promise<ReportSummary | null> {
   const dataset = getDataset(exp.dataset);
   const shape = SHAPES[exp.dataset];
   if (!dataset || !shape) return null;
@@ -117,7 +123,7 @@ export async function reportSummary(sql: Sql, schedule: Pick<ScheduleRow, 'frequ
   const series = await periodsOf(sql, dataset, { ...base, granularity: weekly ? 'day' : 'week' });
   const period = periodStartingOn(schedule.frequency, exp.timezone, exp.from_input);
   const prev = period ? previousPeriod(period) : null;
-  const kept = prev && prev.start >= cutoffInstant(retentionCutoff(now));
+  const kept = prev && prev.start >= oldestKept(asOf.now, asOf.retentionMonths);
   const [before] = prev && kept ? await periodsOf(sql, dataset, { ...base, from: prev.start, to: prev.end, granularity: whole }) : [];
   const totalMetrics = total?.metrics ?? {};
   const lastDay = (end: string) => new Date(Date.parse(`${end.slice(0, 10)}T00:00:00Z`) - 86400_000).toISOString().slice(0, 10);

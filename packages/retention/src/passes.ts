@@ -109,3 +109,11 @@ export async function listPasses(sql: Sql, limit: number): Promise<PassRow[]> {
     order by started_at desc, id desc
     limit ${limit}`;
 }
+
+/** How long ago the last real (not dry) pass started, by PostgreSQL's clock, in ms; null when none ever ran. */
+export async function lastRealPassAge(sql: Sql): Promise<number | null> {
+  const [row] = await sql<{ age_ms: number | null }[]>`
+    select (extract(epoch from now() - max(started_at)) * 1000)::float8 as age_ms
+    from app.retention_passes where not dry_run`;
+  return row?.age_ms ?? null;
+}

@@ -1,6 +1,6 @@
-// When each month of data goes: the daily pass deletes rows dated before today (UTC) minus 24 calendar
-// months, so a month starts going the day after its first day turns 24 months old and is gone once its end does.
-import { retentionCutoff } from '@ax/datasets';
+// When each month of data goes: the daily pass deletes rows dated before today (UTC) minus RETENTION_MONTHS
+// calendar months, so a month starts going the day after its first day turns that old and is gone once its end does.
+import { retentionCutoff } from './cutoff';
 
 export type MonthDeletion = {
   /** `YYYY-MM` (UTC). */
@@ -19,7 +19,7 @@ const day = (d: Date) => d.toISOString().slice(0, 10);
 const firstOf = (y: number, m0: number) => new Date(Date.UTC(y, m0, 1));
 const plusDays = (iso: string, n: number) => day(new Date(Date.parse(`${iso}T00:00:00Z`) + n * 86_400_000));
 
-export function monthDeletion(month: string, cutoff: string, retentionMonths = 24): MonthDeletion {
+export function monthDeletion(month: string, cutoff: string, retentionMonths: number): MonthDeletion {
   const [y, m] = month.split('-').map(Number) as [number, number];
   const start = day(firstOf(y, m - 1));
   // First days of months never clamp, so adding whole months to them is exact.
@@ -42,7 +42,7 @@ export type RetentionCalendar = {
   kept: MonthDeletion[];
 };
 
-export function retentionCalendar(today: string, horizonDays = 60, retentionMonths = 24): RetentionCalendar {
+export function retentionCalendar(today: string, horizonDays: number, retentionMonths: number): RetentionCalendar {
   const cutoff = retentionCutoff(today, retentionMonths);
   const horizon = plusDays(today, horizonDays);
   const [y, m] = cutoff.split('-').map(Number) as [number, number];

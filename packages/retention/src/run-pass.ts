@@ -2,7 +2,6 @@
 // and dropped, then the boundary month and the plain tables trimmed in batches. Recorded in app.retention_passes.
 import type postgres from 'postgres';
 import type { Sql } from '@ax/db';
-import { cutoffInstant, retentionCutoff } from '@ax/datasets';
 import type { Logger, Metrics } from '@ax/runtime';
 import {
   PassAborted, releasePassLock, resetSession, setLockTimeout, tryPassLock, withLockRetry, type RetryPolicy,
@@ -13,6 +12,7 @@ import {
   listDetachedLeftovers, listPartitions, missingMonths, type Partition,
 } from './partitions';
 import { databaseNow, clockProblem } from './clock';
+import { cutoffInstant, retentionCutoff } from './cutoff';
 import {
   failInterrupted, finishPass, forgetDetached, recordRefused, recordSkipped, rememberDetached, startPass, type PassDetails, type TableOutcome,
 } from './passes';
@@ -26,7 +26,8 @@ export type PassOptions = {
   clock?: () => Date;
   maxClockSkewMs?: number;
   dryRun?: boolean;
-  retentionMonths?: number;
+  /** RETENTION_MONTHS: rows dated before today minus this many calendar months go. Always given by the caller. */
+  retentionMonths: number;
   /** Month partitions kept ready beyond the current month. */
   futureMonths?: number;
   batchSize?: number;
@@ -51,8 +52,8 @@ export type PassResult = {
   error: string | null;
 };
 
+/** Tuning for callers that pass none (tests, benches); the worker and the CLI pass RETENTION_* from the environment. */
 export const passDefaults = {
-  retentionMonths: 24,
   futureMonths: 3,
   batchSize: 10_000,
   lockTimeoutMs: 2_000,

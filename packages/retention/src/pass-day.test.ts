@@ -1,4 +1,4 @@
-import { passDay } from './job';
+import { passDay } from './pass-day';
 
 describe('passDay', () => {
   const today = new Date('2026-11-27T05:00:00Z');
