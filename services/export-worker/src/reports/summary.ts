@@ -3,10 +3,10 @@
 // of packages where the dataset is about packages. Scoped exactly like the export (publisher, package filter).
 import type { ExportRow, ScheduleRow, Sql } from '@ax/db';
 import {
-  cutoffInstant, getDataset, jsonDocument, periodStartingOn, previousPeriod, retentionCutoff, type Dataset, type DatasetScope, type Granularity,
+  cutoffInstant, exportScope, getDataset, jsonDocument, periodStartingOn, previousPeriod, retentionCutoff,
+  type Dataset, type DatasetScope, type Granularity,
 } from '@ax/datasets';
 import { dayLabel, formatCount, rangeLabel, type ReportSummary } from '@ax/mailer';
-import { scopeOf } from '../run-export';
 
 type Metrics = Record<string, unknown>;
 type Period = { period_start: string; period_end: string; metrics: Metrics };
@@ -111,7 +111,7 @@ export async function reportSummary(sql: Sql, schedule: Pick<ScheduleRow, 'frequ
   if (!dataset || !shape) return null;
   const weekly = schedule.frequency === 'weekly';
   const whole: Granularity = weekly ? 'week' : 'month';
-  const base = scopeOf(exp);
+  const base = exportScope(exp);
   const [total] = await periodsOf(sql, dataset, { ...base, granularity: whole });
   const series = await periodsOf(sql, dataset, { ...base, granularity: weekly ? 'day' : 'week' });
   const period = periodStartingOn(schedule.frequency, exp.timezone, exp.from_input);
