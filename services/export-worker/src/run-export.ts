@@ -14,21 +14,21 @@ export type ExportDeps = SourceDeps & RecordDeps & {
 };
 
 export async function runExport(payload: { exportId: string }, deps: ExportDeps, ctx: JobContext): Promise<void> {
-  const job = await claim(deps.sql, payload.exportId, ctx.logger);
-  if (!job) return;
-  const run = new ExportRun(deps.sql, job.row.id, ctx, deps.progressIntervalMs);
+  const claimed = await claim(deps.sql, payload.exportId, ctx.logger);
+  if (!claimed) return;
+  const run = new ExportRun(deps.sql, claimed.row.id, ctx, deps.progressIntervalMs);
   try {
-    job.logger.info({ attempt: ctx.attempt }, 'export started');
-    const encoded = await withExportSource(deps, job.dataset, job.row, (source) => {
-      if (source.slices > 1) job.logger.info({ slices: source.slices }, 'copying in time slices');
+    claimed.logger.info({ attempt: ctx.attempt }, 'export started');
+    const encoded = await withExportSource(deps, claimed.dataset, claimed.row, (source) => {
+      if (source.slices > 1) claimed.logger.info({ slices: source.slices }, 'copying in time slices');
       run.countFrom(source);
-      return upload(deps.storage, job, run.uploadSignal, (body) => encode(source.readable, job.row.compression, body, run));
+      return upload(deps.storage, claimed, run.uploadSignal, (body) => encode(source.readable, claimed.row.compression, body, run));
     });
     // Encoding and upload both finished: the file is complete, so even a shutdown signal now lets it be recorded.
     run.throwIfCancelled();
-    await recordSuccess(deps, job, run, encoded);
+    await recordSuccess(deps, claimed, run, encoded);
   } catch (err) {
-    await recordFailure(deps, job, run, err);
+    await recordFailure(deps, claimed, run, err);
   } finally {
     run.close();
   }

@@ -4,7 +4,7 @@ import { reportProgress, type Sql } from '@ax/db';
 import type { JobContext } from '@ax/jobs';
 
 /** The reason a run stops when its row was cancelled (it left 'running'). */
-export class Cancelled extends Error {}
+class Cancelled extends Error {}
 
 export class ExportRun {
   /** Stops the encoding: a cancel or a shutdown. */

@@ -18,8 +18,8 @@ export type RecordDeps = {
   onFinished?: FinishedHook;
 };
 
-export async function recordSuccess(deps: RecordDeps, job: ClaimedExport, run: ExportRun, encoded: Encoded): Promise<void> {
-  const { row, file, key, logger } = job;
+export async function recordSuccess(deps: RecordDeps, claimed: ClaimedExport, run: ExportRun, encoded: Encoded): Promise<void> {
+  const { row, file, key, logger } = claimed;
   const rows = run.rows;
   const stored = await completeExport(deps.sql, row.id, {
     row_count: rows, bytes: encoded.bytes, sha256: encoded.sha256, content_type: file.contentType, file_name: file.name, s3_key: key,
@@ -32,12 +32,12 @@ export async function recordSuccess(deps: RecordDeps, job: ClaimedExport, run: E
   deps.metrics?.rowsWritten.inc({ dataset: row.dataset }, rows);
   deps.metrics?.bytesWritten.inc({ dataset: row.dataset }, encoded.bytes);
   logger.info({ rows, bytes: encoded.bytes }, 'export succeeded');
-  await finished(deps, job, run, 'succeeded');
+  await finished(deps, claimed, run, 'succeeded');
 }
 
 /** Returns when the failure ends the job quietly (a cancellation); otherwise throws what the queue should see. */
-export async function recordFailure(deps: RecordDeps, job: ClaimedExport, run: ExportRun, err: unknown): Promise<void> {
-  const { row, key, logger } = job;
+export async function recordFailure(deps: RecordDeps, claimed: ClaimedExport, run: ExportRun, err: unknown): Promise<void> {
+  const { row, key, logger } = claimed;
   const { ctx } = run;
   if (run.cancelled) {
     // Shutting down too: the deadline leaves little time, and an upload stopped before its end left no object.
@@ -57,13 +57,13 @@ export async function recordFailure(deps: RecordDeps, job: ClaimedExport, run: E
   if (!failure.transient || ctx.finalAttempt) {
     await failExport(deps.sql, row.id, failure.code, failure.transient ? gaveUpMessage(failure, ctx.attempt) : failure.message);
     deps.metrics?.exportsTotal.inc({ dataset: row.dataset, format: row.format, outcome: 'failed' });
-    await finished(deps, job, run, 'failed');
+    await finished(deps, claimed, run, 'failed');
     if (!failure.transient) throw new PermanentError(failure.code, failure.message);
   }
   throw err;
 }
 
-async function finished(deps: RecordDeps, job: ClaimedExport, run: ExportRun, outcome: 'succeeded' | 'failed'): Promise<void> {
+async function finished(deps: RecordDeps, claimed: ClaimedExport, run: ExportRun, outcome: 'succeeded' | 'failed'): Promise<void> {
   if (!deps.onFinished) return;
-  await notifyFinished(deps.onFinished, job.row.id, outcome, { stopping: run.ctx.stopping, cancel: run.ctx.signal, logger: job.logger });
+  await notifyFinished(deps.onFinished, claimed.row.id, outcome, { stopping: run.ctx.stopping, cancel: run.ctx.signal, logger: claimed.logger });
 }
