@@ -5,4 +5,5 @@ export * from './json-frame';
 export * from './time-range';
 export * from './report-periods';
 export * from './time-slices';
+export * from './export-source';
 export * from './period-count';

@@ -10,8 +10,11 @@ import { CsvCopyOut } from './copy-out';
 import { renderCopy, type CopyQuery } from './copy-query';
 import { Spool } from './spool';
 
+/** The node-postgres pool COPY statements run on (createCopyPool). */
+export type CopyPool = pg.Pool;
+
 /** `statementTimeoutMs` (ANALYTICS_STATEMENT_TIMEOUT_MS): each COPY statement's limit, set at connection start; 0 = none. */
-export function createCopyPool(url: string, max = 8, opts: { statementTimeoutMs?: number } = {}): pg.Pool {
+export function createCopyPool(url: string, max = 8, opts: { statementTimeoutMs?: number } = {}): CopyPool {
   const pool = new pg.Pool({
     connectionString: url, max, application_name: 'analytics-export-copy',
     ...(opts.statementTimeoutMs ? { statement_timeout: opts.statementTimeoutMs } : {}),
@@ -45,7 +48,7 @@ export type CopyOptions = {
  * discarded, so no query keeps running and no wedged client returns to the pool.
  */
 export async function withCopyStream<T>(
-  pool: pg.Pool,
+  pool: CopyPool,
   query: CopyQuery | CopyQuery[],
   consume: (source: CsvSource) => Promise<T>,
   options: CopyOptions = {},

@@ -156,6 +156,31 @@ export async function failExport(sql: Sql, id: string, code: string, message: st
   return Boolean(row);
 }
 
+/** Removes an export that never started because its job could not be queued (the API answers 503). */
+export async function deleteQueuedExport(sql: Sql, id: string): Promise<void> {
+  await sql`delete from app.exports where id = ${id} and status = 'queued'`;
+}
+
+/** Exports that may have lost their job: running without a heartbeat, or queued, for longer than `staleAfterMs`. */
+export async function findStalledExports(sql: Sql, staleAfterMs: number): Promise<{ id: string; status: 'queued' | 'running' }[]> {
+  const seconds = staleAfterMs / 1000;
+  return sql<{ id: string; status: 'queued' | 'running' }[]>`
+    select id, status from app.exports
+    where (status = 'running' and heartbeat_at < now() - ${seconds} * interval '1 second')
+       or (status = 'queued' and created_at < now() - ${seconds} * interval '1 second')
+    order by created_at
+    limit 500`;
+}
+
+/** Queues again an export whose job is gone; false when it left `was` meanwhile (another replica got there first). */
+export async function requeueExport(sql: Sql, id: string, was: 'queued' | 'running'): Promise<boolean> {
+  const [row] = await sql`
+    update app.exports set status = 'queued', heartbeat_at = now()
+    where id = ${id} and status = ${was}
+    returning id`;
+  return Boolean(row);
+}
+
 /** Cancels a queued or running export. */
 export async function cancelExport(
   sql: Sql,

@@ -1,5 +1,5 @@
 // Sorting failures into "retry later" and "will never work", each with a stable code users can act on. Messages
-// are stable texts for callers; the error itself is logged by the worker (run-export.ts), never shown to them.
+// are stable texts for callers; the error itself is logged by the worker (export/record.ts), never shown to them.
 export type Failure = { code: string; message: string; transient: boolean };
 
 const TRANSIENT_NET = new Set(['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'ENOTFOUND', 'EHOSTUNREACH']);

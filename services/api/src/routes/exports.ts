@@ -2,7 +2,8 @@
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import {
-  cancelExport, claimIdempotencyKey, countActiveExports, inTx, findIdempotentExport, getExport, insertExport, listExports, type Sql,
+  cancelExport, claimIdempotencyKey, countActiveExports, deleteQueuedExport, inTx, findIdempotentExport, getExport, insertExport, listExports,
+  type Sql,
 } from '@ax/db';
 import { datasetIds } from '@ax/datasets';
 import { enqueue, jobCatalog, type Queues } from '@ax/jobs';
@@ -90,7 +91,7 @@ export function exportRoutes(deps: ExportRouteDeps): Router {
     try {
       await enqueue(deps.queues, 'export.run', { exportId: row.id });
     } catch {
-      await sql`delete from app.exports where id = ${row.id} and status = 'queued'`;
+      await deleteQueuedExport(sql, row.id);
       throw unavailable('The job queue is unavailable; nothing was created. Try again shortly.');
     }
     res.status(202).location(`/v1/exports/${row.id}`).json(await exportResource(row, deps.storage));

@@ -3,11 +3,10 @@
 // of packages where the dataset is about packages. Scoped exactly like the export (publisher, package filter).
 import type { ExportRow, ScheduleRow, Sql } from '@ax/db';
 import {
-  getDataset, jsonDocument, periodStartingOn, previousPeriod, type Dataset, type DatasetScope, type Granularity,
+  exportScope, getDataset, jsonDocument, periodStartingOn, previousPeriod, type Dataset, type DatasetScope, type Granularity,
 } from '@ax/datasets';
 import { dayLabel, formatCount, rangeLabel, type ReportSummary } from '@ax/mailer';
 import { oldestKept } from '@ax/retention';
-import { scopeOf } from '../run-export';
 
 type Metrics = Record<string, unknown>;
 type Period = { period_start: string; period_end: string; metrics: Metrics };
@@ -118,7 +117,7 @@ export async function reportSummary(
   if (!dataset || !shape) return null;
   const weekly = schedule.frequency === 'weekly';
   const whole: Granularity = weekly ? 'week' : 'month';
-  const base = scopeOf(exp);
+  const base = exportScope(exp);
   const [total] = await periodsOf(sql, dataset, { ...base, granularity: whole });
   const series = await periodsOf(sql, dataset, { ...base, granularity: weekly ? 'day' : 'week' });
   const period = periodStartingOn(schedule.frequency, exp.timezone, exp.from_input);
