@@ -7,3 +7,4 @@ export * from './report-periods';
 export * from './time-slices';
 export * from './export-source';
 export * from './period-count';
+export * from './top-packages';

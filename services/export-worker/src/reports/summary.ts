@@ -3,7 +3,7 @@
 // of packages where the dataset is about packages. Scoped exactly like the export (publisher, package filter).
 import type { ExportRow, ScheduleRow, Sql } from '@ax/db';
 import {
-  exportScope, getDataset, jsonDocument, periodStartingOn, previousPeriod, type Dataset, type DatasetScope, type Granularity,
+  exportScope, getDataset, jsonDocument, periodStartingOn, previousPeriod, topPackages, type Dataset, type DatasetScope, type Granularity,
 } from '@ax/datasets';
 import { dayLabel, formatCount, rangeLabel, type ReportSummary } from '@ax/mailer';
 import { oldestKept } from '@ax/retention';
@@ -38,29 +38,13 @@ type Shape = {
   top: (ctx: Ctx) => Promise<Top | null> | Top | null;
 };
 
-/** Installs or reviews per package in the scope, largest first, with the packages' names. */
-async function topPackages(ctx: Ctx, table: 'install_events' | 'reviews', timeCol: 'install_date' | 'review_date') {
-  const { sql, scope } = ctx;
-  const t = sql.unsafe(`analytics.${table}`);
-  const c = sql.unsafe(`t.${timeCol}`);
-  return sql<{ package_id: string; name: string | null; n: number; avg: string | null }[]>`
-    select t.package_id, p.name, count(*)::int as n, ${table === 'reviews' ? sql`round(avg(t.star_rating), 2)::text` : sql`null`} as avg
-    from ${t} t left join analytics.packages p on p.package_id = t.package_id
-    where ${c} >= ${scope.from} and ${c} < ${scope.to}
-      ${scope.publisherId !== null ? sql`and t.package_id in (select package_id from analytics.packages where publisher_id = ${scope.publisherId})` : sql``}
-      ${scope.packageIds !== null ? sql`and t.package_id = any(${scope.packageIds}::text[])` : sql``}
-    group by t.package_id, p.name
-    order by n desc, t.package_id
-    limit 5`;
-}
-
 const packageLabel = (id: string, name: string | null) => (name && name !== id ? `${name} (${id})` : id);
 
 const SHAPES: Record<string, Shape> = {
   install_events: {
     label: 'Installs', unit: 'installs', value: (m) => num(m.install_count),
     figures: (m) => [{ label: 'Unique tenants', value: formatCount(num(m.unique_tenants)) }],
-    top: async (ctx) => ({ title: 'Top packages by installs', rows: (await topPackages(ctx, 'install_events', 'install_date'))
+    top: async (ctx) => ({ title: 'Top packages by installs', rows: (await topPackages(ctx.sql, ctx.scope, 'install_events', 'install_date'))
       .map((r) => ({ label: packageLabel(r.package_id, r.name), value: formatCount(r.n) })) }),
   },
   geographic_summary: {
@@ -71,7 +55,7 @@ const SHAPES: Record<string, Shape> = {
   reviews: {
     label: 'Reviews', unit: 'reviews', value: (m) => num(m.review_count),
     figures: (m) => [{ label: 'Average rating', value: m.average_rating === null || m.average_rating === undefined ? 'no reviews' : `${num(m.average_rating).toFixed(2)} of 5` }],
-    top: async (ctx) => ({ title: 'Top packages by reviews', rows: (await topPackages(ctx, 'reviews', 'review_date'))
+    top: async (ctx) => ({ title: 'Top packages by reviews', rows: (await topPackages(ctx.sql, ctx.scope, 'reviews', 'review_date'))
       .map((r) => ({ label: packageLabel(r.package_id, r.name), value: `${formatCount(r.n)} · avg ${r.avg}` })) }),
   },
   version_adoption: {
