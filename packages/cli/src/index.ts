@@ -1,1 +1,2 @@
-export * from './command';
+// The CLI is run (main.ts), not imported: it has no public exports.
+export {};

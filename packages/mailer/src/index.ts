@@ -1,6 +1,5 @@
-export * from './format';
-export * from './ses-sender';
-export * from './report-email';
-export * from './report-summary';
-export * from './failure-notice';
-export * from './report-view';
+export { formatBytes } from './format';
+export { classifySendError, createSesSender, type MailMessage, type SendMail } from './ses-sender';
+export { renderReportEmail } from './report-email';
+export { dayLabel, describeChange, formatCount, rangeLabel, type ReportSummary } from './report-summary';
+export { renderFailureNotice } from './failure-notice';

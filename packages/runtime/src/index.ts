@@ -1,4 +1,4 @@
-export * from './logger';
-export * from './metrics';
-export * from './shutdown';
-export * from './ops-server';
+export { createLogger, type Logger } from './logger';
+export { createMetrics, type Metrics, type QueueDepthSource } from './metrics';
+export { createShutdown } from './shutdown';
+export { type OpsServer, startOpsServer } from './ops-server';

@@ -1,1 +1,1 @@
-export * from './seed';
+export { defaultSeed, seed } from './seed';

@@ -1,5 +1,5 @@
-export * from './s3';
-export * from './objects';
-export * from './report-link';
-export * from './lifecycle';
-export * from './unsubscribe-token';
+export { createStorage, ensureBucket, type Storage } from './s3';
+export { deleteObject, exportFile, exportKey, openObject, PART_SIZE, presignDownload, storageReachable, uploadStream } from './objects';
+export { reportLinkUrl, signReportLink, verifyReportLink } from './report-link';
+export { applyExportLifecycleRule } from './lifecycle';
+export { signUnsubscribe, unsubscribeUrl, verifyUnsubscribe } from './unsubscribe-token';

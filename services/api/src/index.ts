@@ -1,4 +1,4 @@
-export * from './app';
-export * from './config';
+export { buildApp } from './app';
+export { apiConfigShape } from './config';
 export { createExportSchema } from './export-request';
 export { openApiDocument, responseSchemas } from './openapi';

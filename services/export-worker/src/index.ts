@@ -1,6 +1,4 @@
-export * from './processor';
-export * from './run-export';
-export * from './failures';
-export * from './config';
-export * from './watchdog';
-export * from './reports';
+export { createExportWorker } from './processor';
+export { exportWorkerEnv } from './config';
+export { sweepStalledExports } from './watchdog';
+export { createReportsWorker, DeliveriesPending, deliverReport, type ReconcileOptions, reconcileReports, type ReportDeps, reportExportFinished, triggerReport } from './reports';

@@ -1,7 +1,5 @@
-export * from './boot';
-export * from './config';
-export * from './job';
-export * from './processor';
-export * from './schedule';
-export * from './keeper';
-export * from './file-expiry';
+export { bootRetentionWorker, type RetentionReplica } from './boot';
+export { retentionWorkerEnv } from './config';
+export { runRetentionJob } from './job';
+export { RETENTION_SCHEDULER_ID } from './schedule';
+export { EXPIRY_SCHEDULER_ID, sweepExpiredFiles } from './file-expiry';

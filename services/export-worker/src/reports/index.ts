@@ -1,6 +1,5 @@
-export * from './deps';
-export * from './trigger';
-export * from './deliver';
-export * from './reconcile';
-export * from './reports-worker';
-export * from './failure-notice';
+export { type ReportDeps } from './deps';
+export { triggerReport } from './trigger';
+export { DeliveriesPending, deliverReport } from './deliver';
+export { type ReconcileOptions, reconcileReports } from './reconcile';
+export { createReportsWorker, reportExportFinished, startReconciler } from './reports-worker';
