@@ -4,7 +4,18 @@ import eslint from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/', '**/dist/', '.runtime/', '.tmp/', '.data/', 'test-artifacts/', 'coverage/', 'packages/api-client/src/schema.gen.ts'] },
+  {
+    ignores: [
+      '**/node_modules/',
+      '**/dist/',
+      '.runtime/',
+      '.tmp/',
+      '.data/',
+      'test-artifacts/',
+      'coverage/',
+      'packages/api-client/src/schema.gen.ts',
+    ],
+  },
   eslint.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
@@ -16,7 +27,10 @@ export default tseslint.config(
       '@typescript-eslint/no-misused-promises': 'error',
       // An async function without await is how an interface that returns a promise is met; not a bug.
       '@typescript-eslint/require-await': 'off',
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrorsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrorsIgnorePattern: '^_' },
+      ],
     },
   },
   {
@@ -24,7 +38,10 @@ export default tseslint.config(
     files: ['packages/**/*.{ts,tsx}', 'services/**/*.{ts,tsx}'],
     ignores: ['packages/config/**', '**/*.test.ts'],
     rules: {
-      'no-restricted-properties': ['error', { object: 'process', property: 'env', message: 'Read settings through @ax/config.' }],
+      'no-restricted-properties': [
+        'error',
+        { object: 'process', property: 'env', message: 'Read settings through @ax/config.' },
+      ],
     },
   },
   {

@@ -3,7 +3,11 @@
 module.exports = {
   testEnvironment: 'node',
   transform: { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022' } }] },
-  testMatch: ['<rootDir>/services/*/src/**/*.test.ts', '<rootDir>/packages/*/src/**/*.test.ts', '<rootDir>/test/**/*.test.ts'],
+  testMatch: [
+    '<rootDir>/services/*/src/**/*.test.ts',
+    '<rootDir>/packages/*/src/**/*.test.ts',
+    '<rootDir>/test/**/*.test.ts',
+  ],
   testEnvironmentOptions: { customExportConditions: ['source', 'node', 'require', 'default'] },
   globalSetup: '<rootDir>/test/global-setup.ts',
   testTimeout: 60000,

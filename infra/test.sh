@@ -9,6 +9,8 @@ log "type-checking"
 pnpm --silent typecheck
 log "linting (typescript-eslint, type-checked)"
 pnpm --silent lint
+log "checking the formatting (prettier; \`pnpm format\` fixes it)"
+pnpm --silent format:check
 log "checking the import rules (dependency-cruiser: packages never import services, only jobs imports bullmq, …)"
 pnpm --silent lint:deps
 log "linting the OpenAPI document (redocly, offline)"

@@ -58,7 +58,8 @@ export async function buildDist(out = join(ROOT, 'dist')): Promise<string[]> {
     cpSync(dir, join(out, 'node_modules', name), { recursive: true, dereference: true });
   }
   // The web page, when built (pnpm build runs build:web first): the bundled API serves it from dist/web.
-  if (existsSync(join(ROOT, 'services/web/dist/index.html'))) cpSync(join(ROOT, 'services/web/dist'), join(out, 'web'), { recursive: true });
+  if (existsSync(join(ROOT, 'services/web/dist/index.html')))
+    cpSync(join(ROOT, 'services/web/dist'), join(out, 'web'), { recursive: true });
   // dist/ is CommonJS whatever a parent package.json says.
   writeFileSync(join(out, 'package.json'), `${JSON.stringify({ type: 'commonjs', private: true }, null, 2)}\n`);
   return Object.entries(result.metafile.outputs)

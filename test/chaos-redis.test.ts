@@ -4,7 +4,15 @@
 import { duePeriods } from '@ax/datasets';
 import { apiKey } from '@ax/testing';
 import {
-  adminToken, client, createChaosStack, exportRow, seedInstalls, settled, succeededIn, type ChaosStack, type Service,
+  adminToken,
+  client,
+  createChaosStack,
+  exportRow,
+  seedInstalls,
+  settled,
+  succeededIn,
+  type ChaosStack,
+  type Service,
 } from './support/chaos-stack';
 import { eventually, jsonLogs, startProxy, stopProc, within, type Proxy } from './support/private-services';
 
@@ -23,7 +31,11 @@ afterAll(() => stack?.close());
 it('survives a Redis restart mid-work: 503 while down, then every export finishes once', async () => {
   const admin = await adminToken(stack.db);
   const proxy = await startProxy(stack.s3.port);
-  const [api, ...workers] = await Promise.all([stack.api(), stack.worker({ S3_ENDPOINT: `http://127.0.0.1:${proxy.port}` }), stack.worker()]);
+  const [api, ...workers] = await Promise.all([
+    stack.api(),
+    stack.worker({ S3_ENDPOINT: `http://127.0.0.1:${proxy.port}` }),
+    stack.worker(),
+  ]);
   const c = client(api, admin);
   const body = { dataset: 'install_events', format: 'csv', ...range };
   const ids: string[] = [];
@@ -42,20 +54,32 @@ it('survives a Redis restart mid-work: 503 while down, then every export finishe
   expect(((await ready.json()) as { checks: { redis: boolean } }).checks.redis).toBe(false);
   // Running exports finish without Redis (their results are in PostgreSQL); nothing new starts.
   proxy.resume();
-  await eventually('running exports to finish while Redis is down', async () =>
-    (await stack.db.sql`select 1 from app.exports where status = 'running'`).length === 0, 60_000, 200);
-  const [counts] = await stack.db.sql<{ queued: number }[]>`select count(*)::int as queued from app.exports where status = 'queued'`;
+  await eventually(
+    'running exports to finish while Redis is down',
+    async () => (await stack.db.sql`select 1 from app.exports where status = 'running'`).length === 0,
+    60_000,
+    200,
+  );
+  const [counts] = await stack.db.sql<
+    { queued: number }[]
+  >`select count(*)::int as queued from app.exports where status = 'queued'`;
   expect(counts!.queued).toBeGreaterThan(0);
 
   await stack.redis.start();
-  const accepted = await eventually('the API to accept exports again', async () => {
-    const res = await c.post('/v1/exports', body);
-    return res.status === 202 ? res : null;
-  }, 30_000, 250);
+  const accepted = await eventually(
+    'the API to accept exports again',
+    async () => {
+      const res = await c.post('/v1/exports', body);
+      return res.status === 202 ? res : null;
+    },
+    30_000,
+    250,
+  );
   ids.push(accepted.body.id);
   expect((await fetch(`${api.base}/readyz`)).status).toBe(200);
 
-  for (const id of ids) expect(await settled(stack.db, id, 120_000)).toMatchObject({ status: 'succeeded', attempts: 1, error_code: null });
+  for (const id of ids)
+    expect(await settled(stack.db, id, 120_000)).toMatchObject({ status: 'succeeded', attempts: 1, error_code: null });
   const done = workers.flatMap((w) => succeededIn(w));
   expect(done.sort()).toEqual([...ids].sort());
   for (const id of ids) expect((await exportRow(stack.db, id)).row_count).toBe(300_000);
@@ -84,10 +108,14 @@ async function stopThenLoseRedis(worker: Service, proxy: Proxy, deadlineMs: numb
 it('Redis lost while a stopping worker finishes its export: the export is recorded, the worker exits 143 in time', async () => {
   const admin = await adminToken(stack.db);
   const proxy = await startProxy(stack.s3.port);
-  const [api, worker] = await Promise.all([stack.api(), stack.worker({ S3_ENDPOINT: `http://127.0.0.1:${proxy.port}`, SHUTDOWN_TIMEOUT_MS: '20000' })]);
+  const [api, worker] = await Promise.all([
+    stack.api(),
+    stack.worker({ S3_ENDPOINT: `http://127.0.0.1:${proxy.port}`, SHUTDOWN_TIMEOUT_MS: '20000' }),
+  ]);
   try {
     const held = proxy.pauseAfter(proxy.sentBytes() + 6 * 1024 * 1024);
-    const id = (await client(api, admin).post('/v1/exports', { dataset: 'install_events', format: 'csv', ...range })).body.id as string;
+    const id = (await client(api, admin).post('/v1/exports', { dataset: 'install_events', format: 'csv', ...range }))
+      .body.id as string;
     await within(held, 30_000, 'an upload to stall mid-way');
     // BullMQ's graceful close has begun with Redis up; then Redis goes, and the export finishes without it.
     await stopThenLoseRedis(worker, proxy, 20_000);
@@ -103,12 +131,20 @@ it('Redis lost while a stopping worker finishes its export: the export is record
 it("Redis lost while a stopping worker finishes a report's export: the worker exits 143 in time, the report is sent once", async () => {
   const pubA = await apiKey(stack.db.sql, 'publisher', 'pub-a');
   const proxy = await startProxy(stack.s3.port);
-  const [api, worker] = await Promise.all([stack.api(), stack.worker({ S3_ENDPOINT: `http://127.0.0.1:${proxy.port}`, SHUTDOWN_TIMEOUT_MS: '20000' })]);
+  const [api, worker] = await Promise.all([
+    stack.api(),
+    stack.worker({ S3_ENDPOINT: `http://127.0.0.1:${proxy.port}`, SHUTDOWN_TIMEOUT_MS: '20000' }),
+  ]);
   let next: Service | undefined;
   try {
     const pub = client(api, pubA);
     const recipients = ['a@redis-chaos.example.com', 'b@redis-chaos.example.com'];
-    const schedule = await pub.post('/v1/schedules', { dataset: 'install_events', format: 'csv', frequency: 'weekly', recipients });
+    const schedule = await pub.post('/v1/schedules', {
+      dataset: 'install_events',
+      format: 'csv',
+      frequency: 'weekly',
+      recipients,
+    });
     expect(schedule.status).toBe(201);
     const held = proxy.pauseAfter(proxy.sentBytes() + 2 * 1024 * 1024);
     const [period] = duePeriods('weekly', 'UTC', new Date(), 1);
@@ -118,7 +154,9 @@ it("Redis lost while a stopping worker finishes a report's export: the worker ex
     // The export finishes without Redis; handing its run on to delivery needs Redis, and the worker waits for that
     // only 1 s: it exits long before its running jobs would be cancelled (15 s: the deadline less its margin).
     expect(await stopThenLoseRedis(worker, proxy, 20_000)).toBeLessThan(12_000);
-    expect(jsonLogs(worker).map((l) => l.msg)).toContain('shutting down before the finished hook returned; the reconciler will pick the report up');
+    expect(jsonLogs(worker).map((l) => l.msg)).toContain(
+      'shutting down before the finished hook returned; the reconciler will pick the report up',
+    );
     const [open] = await stack.db.sql<{ status: string; export_id: string; export_status: string }[]>`
       select r.status, r.export_id, e.status as export_status from app.schedule_runs r join app.exports e on e.id = r.export_id
       where r.id = ${run.body.id}`;
@@ -128,8 +166,14 @@ it("Redis lost while a stopping worker finishes a report's export: the worker ex
     await stack.redis.start();
     await stack.db.sql`update app.exports set finished_at = now() - interval '5 minutes' where id = ${open!.export_id}`;
     next = await stack.worker();
-    await eventually('the run to succeed', async () =>
-      (await stack.db.sql`select 1 from app.schedule_runs where id = ${run.body.id} and status = 'succeeded'`).length > 0, 60_000, 250);
+    await eventually(
+      'the run to succeed',
+      async () =>
+        (await stack.db.sql`select 1 from app.schedule_runs where id = ${run.body.id} and status = 'succeeded'`)
+          .length > 0,
+      60_000,
+      250,
+    );
     const mails = (await stack.ses.mails()).filter((m) => recipients.includes(m.destination.to[0]!));
     expect(mails.map((m) => m.destination.to).sort()).toEqual(recipients.map((r) => [r]));
   } finally {

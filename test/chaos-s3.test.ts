@@ -4,7 +4,16 @@
 // the store while an upload is surely mid-way.
 import type { Queue } from 'bullmq';
 import {
-  adminToken, client, createChaosStack, exportRow, objectKeys, objectSha256, seedInstalls, settled, type ChaosStack, type Service,
+  adminToken,
+  client,
+  createChaosStack,
+  exportRow,
+  objectKeys,
+  objectSha256,
+  seedInstalls,
+  settled,
+  type ChaosStack,
+  type Service,
 } from './support/chaos-stack';
 import { eventually, jsonLogs, startProxy, stopProc, within, type Proxy } from './support/private-services';
 
@@ -46,14 +55,20 @@ async function exportWithS3KilledMidUpload(body: Record<string, unknown>): Promi
 }
 
 const startsOf = (id: string) =>
-  jsonLogs(worker).filter((l) => l.msg === 'export started' && l.exportId === id).map((l) => Date.parse(l.time as string));
+  jsonLogs(worker)
+    .filter((l) => l.msg === 'export started' && l.exportId === id)
+    .map((l) => Date.parse(l.time as string));
 
 it('the store comes back in time: retried, then stored once with the right bytes', async () => {
   const id = await exportWithS3KilledMidUpload({ format: 'csv' });
   // The SDK retries each request a few times itself; a store back before those run out would let the first attempt
   // finish. Start it only once that attempt has failed, so the export's own retry is what is tested.
-  await eventually('the first attempt to fail', () =>
-    jsonLogs(worker).some((l) => l.msg === 'export attempt failed' && l.exportId === id), 30_000, 50);
+  await eventually(
+    'the first attempt to fail',
+    () => jsonLogs(worker).some((l) => l.msg === 'export attempt failed' && l.exportId === id),
+    30_000,
+    50,
+  );
   await stack.s3.start();
   const done = await settled(stack.db, id, 60_000);
   expect(done).toMatchObject({ status: 'succeeded', row_count: ROWS, error_code: null });

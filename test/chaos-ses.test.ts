@@ -21,7 +21,12 @@ it('retries deliveries while SES is down and sends each e-mail once when it is b
   const [api, worker] = await Promise.all([stack.api(), stack.worker()]);
   const pub = client(api, pubA);
   const recipients = ['a@ses-chaos.example.com', 'b@ses-chaos.example.com', 'c@ses-chaos.example.com'];
-  const schedule = await pub.post('/v1/schedules', { dataset: 'install_events', format: 'csv', frequency: 'weekly', recipients });
+  const schedule = await pub.post('/v1/schedules', {
+    dataset: 'install_events',
+    format: 'csv',
+    frequency: 'weekly',
+    recipients,
+  });
   expect(schedule.status).toBe(201);
 
   await stack.ses.stop('SIGKILL');
@@ -32,20 +37,35 @@ it('retries deliveries while SES is down and sends each e-mail once when it is b
     stack.db.sql<{ recipient: string; status: string; attempts: number; error: string | null }[]>`
       select recipient, status, attempts, error from app.deliveries where run_id = ${run.body.id} order by recipient`;
   // Each delivery was tried at least twice, SES refusing the connection each time; none is given up on.
-  await eventually('two failed rounds of deliveries', async () => {
-    const rows = await deliveries();
-    return rows.length === 3 && rows.every((d) => d.attempts >= 2);
-  }, 40_000, 200);
-  for (const d of await deliveries()) expect(d).toMatchObject({ status: 'pending', error: expect.stringContaining('ECONNREFUSED') });
-  expect(await stack.db.sql`select status from app.schedule_runs where id = ${run.body.id}`).toEqual([{ status: 'running' }]);
+  await eventually(
+    'two failed rounds of deliveries',
+    async () => {
+      const rows = await deliveries();
+      return rows.length === 3 && rows.every((d) => d.attempts >= 2);
+    },
+    40_000,
+    200,
+  );
+  for (const d of await deliveries())
+    expect(d).toMatchObject({ status: 'pending', error: expect.stringContaining('ECONNREFUSED') });
+  expect(await stack.db.sql`select status from app.schedule_runs where id = ${run.body.id}`).toEqual([
+    { status: 'running' },
+  ]);
 
   await stack.ses.start();
-  const done = await eventually('the run to succeed', async () => {
-    const res = await pub.get(`/v1/schedules/${schedule.body.id}/runs`);
-    const r = res.body.data.find((x: { id: string }) => x.id === run.body.id);
-    return r?.status === 'succeeded' ? r : null;
-  }, 60_000, 250);
-  expect(done.deliveries).toEqual(recipients.map((recipient) => expect.objectContaining({ recipient, status: 'sent', error: null })));
+  const done = await eventually(
+    'the run to succeed',
+    async () => {
+      const res = await pub.get(`/v1/schedules/${schedule.body.id}/runs`);
+      const r = res.body.data.find((x: { id: string }) => x.id === run.body.id);
+      return r?.status === 'succeeded' ? r : null;
+    },
+    60_000,
+    250,
+  );
+  expect(done.deliveries).toEqual(
+    recipients.map((recipient) => expect.objectContaining({ recipient, status: 'sent', error: null })),
+  );
   const mails = await stack.ses.mails();
   expect(mails.map((m) => m.destination.to).sort()).toEqual(recipients.map((r) => [r]));
   expect(mails.every((m) => m.subject.length > 0)).toBe(true);

@@ -6,8 +6,18 @@ import type { Queue } from 'bullmq';
 import { duePeriods } from '@ax/datasets';
 import { apiKey } from '@ax/testing';
 import {
-  adminToken, client, createChaosStack, exportRow, objectExists, objectKeys, objectSha256, seedInstalls, settled, succeededIn,
-  type ChaosStack, type Service,
+  adminToken,
+  client,
+  createChaosStack,
+  exportRow,
+  objectExists,
+  objectKeys,
+  objectSha256,
+  seedInstalls,
+  settled,
+  succeededIn,
+  type ChaosStack,
+  type Service,
 } from './support/chaos-stack';
 import { eventually, startProxy, stopProc, within, type Proxy } from './support/private-services';
 
@@ -54,7 +64,7 @@ async function killMidExport(start: () => Promise<string>): Promise<string> {
   return exportId;
 }
 
-it('a killed worker\'s export is finished once by another worker, with no partial object before', async () => {
+it("a killed worker's export is finished once by another worker, with no partial object before", async () => {
   const id = await killMidExport(async () => {
     const res = await client(api, admin).post('/v1/exports', { dataset: 'install_events', format: 'csv', ...range });
     expect(res.status).toBe(202);
@@ -81,7 +91,13 @@ it('a killed worker\'s export is finished once by another worker, with no partia
 it('a scheduled report whose worker was killed mid-export is e-mailed once per recipient', async () => {
   const recipients = ['ops-one@chaos.example.com', 'ops-two@chaos.example.com'];
   const pub = client(api, pubA);
-  const schedule = await pub.post('/v1/schedules', { dataset: 'install_events', format: 'csv', frequency: 'weekly', recipients, name: 'Chaos weekly' });
+  const schedule = await pub.post('/v1/schedules', {
+    dataset: 'install_events',
+    format: 'csv',
+    frequency: 'weekly',
+    recipients,
+    name: 'Chaos weekly',
+  });
   expect(schedule.status).toBe(201);
   const [period] = duePeriods('weekly', 'UTC', new Date(), 1);
   let runId = '';
@@ -93,12 +109,19 @@ it('a scheduled report whose worker was killed mid-export is e-mailed once per r
   });
 
   const rescuer = await stack.worker(quickCheck);
-  const runs = await eventually('the run to finish', async () => {
-    const res = await pub.get(`/v1/schedules/${schedule.body.id}/runs`);
-    const run = res.body.data.find((r: { id: string }) => r.id === runId);
-    return run?.status === 'succeeded' ? run : null;
-  }, 90_000, 250);
-  expect(runs.deliveries).toEqual(expect.arrayContaining(recipients.map((recipient) => expect.objectContaining({ recipient, status: 'sent' }))));
+  const runs = await eventually(
+    'the run to finish',
+    async () => {
+      const res = await pub.get(`/v1/schedules/${schedule.body.id}/runs`);
+      const run = res.body.data.find((r: { id: string }) => r.id === runId);
+      return run?.status === 'succeeded' ? run : null;
+    },
+    90_000,
+    250,
+  );
+  expect(runs.deliveries).toEqual(
+    expect.arrayContaining(recipients.map((recipient) => expect.objectContaining({ recipient, status: 'sent' }))),
+  );
   expect((await exportRow(stack.db, exportId)).status).toBe('succeeded');
   const mails = (await stack.ses.mails()).filter((m) => m.destination.to.some((to) => recipients.includes(to)));
   expect(mails.map((m) => m.destination.to).sort()).toEqual(recipients.map((r) => [r]));

@@ -20,7 +20,8 @@ type Run = { code: number; stdout: string; stderr: string };
 const cli = (args: string[], env: Record<string, string> = {}): Promise<Run> =>
   new Promise((resolve) => {
     execFile(
-      TSX, ['--conditions=source', 'packages/cli/src/main.ts', ...args],
+      TSX,
+      ['--conditions=source', 'packages/cli/src/main.ts', ...args],
       { cwd: ROOT, env: { PATH: process.env.PATH!, HOME: process.env.HOME ?? '/tmp', ...env }, timeout: 60_000 },
       (err, stdout, stderr) => resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
     );
@@ -47,7 +48,10 @@ const range = ['--from', isoDay(day), '--to', isoDay(daysAgo(0, 0))];
 
 describe('exports create', () => {
   it('--wait shows progress on stderr and prints only the download URL on stdout', async () => {
-    const run = await cli(['exports', 'create', '--dataset', 'install_events', '--format', 'csv', ...range, '--wait', '--api-url', base], { AX_API_TOKEN: admin });
+    const run = await cli(
+      ['exports', 'create', '--dataset', 'install_events', '--format', 'csv', ...range, '--wait', '--api-url', base],
+      { AX_API_TOKEN: admin },
+    );
     expect(run.stderr).toMatch(/^export [0-9a-f-]{36} queued$/m);
     expect(run.stderr).toMatch(/^install_events csv: (queued|running), \d+ rows written$/m);
     expect(run.stderr).toMatch(/^export [0-9a-f-]{36} succeeded: 500 rows, \d+ bytes/m);
@@ -62,53 +66,134 @@ describe('exports create', () => {
 
   it('scopes an admin export to one publisher with --publisher-id, gzip and a time zone', async () => {
     const run = await cli([
-      'exports', 'create', '--dataset', 'install_events', '--format', 'csv', ...range, '--publisher-id', 'pub-a',
-      '--compression', 'gzip', '--timezone', 'Europe/Berlin', '--wait', '--token', admin, '--api-url', base,
+      'exports',
+      'create',
+      '--dataset',
+      'install_events',
+      '--format',
+      'csv',
+      ...range,
+      '--publisher-id',
+      'pub-a',
+      '--compression',
+      'gzip',
+      '--timezone',
+      'Europe/Berlin',
+      '--wait',
+      '--token',
+      admin,
+      '--api-url',
+      base,
     ]);
     expect(run.code).toBe(0);
     expect(run.stderr).toMatch(/succeeded: 250 rows/);
     const id = /export ([0-9a-f-]{36}) succeeded/.exec(run.stderr)![1]!;
-    const row = (await h.db.sql`select scope_publisher_id, compression, timezone from app.exports where id = ${id}`)[0]!;
+    const row = (
+      await h.db.sql`select scope_publisher_id, compression, timezone from app.exports where id = ${id}`
+    )[0]!;
     expect(row).toEqual({ scope_publisher_id: 'pub-a', compression: 'gzip', timezone: 'Europe/Berlin' });
   });
 
   it('without --wait prints the export id, and a publisher key only exports its own packages', async () => {
-    const run = await cli(['exports', 'create', '--dataset', 'install_events', '--format', 'json', ...range, '--granularity', 'week', '--api-url', base], { AX_API_TOKEN: pubA });
+    const run = await cli(
+      [
+        'exports',
+        'create',
+        '--dataset',
+        'install_events',
+        '--format',
+        'json',
+        ...range,
+        '--granularity',
+        'week',
+        '--api-url',
+        base,
+      ],
+      { AX_API_TOKEN: pubA },
+    );
     expect(run.code).toBe(0);
     const id = run.stdout.trim();
     expect(id).toMatch(/^[0-9a-f-]{36}$/);
-    const row = (await h.db.sql`select scope_publisher_id, owner_publisher_id, granularity from app.exports where id = ${id}`)[0]!;
+    const row = (
+      await h.db.sql`select scope_publisher_id, owner_publisher_id, granularity from app.exports where id = ${id}`
+    )[0]!;
     expect(row).toEqual({ scope_publisher_id: 'pub-a', owner_publisher_id: 'pub-a', granularity: 'week' });
     expect((await waitForExport(h.app, pubA, id)).status).toBe('succeeded');
   });
 
-  it('shows the API\'s refusals field by field, exiting 1 with nothing on stdout', async () => {
+  it("shows the API's refusals field by field, exiting 1 with nothing on stdout", async () => {
     const before = (await h.db.sql`select count(*)::int as n from app.exports`)[0]!.n;
-    const bad = await cli(['exports', 'create', '--dataset', 'nope', '--format', 'xml', ...range, '--api-url', base], { AX_API_TOKEN: admin });
+    const bad = await cli(['exports', 'create', '--dataset', 'nope', '--format', 'xml', ...range, '--api-url', base], {
+      AX_API_TOKEN: admin,
+    });
     expect(bad.code).toBe(1);
     expect(bad.stdout).toBe('');
     expect(bad.stderr).toMatch(/^error: The request is invalid\. \(400 invalid_request\)$/m);
     expect(bad.stderr).toMatch(/^ {2}dataset: /m);
     expect(bad.stderr).toMatch(/^ {2}format: /m);
 
-    const publisherFilter = await cli(['exports', 'create', '--dataset', 'install_events', '--format', 'csv', ...range, '--publisher-id', 'pub-b', '--api-url', base], { AX_API_TOKEN: pubA });
+    const publisherFilter = await cli(
+      [
+        'exports',
+        'create',
+        '--dataset',
+        'install_events',
+        '--format',
+        'csv',
+        ...range,
+        '--publisher-id',
+        'pub-b',
+        '--api-url',
+        base,
+      ],
+      { AX_API_TOKEN: pubA },
+    );
     expect(publisherFilter.code).toBe(1);
     expect(publisherFilter.stderr).toMatch(/filters\.publisher_id: Only admins/);
 
-    const adminOnly = await cli(['exports', 'create', '--dataset', 'marketplace_summary', '--format', 'csv', ...range, '--api-url', base], { AX_API_TOKEN: pubA });
+    const adminOnly = await cli(
+      ['exports', 'create', '--dataset', 'marketplace_summary', '--format', 'csv', ...range, '--api-url', base],
+      { AX_API_TOKEN: pubA },
+    );
     expect(adminOnly.code).toBe(1);
     expect(adminOnly.stderr).toMatch(/\(403 forbidden\)/);
     expect((await h.db.sql`select count(*)::int as n from app.exports`)[0]!.n).toBe(before);
   });
 
   it('refuses to run without a token or a required option (usage error, exit 2), and says when the API is unreachable', async () => {
-    const noToken = await cli(['exports', 'create', '--dataset', 'install_events', '--format', 'csv', ...range, '--api-url', base]);
+    const noToken = await cli([
+      'exports',
+      'create',
+      '--dataset',
+      'install_events',
+      '--format',
+      'csv',
+      ...range,
+      '--api-url',
+      base,
+    ]);
     expect(noToken.code).toBe(2);
     expect(noToken.stderr).toMatch(/AX_API_TOKEN/);
-    const noFrom = await cli(['exports', 'create', '--dataset', 'install_events', '--format', 'csv', '--to', '2026-01-01', '--api-url', base], { AX_API_TOKEN: admin });
+    const noFrom = await cli(
+      ['exports', 'create', '--dataset', 'install_events', '--format', 'csv', '--to', '2026-01-01', '--api-url', base],
+      { AX_API_TOKEN: admin },
+    );
     expect(noFrom.code).toBe(2);
     expect(noFrom.stderr).toMatch(/--from is required/);
-    const down = await cli(['exports', 'create', '--dataset', 'install_events', '--format', 'csv', ...range, '--api-url', 'http://127.0.0.1:1'], { AX_API_TOKEN: admin });
+    const down = await cli(
+      [
+        'exports',
+        'create',
+        '--dataset',
+        'install_events',
+        '--format',
+        'csv',
+        ...range,
+        '--api-url',
+        'http://127.0.0.1:1',
+      ],
+      { AX_API_TOKEN: admin },
+    );
     expect(down.code).toBe(1);
     expect(down.stderr).toMatch(/cannot reach the API at http:\/\/127\.0\.0\.1:1/);
   });
@@ -121,19 +206,26 @@ describe('exports create', () => {
 });
 
 describe('exports list', () => {
-  it('lists the caller\'s exports newest first, filtered by status and dataset, as a table or JSON', async () => {
-    const table = await cli(['exports', 'list', '--status', 'succeeded', '--limit', '10', '--api-url', base], { AX_API_TOKEN: admin });
+  it("lists the caller's exports newest first, filtered by status and dataset, as a table or JSON", async () => {
+    const table = await cli(['exports', 'list', '--status', 'succeeded', '--limit', '10', '--api-url', base], {
+      AX_API_TOKEN: admin,
+    });
     expect(table.code).toBe(0);
     const lines = table.stdout.trim().split('\n');
     expect(lines[0]).toMatch(/^ID +STATUS +DATASET +FORMAT +CREATED +ROWS$/);
     // The admin sees the publisher's JSON export too, newest first.
     const cells = lines.slice(1).map((l) => l.split(/ +/));
     expect(cells.map((c) => c.slice(1, 4))).toEqual([
-      ['succeeded', 'install_events', 'json'], ['succeeded', 'install_events', 'csv'], ['succeeded', 'install_events', 'csv'],
+      ['succeeded', 'install_events', 'json'],
+      ['succeeded', 'install_events', 'csv'],
+      ['succeeded', 'install_events', 'csv'],
     ]);
     expect(cells.slice(1).map((c) => c[5])).toEqual(['250', '500']);
 
-    const json = await cli(['exports', 'list', '--dataset', 'install_events', '--json', '--limit', '1', '--api-url', base], { AX_API_TOKEN: pubA });
+    const json = await cli(
+      ['exports', 'list', '--dataset', 'install_events', '--json', '--limit', '1', '--api-url', base],
+      { AX_API_TOKEN: pubA },
+    );
     expect(json.code).toBe(0);
     const data = JSON.parse(json.stdout) as { dataset: string; format: string }[];
     expect(data).toHaveLength(1);

@@ -6,7 +6,16 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import postgres from 'postgres';
-import { apiKey, createTestDatabase, REDIS_URL, TEST_PG_BASE, testStorage, testStorageConfig, uniquePrefix, type TestDb } from '@ax/testing';
+import {
+  apiKey,
+  createTestDatabase,
+  REDIS_URL,
+  TEST_PG_BASE,
+  testStorage,
+  testStorageConfig,
+  uniquePrefix,
+  type TestDb,
+} from '@ax/testing';
 import { seed } from '@ax/seed';
 import { buildDist, entryPoints } from '../scripts/build';
 import { eventually, freePort, killLaunched, launch, ROOT, stopProc, type Proc } from './support/private-services';
@@ -16,8 +25,15 @@ const bundle = (name: keyof typeof entryPoints) => join(out, `${name}.js`);
 let db: TestDb;
 const prefix = uniquePrefix('compiled');
 const env = () => ({
-  DATABASE_URL: db.url, REDIS_URL, QUEUE_PREFIX: prefix, ...testStorageConfig, S3_PRESIGN_TTL_SECONDS: '300',
-  SES_ENDPOINT: 'http://127.0.0.1:8005', LINK_SIGNING_SECRET: 'compiled-output-test-link-secret', LOG_LEVEL: 'info', SHUTDOWN_TIMEOUT_MS: '10000',
+  DATABASE_URL: db.url,
+  REDIS_URL,
+  QUEUE_PREFIX: prefix,
+  ...testStorageConfig,
+  S3_PRESIGN_TTL_SECONDS: '300',
+  SES_ENDPOINT: 'http://127.0.0.1:8005',
+  LINK_SIGNING_SECRET: 'compiled-output-test-link-secret',
+  LOG_LEVEL: 'info',
+  SHUTDOWN_TIMEOUT_MS: '10000',
 });
 
 beforeAll(async () => {
@@ -40,10 +56,15 @@ async function run(p: Proc): Promise<string> {
 
 async function startService(name: string, args: string[], extra: Record<string, string>, url: string): Promise<Proc> {
   const proc = launch(name, process.execPath, args, { ...env(), ...extra });
-  await eventually(`${name} ready`, async () => {
-    if (!proc.running()) throw new Error(`${name} exited: ${proc.lines.slice(-10).join(' | ')}`);
-    return (await fetch(url, { signal: AbortSignal.timeout(2000) }).catch(() => null))?.ok;
-  }, 60_000, 100);
+  await eventually(
+    `${name} ready`,
+    async () => {
+      if (!proc.running()) throw new Error(`${name} exited: ${proc.lines.slice(-10).join(' | ')}`);
+      return (await fetch(url, { signal: AbortSignal.timeout(2000) }).catch(() => null))?.ok;
+    },
+    60_000,
+    100,
+  );
   return proc;
 }
 
@@ -59,8 +80,14 @@ it('the compiled CLI applies every SQL migration to an empty database', async ()
     await run(launch('cli migrate', process.execPath, [bundle('cli/main'), 'migrate'], { DATABASE_URL: url }));
     const sql = postgres(url, { max: 1 });
     try {
-      const applied = (await sql<{ name: string }[]>`select name from public.schema_migrations order by name`).map((r) => r.name);
-      expect(applied).toEqual(readdirSync(join(ROOT, 'packages/db/migrations')).filter((f) => f.endsWith('.sql')).sort());
+      const applied = (await sql<{ name: string }[]>`select name from public.schema_migrations order by name`).map(
+        (r) => r.name,
+      );
+      expect(applied).toEqual(
+        readdirSync(join(ROOT, 'packages/db/migrations'))
+          .filter((f) => f.endsWith('.sql'))
+          .sort(),
+      );
       expect((await sql`select to_regclass('app.exports') as t`)[0]!.t).toBe('app.exports');
     } finally {
       await sql.end();
@@ -78,10 +105,18 @@ it('the compiled API and workers start, answer their probes, serve their page as
   const api = `http://127.0.0.1:${apiPort}`;
   const started = await Promise.all([
     startService('api', [bundle('api/main')], { PORT: String(apiPort) }, `${api}/healthz`),
-    startService('export-worker', ['--max-semi-space-size=2', '--max-old-space-size=96', bundle('export-worker/main')],
-      { METRICS_PORT: String(workerPort), EXPORT_CONCURRENCY: '1' }, `http://127.0.0.1:${workerPort}/readyz`),
-    startService('retention-worker', ['--max-semi-space-size=2', bundle('retention-worker/main')],
-      { METRICS_PORT: String(retentionPort) }, `http://127.0.0.1:${retentionPort}/readyz`),
+    startService(
+      'export-worker',
+      ['--max-semi-space-size=2', '--max-old-space-size=96', bundle('export-worker/main')],
+      { METRICS_PORT: String(workerPort), EXPORT_CONCURRENCY: '1' },
+      `http://127.0.0.1:${workerPort}/readyz`,
+    ),
+    startService(
+      'retention-worker',
+      ['--max-semi-space-size=2', bundle('retention-worker/main')],
+      { METRICS_PORT: String(retentionPort) },
+      `http://127.0.0.1:${retentionPort}/readyz`,
+    ),
   ]);
 
   expect((await fetch(`${api}/readyz`)).status).toBe(200);
@@ -98,24 +133,41 @@ it('the compiled API and workers start, answer their probes, serve their page as
   const from = new Date(Date.now() - 30 * 86400_000).toISOString().slice(0, 10);
   const to = new Date(Date.now() + 86400_000).toISOString().slice(0, 10);
   const headers = { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' };
-  const created = await fetch(`${api}/v1/exports`, { method: 'POST', headers, body: JSON.stringify({ dataset: 'install_events', format: 'csv', from, to }) });
+  const created = await fetch(`${api}/v1/exports`, {
+    method: 'POST',
+    headers,
+    body: JSON.stringify({ dataset: 'install_events', format: 'csv', from, to }),
+  });
   expect(created.status).toBe(202);
   const { id } = (await created.json()) as { id: string };
-  const done = await eventually('export finished', async () => {
-    const body = (await (await fetch(`${api}/v1/exports/${id}`, { headers })).json()) as { status: string; result?: { row_count: number } };
-    return ['queued', 'running'].includes(body.status) ? null : body;
-  }, 60_000, 200);
+  const done = await eventually(
+    'export finished',
+    async () => {
+      const body = (await (await fetch(`${api}/v1/exports/${id}`, { headers })).json()) as {
+        status: string;
+        result?: { row_count: number };
+      };
+      return ['queued', 'running'].includes(body.status) ? null : body;
+    },
+    60_000,
+    200,
+  );
   expect(done.status).toBe('succeeded');
   const link = await fetch(`${api}/v1/exports/${id}/download`, { headers, redirect: 'manual' });
   expect(link.status).toBe(302);
   const csv = await (await fetch(link.headers.get('location')!)).text();
   const lines = csv.split('\r\n').filter(Boolean);
   expect(lines[0]).toBe('package_id,version,tenant_region,install_date');
-  const n = (await db.sql<{ n: number }[]>`select count(*)::int as n from analytics.install_events where install_date >= ${from}::date`)[0]!.n;
+  const n = (
+    await db.sql<
+      { n: number }[]
+    >`select count(*)::int as n from analytics.install_events where install_date >= ${from}::date`
+  )[0]!.n;
   expect(n).toBeGreaterThan(0);
   expect({ rows: lines.length - 1, reported: done.result?.row_count }).toEqual({ rows: n, reported: n });
 
-  for (const p of started) expect({ name: p.name, ...(await stopProc(p)) }).toEqual({ name: p.name, code: 143, signal: null });
+  for (const p of started)
+    expect({ name: p.name, ...(await stopProc(p)) }).toEqual({ name: p.name, code: 143, signal: null });
   // Node 20 made the AWS SDK print NodeVersionSupportWarning at every start.
   expect(started.flatMap((p) => p.lines).filter((l) => /NodeVersionSupportWarning|Error:/.test(l))).toEqual([]);
 }, 180_000);

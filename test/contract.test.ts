@@ -32,9 +32,14 @@ const HTTP_METHODS = new Set(['get', 'put', 'post', 'delete', 'options', 'head',
 const routes = () =>
   Object.entries(doc.paths).flatMap(([template, ops]) =>
     // A path item's `servers` (the ops port's /metrics) is not an operation.
-    Object.entries(ops).filter(([method]) => HTTP_METHODS.has(method)).map(([method, op]) => ({
-      method, op, re: new RegExp(`^${template.replace(/\{[^}]+\}/g, '[^/]+').replace(/\./g, '\\.')}$`),
-    })));
+    Object.entries(ops)
+      .filter(([method]) => HTTP_METHODS.has(method))
+      .map(([method, op]) => ({
+        method,
+        op,
+        re: new RegExp(`^${template.replace(/\{[^}]+\}/g, '[^/]+').replace(/\./g, '\\.')}$`),
+      })),
+  );
 
 /** Checks one answer against the document and records its (operation, status). */
 function check(method: string, path: string, res: request.Response): request.Response {
@@ -54,8 +59,13 @@ function check(method: string, path: string, res: request.Response): request.Res
   if (ref) {
     const name = ref.split('/').pop() as keyof typeof responseSchemas;
     const parsed = responseSchemas[name].safeParse(res.body);
-    if (!parsed.success) problems.push(`${key}: body does not match ${name}: ${JSON.stringify(parsed.error.issues.slice(0, 3))}`);
-  } else if (documented.content && res.headers['content-type'] && !Object.keys(documented.content).some((t) => res.headers['content-type']!.startsWith(t))) {
+    if (!parsed.success)
+      problems.push(`${key}: body does not match ${name}: ${JSON.stringify(parsed.error.issues.slice(0, 3))}`);
+  } else if (
+    documented.content &&
+    res.headers['content-type'] &&
+    !Object.keys(documented.content).some((t) => res.headers['content-type']!.startsWith(t))
+  ) {
     problems.push(`${key}: content-type ${res.headers['content-type']} not documented`);
   }
   return res;
@@ -122,8 +132,16 @@ it('every answer matches its documented schema, for every documented status', as
   await call('get', '/v1/retention');
 
   // Exports, with no worker yet: queued ones, the active limit, cancelling.
-  const first = await call('post', '/v1/exports', { token: pubA, body: exportBody, headers: { 'Idempotency-Key': 'k1' } });
-  await call('post', '/v1/exports', { token: pubA, body: { ...exportBody, format: 'json' }, headers: { 'Idempotency-Key': 'k1' } });
+  const first = await call('post', '/v1/exports', {
+    token: pubA,
+    body: exportBody,
+    headers: { 'Idempotency-Key': 'k1' },
+  });
+  await call('post', '/v1/exports', {
+    token: pubA,
+    body: { ...exportBody, format: 'json' },
+    headers: { 'Idempotency-Key': 'k1' },
+  });
   await call('get', `/v1/exports/${first.body.id}/download`, { token: pubA });
   const second = await call('post', '/v1/exports', { cookie, csrf: true, body: exportBody });
   await call('post', '/v1/exports', { token: pubA, body: exportBody });
@@ -153,7 +171,10 @@ it('every answer matches its documented schema, for every documented status', as
   await call('get', `/v1/exports/${first.body.id}/json`, { token: pubA });
   await call('get', `/v1/exports/${first.body.id}/json`, { token: pubB });
   await call('get', `/v1/exports/${first.body.id}/json`);
-  const json = await call('post', '/v1/exports', { token: pubA, body: { ...exportBody, format: 'json', granularity: 'week', compression: 'gzip' } });
+  const json = await call('post', '/v1/exports', {
+    token: pubA,
+    body: { ...exportBody, format: 'json', granularity: 'week', compression: 'gzip' },
+  });
   await waitForExport(h.app, pubA, json.body.id);
   const file = await call('get', `/v1/exports/${json.body.id}/json`, { token: pubA });
   expect(file.headers['content-encoding']).toBe('gzip');
@@ -167,11 +188,20 @@ it('every answer matches its documented schema, for every documented status', as
   await call('post', '/v1/schedules', { token: pubA, body: { ...scheduleBody, filters: { package_ids: ['pkg-b1'] } } });
   await call('post', '/v1/schedules', { body: scheduleBody });
   await call('get', '/v1/schedules', { token: pubA });
-  const preview = await call('post', '/v1/schedules/preview-email', { token: pubA, body: { dataset: 'install_events', format: 'csv', frequency: 'weekly', name: 'Weekly' } });
+  const preview = await call('post', '/v1/schedules/preview-email', {
+    token: pubA,
+    body: { dataset: 'install_events', format: 'csv', frequency: 'weekly', name: 'Weekly' },
+  });
   // The dataset and period head the subject; the schedule's name comes last.
   expect(preview.body.subject).toMatch(/^Installs, .*· Weekly$/);
-  await call('post', '/v1/schedules/preview-email', { token: pubA, body: { dataset: 'install_events', format: 'csv', frequency: 'daily' } });
-  await call('post', '/v1/schedules/preview-email', { cookie, body: { dataset: 'install_events', format: 'csv', frequency: 'weekly' } });
+  await call('post', '/v1/schedules/preview-email', {
+    token: pubA,
+    body: { dataset: 'install_events', format: 'csv', frequency: 'daily' },
+  });
+  await call('post', '/v1/schedules/preview-email', {
+    cookie,
+    body: { dataset: 'install_events', format: 'csv', frequency: 'weekly' },
+  });
   await call('post', '/v1/schedules/preview-email', { body: {} });
   await call('get', '/v1/schedules?limit=0', { token: pubA });
   await call('get', '/v1/schedules');
@@ -250,8 +280,7 @@ it('every answer matches its documented schema, for every documented status', as
   await call('delete', '/v1/sessions/current', { cookie, csrf: true });
 
   expect(problems).toEqual([]);
-  const documented = routes().flatMap(({ op }) =>
-    Object.keys(op.responses).map((s) => `${op.operationId} ${s}`));
+  const documented = routes().flatMap(({ op }) => Object.keys(op.responses).map((s) => `${op.operationId} ${s}`));
   const missed = documented.filter((k) => !seen.has(k) && !NOT_PROVOKED[k]);
   expect(missed).toEqual([]);
   // The exemptions are real statuses of the document, not stale names.

@@ -42,7 +42,10 @@ const slowSink = () => {
 async function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   try {
-    return await Promise.race([p, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what} hung for ${ms} ms`)), ms)))]);
+    return await Promise.race([
+      p,
+      new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what} hung for ${ms} ms`)), ms))),
+    ]);
   } finally {
     clearTimeout(timer);
   }
@@ -56,9 +59,16 @@ it('streams 30+ COPY → gzip → slow sink runs and the connection answers afte
     const rows = 2000 + run * 517;
     const { sink, bytes } = slowSink();
     await within(
-      withCopyStream(pool, { text: `select g, md5(g::text) from generate_series(1, ${copyValue('n', 'int')}) g`, values: { n: String(rows) } },
-        (source) => pipeline(source, createGzip({ level: 1 }), sink)),
-      20_000, `COPY run ${run}`,
+      withCopyStream(
+        pool,
+        {
+          text: `select g, md5(g::text) from generate_series(1, ${copyValue('n', 'int')}) g`,
+          values: { n: String(rows) },
+        },
+        (source) => pipeline(source, createGzip({ level: 1 }), sink),
+      ),
+      20_000,
+      `COPY run ${run}`,
     );
     expect(bytes()).toBeGreaterThan(0);
     const answer = await within(pool.query('select 1 as one'), 5000, `query after run ${run}`);
@@ -70,7 +80,7 @@ it('streams 30+ COPY → gzip → slow sink runs and the connection answers afte
 const hostile = [
   `O'Brien "x"; drop table y`,
   "') to stdout; drop table held; --",
-  'back\\slash \\\' and E\'\\x41\'',
+  "back\\slash \\' and E'\\x41'",
   '$$ dollar $$ $tag$ quoted $tag$',
   '%s %1$L %% {{who}} ::int',
   'line\nbreak\ttab',
@@ -81,22 +91,33 @@ it('quotes hostile values in as literals that read back exactly and change nothi
   for (const who of hostile) {
     const chunks: Buffer[] = [];
     const text = `select ${copyValue('who', 'text')}, ${copyValue('ids', 'text[]')}, length(${copyValue('who', 'text')}), '100%'`;
-    await withCopyStream(pool, { text, values: { who, ids: '{"a,b",c}' } },
-      (source) => pipeline(source, new Writable({ write(c, _e, d) { chunks.push(c); d(); } })));
+    await withCopyStream(pool, { text, values: { who, ids: '{"a,b",c}' } }, (source) =>
+      pipeline(
+        source,
+        new Writable({
+          write(c, _e, d) {
+            chunks.push(c);
+            d();
+          },
+        }),
+      ),
+    );
     const cell = (v: string) => (/[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
     expect(Buffer.concat(chunks).toString()).toBe(`${cell(who)},"{""a,b"",c}",${[...who].length},100%\r\n`);
   }
 });
 
 it('refuses a NUL in a value before any COPY runs, and the connection stays usable', async () => {
-  await expect(withCopyStream(pool, { text: `select ${copyValue('who', 'text')}`, values: { who: 'a\u0000b' } }, async () => {}))
-    .rejects.toMatchObject({ code: '22021' });
+  await expect(
+    withCopyStream(pool, { text: `select ${copyValue('who', 'text')}`, values: { who: 'a\u0000b' } }, async () => {}),
+  ).rejects.toMatchObject({ code: '22021' });
   expect((await pool.query('select 1 as one')).rows[0]).toEqual({ one: 1 });
 });
 
 it('refuses a query that reads a value it does not carry', async () => {
-  await expect(withCopyStream(pool, { text: `select ${copyValue('missing', 'int')}`, values: {} }, async () => {}))
-    .rejects.toThrow(/carries no value/);
+  await expect(
+    withCopyStream(pool, { text: `select ${copyValue('missing', 'int')}`, values: {} }, async () => {}),
+  ).rejects.toThrow(/carries no value/);
 });
 
 it('lets the planner see the values: literals in the plan, and partitions pruned at plan time', async () => {
@@ -105,7 +126,10 @@ it('lets the planner see the values: literals in the plan, and partitions pruned
   const client = await pool.connect();
   try {
     const { formatTemplate } = await import('@ax/db');
-    const { template, args } = formatTemplate({ text, values: { from: '2026-03-01T00:00:00Z', to: '2026-04-01T00:00:00Z' } });
+    const { template, args } = formatTemplate({
+      text,
+      values: { from: '2026-03-01T00:00:00Z', to: '2026-04-01T00:00:00Z' },
+    });
     const { rows } = await client.query<{ q: string }>('select format($1, variadic $2::text[]) as q', [template, args]);
     expect(rows[0]!.q).toContain("'2026-03-01T00:00:00Z'::timestamptz");
     const plan = (await client.query(`explain (format json) ${rows[0]!.q}`)).rows[0]['QUERY PLAN'][0].Plan;
@@ -123,8 +147,9 @@ describe.each([
 ])('an error %s', (_when, text, code) => {
   it('rejects with its SQLSTATE and leaves the pool usable', async () => {
     const { sink } = slowSink();
-    await expect(withCopyStream(pool, { text, values: {} }, (source) => pipeline(source, createGzip(), sink)))
-      .rejects.toMatchObject({ code });
+    await expect(
+      withCopyStream(pool, { text, values: {} }, (source) => pipeline(source, createGzip(), sink)),
+    ).rejects.toMatchObject({ code });
     expect((await within(pool.query('select 2 as two'), 5000, 'query after error')).rows[0].two).toBe(2);
   });
 });
@@ -133,16 +158,25 @@ it('an aborted COPY leaves no active backend and the pool usable', async () => {
   const marker = `abort_marker_${Date.now()}`;
   let copyPid = 0;
   await expect(
-    withCopyStream(pool, { text: `select g, '${marker}' from (select generate_series(1, 50000000) as g) s`, values: {} }, async (source) => {
-      copyPid = (await db.sql`select pid from pg_stat_activity where query like ${'%' + marker + '%'} and pid <> pg_backend_pid()`)[0]?.pid as number;
-      let seen = 0;
-      await pipeline(source, new Writable({
-        write(chunk: Buffer, _e, done) {
-          seen += chunk.length;
-          done(seen > 1_000_000 ? new Error('consumer gave up') : null);
-        },
-      }));
-    }),
+    withCopyStream(
+      pool,
+      { text: `select g, '${marker}' from (select generate_series(1, 50000000) as g) s`, values: {} },
+      async (source) => {
+        copyPid = (
+          await db.sql`select pid from pg_stat_activity where query like ${'%' + marker + '%'} and pid <> pg_backend_pid()`
+        )[0]?.pid as number;
+        let seen = 0;
+        await pipeline(
+          source,
+          new Writable({
+            write(chunk: Buffer, _e, done) {
+              seen += chunk.length;
+              done(seen > 1_000_000 ? new Error('consumer gave up') : null);
+            },
+          }),
+        );
+      },
+    ),
   ).rejects.toThrow('consumer gave up');
   expect(copyPid).toBeGreaterThan(0);
   for (let i = 0; i < 100; i++) {
@@ -167,11 +201,17 @@ it('a backend terminated mid-COPY rejects with its SQLSTATE and leaves the pool 
   try {
     await holder`begin`;
     await holder`lock table held in access exclusive mode`;
-    const copying = withCopyStream(pool, { text: 'select g, n from generate_series(1, 10) g left join held on true', values: {} }, collect);
+    const copying = withCopyStream(
+      pool,
+      { text: 'select g, n from generate_series(1, 10) g left join held on true', values: {} },
+      collect,
+    );
     copying.catch(() => {});
     let killed = 0;
     for (let i = 0; i < 500 && !killed; i++) {
-      killed = (await db.sql`select pg_terminate_backend(pid) from pg_stat_activity where query ilike 'copy (%held%' and state = 'active'`).length;
+      killed = (
+        await db.sql`select pg_terminate_backend(pid) from pg_stat_activity where query ilike 'copy (%held%' and state = 'active'`
+      ).length;
       if (!killed) await new Promise((r) => setTimeout(r, 10));
     }
     expect(killed).toBe(1);
@@ -186,15 +226,20 @@ it('a backend terminated mid-COPY rejects with its SQLSTATE and leaves the pool 
 describe('the CSV it returns', () => {
   it('ends every record with CRLF, keeps line breaks inside quoted fields, and counts records', async () => {
     let records = 0;
-    const bytes = await withCopyStream(pool, {
-      text: `select n, t from (values (1, 'a'), (2, E'x\\ny'), (3, E'x\\r\\ny'), (4, E'x\\r'), (5, 'he said "hi"'), (6, 'a,b'),
+    const bytes = await withCopyStream(
+      pool,
+      {
+        text: `select n, t from (values (1, 'a'), (2, E'x\\ny'), (3, E'x\\r\\ny'), (4, E'x\\r'), (5, 'he said "hi"'), (6, 'a,b'),
                (7, 'žluťoučký 🐎'), (8, ''), (9, null)) v(n, t) order by n`,
-      values: {},
-    }, async (source) => {
-      const b = await collect(source);
-      records = source.records;
-      return b;
-    }, { prefix: Buffer.from('\uFEFFn,t\r\n') });
+        values: {},
+      },
+      async (source) => {
+        const b = await collect(source);
+        records = source.records;
+        return b;
+      },
+      { prefix: Buffer.from('\uFEFFn,t\r\n') },
+    );
     expect(bytes.toString('utf8')).toBe(
       '\uFEFFn,t\r\n1,a\r\n2,"x\ny"\r\n3,"x\r\ny"\r\n4,"x\r"\r\n5,"he said ""hi"""\r\n6,"a,b"\r\n7,žluťoučký 🐎\r\n8,""\r\n9,\r\n',
     );
@@ -238,18 +283,31 @@ describe('time slices under one snapshot', () => {
     values: { lo: String(lo), hi: String(hi) },
   });
 
-  it('concatenate, in order, into exactly the CSV of one query, whatever the consumer\'s pace', async () => {
+  it("concatenate, in order, into exactly the CSV of one query, whatever the consumer's pace", async () => {
     const manyPool = createCopyPool(db.url, 4);
     try {
       const whole = await withCopyStream(manyPool, slice(1, 90_001), collect, { prefix: Buffer.from('h\r\n') });
       let records = 0;
-      const sliced = await withCopyStream(manyPool, [slice(1, 20_001), slice(20_001, 20_001), slice(20_001, 70_001), slice(70_001, 90_001)], async (source) => {
-        const chunks: Buffer[] = [];
-        // Slower than PostgreSQL: the later slices get well ahead and wait in their spools.
-        await pipeline(source, new Writable({ write(c: Buffer, _e, done) { chunks.push(c); setTimeout(done, chunks.length % 4 ? 0 : 2); } }));
-        records = source.records;
-        return Buffer.concat(chunks);
-      }, { prefix: Buffer.from('h\r\n') });
+      const sliced = await withCopyStream(
+        manyPool,
+        [slice(1, 20_001), slice(20_001, 20_001), slice(20_001, 70_001), slice(70_001, 90_001)],
+        async (source) => {
+          const chunks: Buffer[] = [];
+          // Slower than PostgreSQL: the later slices get well ahead and wait in their spools.
+          await pipeline(
+            source,
+            new Writable({
+              write(c: Buffer, _e, done) {
+                chunks.push(c);
+                setTimeout(done, chunks.length % 4 ? 0 : 2);
+              },
+            }),
+          );
+          records = source.records;
+          return Buffer.concat(chunks);
+        },
+        { prefix: Buffer.from('h\r\n') },
+      );
       expect(sliced.equals(whole)).toBe(true);
       expect(records).toBe(90_000);
       expect(whole.toString().startsWith('h\r\n1,')).toBe(true);
@@ -285,18 +343,26 @@ describe('time slices under one snapshot', () => {
     const marker = `slice_marker_${Date.now()}`;
     try {
       // generate_series in the select list streams; in FROM it would be materialised first.
-      const failing = { text: `select g, '${marker}', 1 / (g - 100000) from (select generate_series(1, 5000000) as g) s`, values: {} };
+      const failing = {
+        text: `select g, '${marker}', 1 / (g - 100000) from (select generate_series(1, 5000000) as g) s`,
+        values: {},
+      };
       const long = { text: `select g, '${marker}' from (select generate_series(1, 5000000) as g) s`, values: {} };
-      await expect(withCopyStream(manyPool, [long, failing, long], (source) => pipeline(source, slowSink().sink)))
-        .rejects.toMatchObject({ code: '22012' });
+      await expect(
+        withCopyStream(manyPool, [long, failing, long], (source) => pipeline(source, slowSink().sink)),
+      ).rejects.toMatchObject({ code: '22012' });
       for (let i = 0; i < 100; i++) {
-        const active = await db.sql`select count(*)::int as n from pg_stat_activity where query like ${'%' + marker + '%'} and state = 'active' and pid <> pg_backend_pid()`;
+        const active =
+          await db.sql`select count(*)::int as n from pg_stat_activity where query like ${'%' + marker + '%'} and state = 'active' and pid <> pg_backend_pid()`;
         if (active[0]!.n === 0) break;
         await new Promise((r) => setTimeout(r, 50));
       }
-      const [left] = await db.sql`select count(*)::int as n from pg_stat_activity where query like ${'%' + marker + '%'} and state = 'active' and pid <> pg_backend_pid()`;
+      const [left] =
+        await db.sql`select count(*)::int as n from pg_stat_activity where query like ${'%' + marker + '%'} and state = 'active' and pid <> pg_backend_pid()`;
       expect(left!.n).toBe(0);
-      expect((await within(manyPool.query('select 4 as four'), 5000, 'query after slice failure')).rows[0].four).toBe(4);
+      expect((await within(manyPool.query('select 4 as four'), 5000, 'query after slice failure')).rows[0].four).toBe(
+        4,
+      );
     } finally {
       await manyPool.end();
     }
@@ -306,13 +372,20 @@ describe('time slices under one snapshot', () => {
     const dir = mkdtempSync(join(tmpdir(), 'ax-spool-test-'));
     const manyPool = createCopyPool(db.url, 2);
     try {
-      await withCopyStream(manyPool, [slice(1, 1000), slice(1000, 50_000)], async (source) => {
-        const bytes = await collect(source);
-        expect(readdirSync(dir)).toEqual([]); // unlinked as soon as it was created
-        return bytes;
-      }, { spoolDir: dir });
+      await withCopyStream(
+        manyPool,
+        [slice(1, 1000), slice(1000, 50_000)],
+        async (source) => {
+          const bytes = await collect(source);
+          expect(readdirSync(dir)).toEqual([]); // unlinked as soon as it was created
+          return bytes;
+        },
+        { spoolDir: dir },
+      );
       const bad = { text: 'select 1 / 0', values: {} };
-      await expect(withCopyStream(manyPool, [slice(1, 1000), bad], collect, { spoolDir: dir })).rejects.toMatchObject({ code: '22012' });
+      await expect(withCopyStream(manyPool, [slice(1, 1000), bad], collect, { spoolDir: dir })).rejects.toMatchObject({
+        code: '22012',
+      });
       expect(readdirSync(dir)).toEqual([]);
     } finally {
       await manyPool.end();

@@ -13,8 +13,16 @@ let pool: pg.Pool;
 // A whole UTC month three months back: one monthly partition of each event table.
 const month = new Date(Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth() - 3, 1));
 const next = new Date(Date.UTC(month.getUTCFullYear(), month.getUTCMonth() + 1, 1));
-const partition = (table: string) => `${table}_p${month.getUTCFullYear()}_${String(month.getUTCMonth() + 1).padStart(2, '0')}`;
-const scope: DatasetScope = { from: month, to: next, timezone: 'UTC', granularity: 'day', publisherId: 'pub-001', packageIds: null };
+const partition = (table: string) =>
+  `${table}_p${month.getUTCFullYear()}_${String(month.getUTCMonth() + 1).padStart(2, '0')}`;
+const scope: DatasetScope = {
+  from: month,
+  to: next,
+  timezone: 'UTC',
+  granularity: 'day',
+  publisherId: 'pub-001',
+  packageIds: null,
+};
 const scopeFor = (d: Dataset): DatasetScope => (d.ownership === 'none' ? { ...scope, publisherId: null } : scope);
 
 beforeAll(async () => {
@@ -28,9 +36,16 @@ afterAll(async () => {
   await db.drop();
 });
 
-type PlanNode = { 'Node Type': string; 'Relation Name'?: string; 'Plan Rows': number; 'Subplans Removed'?: number; Plans?: PlanNode[] };
+type PlanNode = {
+  'Node Type': string;
+  'Relation Name'?: string;
+  'Plan Rows': number;
+  'Subplans Removed'?: number;
+  Plans?: PlanNode[];
+};
 const nodes = (n: PlanNode): PlanNode[] => [n, ...(n.Plans ?? []).flatMap(nodes)];
-const relations = (plan: PlanNode) => [...new Set(nodes(plan).flatMap((n) => (n['Relation Name'] ? [n['Relation Name']] : [])))].sort();
+const relations = (plan: PlanNode) =>
+  [...new Set(nodes(plan).flatMap((n) => (n['Relation Name'] ? [n['Relation Name']] : [])))].sort();
 
 /** Relations a plan may read: the range's partition of an event table, or the plain table, and packages for the owner. */
 function expectedRelations(d: Dataset): string[] {
@@ -43,7 +58,8 @@ async function copyPlan(d: Dataset): Promise<{ plan: PlanNode; text: string; row
   const { template, args } = formatTemplate(query);
   const client = await pool.connect();
   try {
-    const text = (await client.query<{ q: string }>('select format($1, variadic $2::text[]) as q', [template, args])).rows[0]!.q;
+    const text = (await client.query<{ q: string }>('select format($1, variadic $2::text[]) as q', [template, args]))
+      .rows[0]!.q;
     const plan = (await client.query(`explain (format json) ${text}`)).rows[0]['QUERY PLAN'][0].Plan as PlanNode;
     const rows = (await client.query<{ n: number }>(`select count(*)::int as n from (${text}) q`)).rows[0]!.n;
     return { plan, text, rows };
@@ -61,14 +77,19 @@ describe.each(allDatasets().map((d) => [d.id, d] as const))('%s', (_id, d) => {
     expect(nodes(plan).some((n) => n['Subplans Removed'] !== undefined)).toBe(false);
     if (d.csvSplitsByTime) {
       // Raw rows: the estimate is within a factor of 3 of the rows (a hidden value estimates a fixed ~0.5%).
-      expect({ estimate: plan['Plan Rows'], rows, ok: plan['Plan Rows'] > rows / 3 && plan['Plan Rows'] < rows * 3 })
-        .toMatchObject({ ok: true });
+      expect({
+        estimate: plan['Plan Rows'],
+        rows,
+        ok: plan['Plan Rows'] > rows / 3 && plan['Plan Rows'] < rows * 3,
+      }).toMatchObject({ ok: true });
     }
   });
 
   it('JSON: the aggregate is planned with its values, also after many runs on one connection', async () => {
     await withAggregateSession(db.sql, async (conn: Sql) => {
-      const [row] = await conn<{ 'QUERY PLAN': [{ Plan: PlanNode }] }[]>`explain (format json) ${d.jsonAggregate(conn, scopeFor(d))}`;
+      const [row] = await conn<
+        { 'QUERY PLAN': [{ Plan: PlanNode }] }[]
+      >`explain (format json) ${d.jsonAggregate(conn, scopeFor(d))}`;
       const plan = row!['QUERY PLAN'][0].Plan;
       expect(relations(plan)).toEqual(expectedRelations(d));
       expect(nodes(plan).some((n) => n['Subplans Removed'] !== undefined)).toBe(false);

@@ -19,16 +19,80 @@ const token = {} as Record<Who, string>;
 const range = { from: '2026-10-01', to: '2026-11-01', granularity: 'month' };
 
 const installs = [
-  { owner: 'alpha', pkg: 'pkg-alpha-1', version: 'v-alpha-1', tenant: 't-a1', region: 'region-alpha', country: 'AL', at: '2026-10-05T10:00:00Z' },
-  { owner: 'bravo', pkg: 'pkg-bravo-1', version: 'v-bravo-1', tenant: 't-b1', region: 'region-bravo', country: 'BR', at: '2026-10-05T11:00:00Z' },
-  { owner: 'alpha', pkg: 'pkg-alpha-2', version: 'v-alpha-2', tenant: 't-a2', region: 'region-alpha', country: 'AL', at: '2026-10-06T10:00:00Z' },
-  { owner: 'bravo', pkg: 'pkg-bravo-1', version: 'v-bravo-1', tenant: 't-b2', region: 'region-bravo', country: 'BR', at: '2026-10-07T11:00:00Z' },
-  { owner: 'bravo', pkg: 'pkg-bravo-1', version: 'v-bravo-1', tenant: 't-b2', region: 'region-bravo', country: 'BR', at: '2026-10-08T11:00:00Z' },
+  {
+    owner: 'alpha',
+    pkg: 'pkg-alpha-1',
+    version: 'v-alpha-1',
+    tenant: 't-a1',
+    region: 'region-alpha',
+    country: 'AL',
+    at: '2026-10-05T10:00:00Z',
+  },
+  {
+    owner: 'bravo',
+    pkg: 'pkg-bravo-1',
+    version: 'v-bravo-1',
+    tenant: 't-b1',
+    region: 'region-bravo',
+    country: 'BR',
+    at: '2026-10-05T11:00:00Z',
+  },
+  {
+    owner: 'alpha',
+    pkg: 'pkg-alpha-2',
+    version: 'v-alpha-2',
+    tenant: 't-a2',
+    region: 'region-alpha',
+    country: 'AL',
+    at: '2026-10-06T10:00:00Z',
+  },
+  {
+    owner: 'bravo',
+    pkg: 'pkg-bravo-1',
+    version: 'v-bravo-1',
+    tenant: 't-b2',
+    region: 'region-bravo',
+    country: 'BR',
+    at: '2026-10-07T11:00:00Z',
+  },
+  {
+    owner: 'bravo',
+    pkg: 'pkg-bravo-1',
+    version: 'v-bravo-1',
+    tenant: 't-b2',
+    region: 'region-bravo',
+    country: 'BR',
+    at: '2026-10-08T11:00:00Z',
+  },
 ];
 const reviews = [
-  { owner: 'alpha', id: 'rev-alpha-1', pkg: 'pkg-alpha-1', reviewer: 'reviewer-SECRET-1', stars: 5, body: 'BODY-SECRET-1', at: '2026-10-05T12:00:00Z' },
-  { owner: 'bravo', id: 'rev-bravo-1', pkg: 'pkg-bravo-1', reviewer: 'reviewer-SECRET-3', stars: 1, body: 'BODY-SECRET-3', at: '2026-10-06T12:00:00Z' },
-  { owner: 'alpha', id: 'rev-alpha-2', pkg: 'pkg-alpha-2', reviewer: 'reviewer-SECRET-2', stars: 4, body: 'BODY-SECRET-2', at: '2026-10-09T12:00:00Z' },
+  {
+    owner: 'alpha',
+    id: 'rev-alpha-1',
+    pkg: 'pkg-alpha-1',
+    reviewer: 'reviewer-SECRET-1',
+    stars: 5,
+    body: 'BODY-SECRET-1',
+    at: '2026-10-05T12:00:00Z',
+  },
+  {
+    owner: 'bravo',
+    id: 'rev-bravo-1',
+    pkg: 'pkg-bravo-1',
+    reviewer: 'reviewer-SECRET-3',
+    stars: 1,
+    body: 'BODY-SECRET-3',
+    at: '2026-10-06T12:00:00Z',
+  },
+  {
+    owner: 'alpha',
+    id: 'rev-alpha-2',
+    pkg: 'pkg-alpha-2',
+    reviewer: 'reviewer-SECRET-2',
+    stars: 4,
+    body: 'BODY-SECRET-2',
+    at: '2026-10-09T12:00:00Z',
+  },
 ];
 // In CSV order: snapshot_date, package_id, version.
 const snapshots = [
@@ -40,22 +104,46 @@ const snapshots = [
   { owner: 'bravo', day: '2026-10-18', pkg: 'pkg-bravo-1', version: 'v-bravo-1', n: 30 },
 ];
 const reputation = [
-  { owner: 'alpha', id: 'rep-alpha-1', type: 'alpha_bonus', points: 10, at: '2026-10-03T08:00:00Z', source: 'src-alpha-1' },
-  { owner: 'bravo', id: 'rep-bravo-1', type: 'bravo_penalty', points: -7, at: '2026-10-04T08:00:00Z', source: 'src-bravo-1' },
+  {
+    owner: 'alpha',
+    id: 'rep-alpha-1',
+    type: 'alpha_bonus',
+    points: 10,
+    at: '2026-10-03T08:00:00Z',
+    source: 'src-alpha-1',
+  },
+  {
+    owner: 'bravo',
+    id: 'rep-bravo-1',
+    type: 'bravo_penalty',
+    points: -7,
+    at: '2026-10-04T08:00:00Z',
+    source: 'src-bravo-1',
+  },
   { owner: 'bravo', id: 'rep-bravo-2', type: 'bravo_penalty', points: -3, at: '2026-10-05T08:00:00Z', source: null },
 ];
 
-const visible = <T extends { owner: string }>(rows: T[], who: Who) => rows.filter((r) => who === 'admin' || r.owner === who);
+const visible = <T extends { owner: string }>(rows: T[], who: Who) =>
+  rows.filter((r) => who === 'admin' || r.owner === who);
 
 /** The CSV rows (header first) each caller must get, straight from the fixture. */
 function expectedCsv(d: DatasetId, who: Who): string[][] {
   switch (d) {
     case 'install_events':
-      return [['package_id', 'version', 'tenant_region', 'install_date'], ...visible(installs, who).map((r) => [r.pkg, r.version, r.region, r.at])];
+      return [
+        ['package_id', 'version', 'tenant_region', 'install_date'],
+        ...visible(installs, who).map((r) => [r.pkg, r.version, r.region, r.at]),
+      ];
     case 'reviews':
-      return [['package_id', 'star_rating', 'review_date'], ...visible(reviews, who).map((r) => [r.pkg, String(r.stars), r.at])];
+      return [
+        ['package_id', 'star_rating', 'review_date'],
+        ...visible(reviews, who).map((r) => [r.pkg, String(r.stars), r.at]),
+      ];
     case 'version_adoption':
-      return [['package_id', 'version', 'active_tenant_count', 'snapshot_date'], ...visible(snapshots, who).map((r) => [r.pkg, r.version, String(r.n), r.day])];
+      return [
+        ['package_id', 'version', 'active_tenant_count', 'snapshot_date'],
+        ...visible(snapshots, who).map((r) => [r.pkg, r.version, String(r.n), r.day]),
+      ];
     case 'geographic_summary':
       return [
         ['country_code', 'period_date', 'install_count'],
@@ -63,7 +151,10 @@ function expectedCsv(d: DatasetId, who: Who): string[][] {
         ...(who === 'alpha' ? [] : [['BR', '2026-10-01', '3']]),
       ];
     case 'reputation_events':
-      return [['event_type', 'points', 'event_date', 'source_id'], ...visible(reputation, who).map((r) => [r.type, String(r.points), r.at, r.source ?? ''])];
+      return [
+        ['event_type', 'points', 'event_date', 'source_id'],
+        ...visible(reputation, who).map((r) => [r.type, String(r.points), r.at, r.source ?? '']),
+      ];
     case 'marketplace_summary':
       return [
         ['summary_date', 'total_installs', 'active_publishers', 'new_packages', 'certifications_granted'],
@@ -99,8 +190,14 @@ const expectedMetrics: Record<DatasetId, Partial<Record<Who, unknown>>> = {
         { package_id: 'pkg-alpha-2', version: 'v-alpha-2', active_tenant_count: 3 },
       ],
     },
-    bravo: { snapshot_date: '2026-10-18', versions: [{ package_id: 'pkg-bravo-1', version: 'v-bravo-1', active_tenant_count: 30 }] },
-    admin: { snapshot_date: '2026-10-18', versions: [{ package_id: 'pkg-bravo-1', version: 'v-bravo-1', active_tenant_count: 30 }] },
+    bravo: {
+      snapshot_date: '2026-10-18',
+      versions: [{ package_id: 'pkg-bravo-1', version: 'v-bravo-1', active_tenant_count: 30 }],
+    },
+    admin: {
+      snapshot_date: '2026-10-18',
+      versions: [{ package_id: 'pkg-bravo-1', version: 'v-bravo-1', active_tenant_count: 30 }],
+    },
   },
   geographic_summary: {
     alpha: { install_count: 2, countries: { AL: 2 } },
@@ -112,7 +209,9 @@ const expectedMetrics: Record<DatasetId, Partial<Record<Who, unknown>>> = {
     bravo: { event_count: 2, points: -10, points_by_event_type: { bravo_penalty: -10 } },
     admin: { event_count: 3, points: 0, points_by_event_type: { alpha_bonus: 10, bravo_penalty: -10 } },
   },
-  marketplace_summary: { admin: { total_installs: 150, new_packages: 1, certifications_granted: 1, active_publishers: 3 } },
+  marketplace_summary: {
+    admin: { total_installs: 150, new_packages: 1, certifications_granted: 1, active_publishers: 3 },
+  },
   leaderboard_history: {
     admin: {
       snapshot_date: '2026-10-04',
@@ -181,16 +280,30 @@ describe('refused requests create nothing', () => {
     expect(await exportCount()).toBe(before);
   });
 
-  it('answers 404 to a publisher naming another publisher\'s (or an unknown) package', async () => {
+  it("answers 404 to a publisher naming another publisher's (or an unknown) package", async () => {
     const before = await exportCount();
     for (const dataset of packageDatasets) {
-      for (const [who, foreign] of [['alpha', 'pkg-bravo-1'], ['bravo', 'pkg-alpha-1'], ['alpha', 'pkg-nope']] as const) {
-        const res = await postExport(h, token[who], { dataset, format: 'csv', ...range, filters: { package_ids: [`pkg-${who}-1`, foreign] } });
+      for (const [who, foreign] of [
+        ['alpha', 'pkg-bravo-1'],
+        ['bravo', 'pkg-alpha-1'],
+        ['alpha', 'pkg-nope'],
+      ] as const) {
+        const res = await postExport(h, token[who], {
+          dataset,
+          format: 'csv',
+          ...range,
+          filters: { package_ids: [`pkg-${who}-1`, foreign] },
+        });
         expect(res.status).toBe(404);
         expect(JSON.stringify(res.body)).toContain(foreign);
       }
       // An admin naming a package of another publisher than the one filtered by gets the same answer.
-      const res = await postExport(h, token.admin, { dataset, format: 'csv', ...range, filters: { publisher_id: 'pub-alpha', package_ids: ['pkg-bravo-1'] } });
+      const res = await postExport(h, token.admin, {
+        dataset,
+        format: 'csv',
+        ...range,
+        filters: { publisher_id: 'pub-alpha', package_ids: ['pkg-bravo-1'] },
+      });
       expect(res.status).toBe(404);
     }
     expect(await exportCount()).toBe(before);
@@ -199,15 +312,30 @@ describe('refused requests create nothing', () => {
   it('refuses publisher filters from publishers and package filters on account-level datasets with 400', async () => {
     const before = await exportCount();
     for (const dataset of datasetIds.filter((d) => !adminOnly.includes(d))) {
-      const res = await postExport(h, token.alpha, { dataset, format: 'csv', ...range, filters: { publisher_id: 'pub-alpha' } });
+      const res = await postExport(h, token.alpha, {
+        dataset,
+        format: 'csv',
+        ...range,
+        filters: { publisher_id: 'pub-alpha' },
+      });
       expect(res.status).toBe(400);
     }
     for (const who of ['alpha', 'admin'] as const) {
-      const res = await postExport(h, token[who], { dataset: 'reputation_events', format: 'csv', ...range, filters: { package_ids: ['pkg-alpha-1'] } });
+      const res = await postExport(h, token[who], {
+        dataset: 'reputation_events',
+        format: 'csv',
+        ...range,
+        filters: { package_ids: ['pkg-alpha-1'] },
+      });
       expect(res.status).toBe(400);
     }
     for (const dataset of adminOnly) {
-      const res = await postExport(h, token.admin, { dataset, format: 'csv', ...range, filters: { publisher_id: 'pub-alpha' } });
+      const res = await postExport(h, token.admin, {
+        dataset,
+        format: 'csv',
+        ...range,
+        filters: { publisher_id: 'pub-alpha' },
+      });
       expect(res.status).toBe(400);
     }
     expect(await exportCount()).toBe(before);
@@ -245,38 +373,50 @@ describe('finished exports: the matrix', () => {
     for (const dataset of datasetIds)
       for (const who of ['alpha', 'bravo', 'admin'] as const)
         for (const format of ['csv', 'json'] as const)
-          if (mayExport(who, dataset)) runs.push({ who, dataset, format, id: await create(who, { dataset, format, ...range }) });
+          if (mayExport(who, dataset))
+            runs.push({ who, dataset, format, id: await create(who, { dataset, format, ...range }) });
     await h.startWorker();
     for (const r of runs) expect((await waitForExport(h.app, token[r.who], r.id)).status).toBe('succeeded');
   });
 
-  it.each(datasetIds.map((d) => [d]))('%s: each caller\'s files hold exactly what it may see', async (dataset) => {
+  it.each(datasetIds.map((d) => [d]))("%s: each caller's files hold exactly what it may see", async (dataset) => {
     for (const r of runs.filter((x) => x.dataset === dataset)) {
       const text = (await download(h, token[r.who], r.id)).toString('utf8');
-      for (const f of forbidden[r.who]) expect({ who: r.who, format: r.format, leaked: text.includes(f) ? f : null }).toEqual({ who: r.who, format: r.format, leaked: null });
+      for (const f of forbidden[r.who])
+        expect({ who: r.who, format: r.format, leaked: text.includes(f) ? f : null }).toEqual({
+          who: r.who,
+          format: r.format,
+          leaked: null,
+        });
       if (r.format === 'csv') expect(await parseCsv(text)).toEqual(expectedCsv(dataset, r.who));
-      else expect(JSON.parse(text).periods).toEqual([{ period_start: '2026-10-01', period_end: '2026-11-01', metrics: expectedMetrics[dataset][r.who] }]);
+      else
+        expect(JSON.parse(text).periods).toEqual([
+          { period_start: '2026-10-01', period_end: '2026-11-01', metrics: expectedMetrics[dataset][r.who] },
+        ]);
     }
   });
 
-  it.each(datasetIds.map((d) => [d]))('%s: get, download and cancel by another publisher answer 404', async (dataset) => {
-    for (const r of runs.filter((x) => x.dataset === dataset)) {
-      for (const other of others(r.who)) {
-        const get = await as(other).get(`/v1/exports/${r.id}`);
-        const dl = await as(other).get(`/v1/exports/${r.id}/download`);
-        const del = await as(other).del(`/v1/exports/${r.id}`);
-        if (other === 'admin') {
-          expect([get.status, dl.status, del.status]).toEqual([200, 302, 409]);
-        } else {
-          expect([get.status, dl.status, del.status]).toEqual([404, 404, 404]);
-          expect(JSON.stringify([get.body, dl.body, del.body])).not.toContain(r.id);
+  it.each(datasetIds.map((d) => [d]))(
+    '%s: get, download and cancel by another publisher answer 404',
+    async (dataset) => {
+      for (const r of runs.filter((x) => x.dataset === dataset)) {
+        for (const other of others(r.who)) {
+          const get = await as(other).get(`/v1/exports/${r.id}`);
+          const dl = await as(other).get(`/v1/exports/${r.id}/download`);
+          const del = await as(other).del(`/v1/exports/${r.id}`);
+          if (other === 'admin') {
+            expect([get.status, dl.status, del.status]).toEqual([200, 302, 409]);
+          } else {
+            expect([get.status, dl.status, del.status]).toEqual([404, 404, 404]);
+            expect(JSON.stringify([get.body, dl.body, del.body])).not.toContain(r.id);
+          }
         }
+        // The owner sees it finished; a finished export cannot be cancelled.
+        expect((await as(r.who).get(`/v1/exports/${r.id}`)).body.status).toBe('succeeded');
+        expect((await as(r.who).del(`/v1/exports/${r.id}`)).status).toBe(409);
       }
-      // The owner sees it finished; a finished export cannot be cancelled.
-      expect((await as(r.who).get(`/v1/exports/${r.id}`)).body.status).toBe('succeeded');
-      expect((await as(r.who).del(`/v1/exports/${r.id}`)).status).toBe(409);
-    }
-  });
+    },
+  );
 
   it('lists to each publisher only its own exports, and everything to an admin', async () => {
     const ids = async (who: Who, query = '') => {
@@ -301,15 +441,25 @@ describe('admin filters', () => {
       expect(await parseCsv((await download(h, token.admin, id)).toString())).toEqual(expectedCsv(dataset, 'alpha'));
     }
     for (const dataset of packageDatasets) {
-      const id = await create('admin', { dataset, format: 'json', ...range, filters: { package_ids: ['pkg-bravo-1'] } });
+      const id = await create('admin', {
+        dataset,
+        format: 'json',
+        ...range,
+        filters: { package_ids: ['pkg-bravo-1'] },
+      });
       expect((await waitForExport(h.app, token.admin, id)).status).toBe('succeeded');
       const doc = JSON.parse((await download(h, token.admin, id)).toString());
       expect(doc.periods[0].metrics).toEqual(expectedMetrics[dataset].bravo);
     }
   });
 
-  it('narrows to a publisher\'s own package when a publisher asks for it', async () => {
-    const id = await create('alpha', { dataset: 'install_events', format: 'csv', ...range, filters: { package_ids: ['pkg-alpha-2'] } });
+  it("narrows to a publisher's own package when a publisher asks for it", async () => {
+    const id = await create('alpha', {
+      dataset: 'install_events',
+      format: 'csv',
+      ...range,
+      filters: { package_ids: ['pkg-alpha-2'] },
+    });
     expect((await waitForExport(h.app, token.alpha, id)).status).toBe('succeeded');
     expect(await parseCsv((await download(h, token.alpha, id)).toString())).toEqual([
       ['package_id', 'version', 'tenant_region', 'install_date'],

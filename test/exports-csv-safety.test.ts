@@ -55,10 +55,12 @@ const countries: [string, string][] = [
 ];
 
 /** Rows as objects, for postgres.js's multi-row insert helper. */
-const objects = (cols: string[], rows: unknown[][]) => rows.map((r) => Object.fromEntries(cols.map((c, i) => [c, r[i]])));
+const objects = (cols: string[], rows: unknown[][]) =>
+  rows.map((r) => Object.fromEntries(cols.map((c, i) => [c, r[i]])));
 const minute = (base: string, i: number) => new Date(new Date(base).getTime() + i * 60_000);
 const utc = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
-const day = (base: string, i: number) => new Date(new Date(`${base}T00:00:00Z`).getTime() + i * 86400_000).toISOString().slice(0, 10);
+const day = (base: string, i: number) =>
+  new Date(new Date(`${base}T00:00:00Z`).getTime() + i * 86400_000).toISOString().slice(0, 10);
 
 beforeAll(async () => {
   h = await createHarness('csv');
@@ -69,14 +71,58 @@ beforeAll(async () => {
   await sql`insert into analytics.packages ${sql(objects(['package_id', 'publisher_id', 'name'], [['pkg-plain', 'pub-h', 'plain'], ...packages.map(([id]) => [id, 'pub-h', id])]))}`;
   // Installs every minute from 2026-10-05 10:00 +05:30 (04:30 UTC), one hostile version/region each.
   const installCols = ['package_id', 'version', 'tenant_id', 'tenant_region', 'country_code', 'install_date'];
-  await sql`insert into analytics.install_events ${sql(objects(installCols, hostile.map(([v], i) => ['pkg-plain', v, `t${i}`, v, 'XX', minute('2026-10-05T10:00:00+05:30', i)])))}`;
+  await sql`insert into analytics.install_events ${sql(
+    objects(
+      installCols,
+      hostile.map(([v], i) => ['pkg-plain', v, `t${i}`, v, 'XX', minute('2026-10-05T10:00:00+05:30', i)]),
+    ),
+  )}`;
   // One install per hostile country, each on its own day so the CSV order does not depend on collation.
-  await sql`insert into analytics.install_events ${sql(objects(installCols, countries.map(([c], i) => ['pkg-plain', '1', 't', 'r', c, new Date(`${day('2026-10-12', i)}T12:00:00Z`)])))}`;
-  await sql`insert into analytics.reviews ${sql(objects(['review_id', 'package_id', 'reviewer_id', 'star_rating', 'body', 'review_date'], packages.map(([id], i) => [`r${i}`, id, `reviewer-${i}`, 1 + (i % 5), '=evil()', minute('2026-10-05T00:00:00-07:00', i)])))}`;
-  await sql`insert into analytics.version_adoption_snapshots ${sql(objects(['snapshot_date', 'package_id', 'version', 'active_tenant_count'], hostile.map(([v], i) => [day('2026-10-01', i), packages[i % packages.length]![0], v, i])))}`;
-  await sql`insert into analytics.reputation_events ${sql(objects(['event_id', 'publisher_id', 'event_type', 'points', 'event_date', 'source_id'], hostile.map(([v], i) => [`e${i}`, 'pub-h', v, i % 2 ? -i : i, minute('2026-10-05T23:59:00-04:00', i), i === 0 ? null : v])))}`;
+  await sql`insert into analytics.install_events ${sql(
+    objects(
+      installCols,
+      countries.map(([c], i) => ['pkg-plain', '1', 't', 'r', c, new Date(`${day('2026-10-12', i)}T12:00:00Z`)]),
+    ),
+  )}`;
+  await sql`insert into analytics.reviews ${sql(
+    objects(
+      ['review_id', 'package_id', 'reviewer_id', 'star_rating', 'body', 'review_date'],
+      packages.map(([id], i) => [
+        `r${i}`,
+        id,
+        `reviewer-${i}`,
+        1 + (i % 5),
+        '=evil()',
+        minute('2026-10-05T00:00:00-07:00', i),
+      ]),
+    ),
+  )}`;
+  await sql`insert into analytics.version_adoption_snapshots ${sql(
+    objects(
+      ['snapshot_date', 'package_id', 'version', 'active_tenant_count'],
+      hostile.map(([v], i) => [day('2026-10-01', i), packages[i % packages.length]![0], v, i]),
+    ),
+  )}`;
+  await sql`insert into analytics.reputation_events ${sql(
+    objects(
+      ['event_id', 'publisher_id', 'event_type', 'points', 'event_date', 'source_id'],
+      hostile.map(([v], i) => [
+        `e${i}`,
+        'pub-h',
+        v,
+        i % 2 ? -i : i,
+        minute('2026-10-05T23:59:00-04:00', i),
+        i === 0 ? null : v,
+      ]),
+    ),
+  )}`;
   await sql`insert into analytics.marketplace_daily_summary values ('2026-10-05', -5, 0, 3, -1), ('2026-10-06', 7, 2, 0, 0)`;
-  await sql`insert into analytics.publisher_leaderboard_snapshots ${sql(objects(['snapshot_date', 'publisher_id', 'rank', 'weighted_score', 'tier'], hostile.map(([v], i) => ['2026-10-04', v, i + 1, ((i % 2 ? -1 : 1) * (i * 10.125)).toFixed(3), v])))}`;
+  await sql`insert into analytics.publisher_leaderboard_snapshots ${sql(
+    objects(
+      ['snapshot_date', 'publisher_id', 'rank', 'weighted_score', 'tier'],
+      hostile.map(([v], i) => ['2026-10-04', v, i + 1, ((i % 2 ? -1 : 1) * (i * 10.125)).toFixed(3), v]),
+    ),
+  )}`;
   expect((await h.copyPool.query('show timezone')).rows[0].TimeZone).toBe('Asia/Kolkata');
   admin = await apiKey(sql, 'admin');
   pubH = await apiKey(sql, 'publisher', 'pub-h');
@@ -102,13 +148,19 @@ describe('CSV safety on every dataset', () => {
     ]);
     expect(rows[1]![3]).toBe('2026-10-05T04:30:00Z');
     // Quotes doubled inside a quoted field; the neutralising quote goes inside it.
-    expect(text).toContain(`pkg-plain,"'=HYPERLINK(""http://x"",""y"")","'=HYPERLINK(""http://x"",""y"")",2026-10-05T04:30:00Z\r\n`);
+    expect(text).toContain(
+      `pkg-plain,"'=HYPERLINK(""http://x"",""y"")","'=HYPERLINK(""http://x"",""y"")",2026-10-05T04:30:00Z\r\n`,
+    );
     expect(text).toContain('pkg-plain,-5,-5,');
     expect(text).toContain('pkg-plain,"line1\nline2","line1\nline2",');
   });
 
   it('install_events: one BOM and the same cells when gzip-compressed', async () => {
-    const { rows } = await csvOf(pubH, { dataset: 'install_events', from: '2026-10-05', to: '2026-10-06', compression: 'gzip' }, true);
+    const { rows } = await csvOf(
+      pubH,
+      { dataset: 'install_events', from: '2026-10-05', to: '2026-10-06', compression: 'gzip' },
+      true,
+    );
     expect(rows.slice(1).map((r) => r[1])).toEqual(hostile.map(([, out]) => out));
   });
 
@@ -141,7 +193,12 @@ describe('CSV safety on every dataset', () => {
     const { text, rows } = await csvOf(pubH, { dataset: 'reputation_events', from: '2026-10-06', to: '2026-10-07' });
     expect(rows).toEqual([
       ['event_type', 'points', 'event_date', 'source_id'],
-      ...hostile.map(([, out], i) => [out, String(i % 2 ? -i : i), utc(minute('2026-10-06T03:59:00Z', i)), i === 0 ? '' : out]),
+      ...hostile.map(([, out], i) => [
+        out,
+        String(i % 2 ? -i : i),
+        utc(minute('2026-10-06T03:59:00Z', i)),
+        i === 0 ? '' : out,
+      ]),
     ]);
     expect(text.split('\r\n')[1]).toBe(`"'=HYPERLINK(""http://x"",""y"")",0,2026-10-06T03:59:00Z,`);
   });
@@ -158,7 +215,13 @@ describe('CSV safety on every dataset', () => {
     const { rows } = await csvOf(admin, { dataset: 'leaderboard_history', from: '2026-10-01', to: '2026-10-08' }, true);
     expect(rows).toEqual([
       ['snapshot_date', 'publisher_id', 'rank', 'weighted_score', 'tier'],
-      ...hostile.map(([, out], i) => ['2026-10-04', out, String(i + 1), ((i % 2 ? -1 : 1) * (i * 10.125)).toFixed(3), out]),
+      ...hostile.map(([, out], i) => [
+        '2026-10-04',
+        out,
+        String(i + 1),
+        ((i % 2 ? -1 : 1) * (i * 10.125)).toFixed(3),
+        out,
+      ]),
     ]);
   });
 });

@@ -31,7 +31,11 @@ beforeAll(async () => {
 afterAll(() => h.close());
 
 const post = (token: string, body: unknown, headers: Record<string, string> = {}) =>
-  request(h.app).post('/v1/exports').set('Authorization', `Bearer ${token}`).set(headers).send(body as object);
+  request(h.app)
+    .post('/v1/exports')
+    .set('Authorization', `Bearer ${token}`)
+    .set(headers)
+    .send(body as object);
 
 async function download(token: string, id: string): Promise<Buffer> {
   const res = await request(h.app).get(`/v1/exports/${id}/download`).set('Authorization', `Bearer ${token}`);
@@ -40,7 +44,7 @@ async function download(token: string, id: string): Promise<Buffer> {
 }
 
 describe('install_events CSV', () => {
-  it('exports only the publisher\'s own packages, exactly as the contract formats them', async () => {
+  it("exports only the publisher's own packages, exactly as the contract formats them", async () => {
     const res = await post(pubA, { dataset: 'install_events', format: 'csv', from: isoDay(day1), to: isoDay(day4) });
     expect(res.status).toBe(202);
     expect(res.headers.location).toBe(`/v1/exports/${res.body.id}`);
@@ -66,9 +70,14 @@ describe('install_events CSV', () => {
     expect(new Date(done.result.download_url_expires_at).getTime()).toBeGreaterThan(Date.now());
   });
 
-  it('gives an admin every publisher\'s rows, gzip-compressed with a BOM when asked', async () => {
+  it("gives an admin every publisher's rows, gzip-compressed with a BOM when asked", async () => {
     const res = await post(admin, {
-      dataset: 'install_events', format: 'csv', from: isoDay(day1), to: isoDay(day4), compression: 'gzip', csv_bom: true,
+      dataset: 'install_events',
+      format: 'csv',
+      from: isoDay(day1),
+      to: isoDay(day4),
+      compression: 'gzip',
+      csv_bom: true,
     });
     expect(res.status).toBe(202);
     const done = await waitForExport(h.app, admin, res.body.id);
@@ -85,7 +94,11 @@ describe('install_events CSV', () => {
 
   it('lets an admin narrow to one publisher and packages', async () => {
     const res = await post(admin, {
-      dataset: 'install_events', format: 'csv', from: isoDay(day1), to: isoDay(day4), filters: { publisher_id: 'pub-b' },
+      dataset: 'install_events',
+      format: 'csv',
+      from: isoDay(day1),
+      to: isoDay(day4),
+      filters: { publisher_id: 'pub-b' },
     });
     const done = await waitForExport(h.app, admin, res.body.id);
     const text = (await download(admin, res.body.id)).toString();
@@ -107,7 +120,11 @@ describe('install_events JSON', () => {
     const doc = JSON.parse((await download(pubA, res.body.id)).toString());
     const days = [0, 1, 2, 3].map((i) => isoDay(new Date(day1.getTime() + i * 86400_000)));
     expect(doc).toEqual({
-      dataset: 'install_events', granularity: 'day', timezone: 'UTC', from, to,
+      dataset: 'install_events',
+      granularity: 'day',
+      timezone: 'UTC',
+      from,
+      to,
       periods: [
         { period_start: days[0], period_end: days[1], metrics: { install_count: 2, unique_tenants: 2 } },
         { period_start: days[1], period_end: days[2], metrics: { install_count: 1, unique_tenants: 1 } },
@@ -129,39 +146,101 @@ describe('POST /v1/exports input', () => {
     const cases: [unknown, string[]][] = [
       [{ dataset: 'nope', format: 'csv', from: '2026-01-01', to: '2026-01-02' }, ['dataset']],
       [{ dataset: 'install_events', format: 'xml', from: 'yesterday', to: '2026-01-02' }, ['format', 'from']],
-      [{ dataset: 'install_events', format: 'csv', from: '2026-02-30', to: isoDay(day2), timezone: 'Mars/Base', granularity: 'hour' }, ['from', 'timezone', 'granularity']],
-      [{ dataset: 'install_events', format: 'csv', from: isoDay(day1), to: isoDay(day2), colour: 'red', size: 1, filters: { publisher: 'x' } }, ['colour', 'size', 'filters.publisher']],
+      [
+        {
+          dataset: 'install_events',
+          format: 'csv',
+          from: '2026-02-30',
+          to: isoDay(day2),
+          timezone: 'Mars/Base',
+          granularity: 'hour',
+        },
+        ['from', 'timezone', 'granularity'],
+      ],
+      [
+        {
+          dataset: 'install_events',
+          format: 'csv',
+          from: isoDay(day1),
+          to: isoDay(day2),
+          colour: 'red',
+          size: 1,
+          filters: { publisher: 'x' },
+        },
+        ['colour', 'size', 'filters.publisher'],
+      ],
       [{ dataset: 'install_events', format: 'csv', from: 'yesterday', to: '2026-13-40' }, ['from', 'to']],
       [{ dataset: 'install_events', format: 'csv', from: isoDay(day2), to: isoDay(day1) }, ['to']],
-      [{ dataset: 'install_events', format: 'csv', from: isoDay(day1), to: isoDay(day2), timezone: 'Mars/Base' }, ['timezone']],
+      [
+        { dataset: 'install_events', format: 'csv', from: isoDay(day1), to: isoDay(day2), timezone: 'Mars/Base' },
+        ['timezone'],
+      ],
       [{ dataset: 'install_events', format: 'csv', from: isoDay(day1), to: isoDay(day2), colour: 'red' }, ['colour']],
-      [{ dataset: 'install_events', format: 'csv', from: isoDay(day1), to: isoDay(day2), filters: { publisher_id: 'pub-b' } }, ['filters.publisher_id']],
+      [
+        {
+          dataset: 'install_events',
+          format: 'csv',
+          from: isoDay(day1),
+          to: isoDay(day2),
+          filters: { publisher_id: 'pub-b' },
+        },
+        ['filters.publisher_id'],
+      ],
     ];
     // Problems found at different stages come back together: the range's with the filters', the header's with the body's.
-    cases.push([{ dataset: 'install_events', format: 'csv', from: isoDay(day2), to: isoDay(day1), filters: { publisher_id: 'pub-b' } }, ['filters.publisher_id', 'to']]);
-    const withKey = await post(pubA, { dataset: 'install_events', format: 'xml', from: isoDay(day1), to: isoDay(day2) }, { 'Idempotency-Key': 'has a space' });
+    cases.push([
+      {
+        dataset: 'install_events',
+        format: 'csv',
+        from: isoDay(day2),
+        to: isoDay(day1),
+        filters: { publisher_id: 'pub-b' },
+      },
+      ['filters.publisher_id', 'to'],
+    ]);
+    const withKey = await post(
+      pubA,
+      { dataset: 'install_events', format: 'xml', from: isoDay(day1), to: isoDay(day2) },
+      { 'Idempotency-Key': 'has a space' },
+    );
     expect(withKey.status).toBe(400);
-    expect(withKey.body.error.details.map((d: { field: string }) => d.field).sort()).toEqual(['Idempotency-Key', 'format']);
+    expect(withKey.body.error.details.map((d: { field: string }) => d.field).sort()).toEqual([
+      'Idempotency-Key',
+      'format',
+    ]);
     for (const [body, fields] of cases) {
       const res = await post(pubA, body);
       expect(res.status).toBe(400);
       expect(res.body.error.code).toBe('invalid_request');
       expect(res.body.error.details.map((d: { field: string }) => d.field).sort()).toEqual(fields.sort());
     }
-    const malformed = await request(h.app).post('/v1/exports').set('Authorization', `Bearer ${pubA}`)
-      .set('Content-Type', 'application/json').send('{"dataset":');
+    const malformed = await request(h.app)
+      .post('/v1/exports')
+      .set('Authorization', `Bearer ${pubA}`)
+      .set('Content-Type', 'application/json')
+      .send('{"dataset":');
     expect(malformed.status).toBe(400);
     expect(await count()).toBe(before);
     expect(await waiting()).toEqual(jobsBefore);
   });
 
   it('refuses a range before the retention cutoff with 422, and accepts one from the cutoff on', async () => {
-    const res = await post(pubA, { dataset: 'install_events', format: 'csv', from: isoDay(daysAgo(800)), to: isoDay(day1) });
+    const res = await post(pubA, {
+      dataset: 'install_events',
+      format: 'csv',
+      from: isoDay(daysAgo(800)),
+      to: isoDay(day1),
+    });
     expect(res.status).toBe(422);
     expect(res.body.error.code).toBe('outside_retention');
     const cutoff = retentionCutoff(new Date(), TEST_RETENTION_MONTHS);
     const dayBefore = isoDay(new Date(Date.parse(`${cutoff}T00:00:00Z`) - 86400_000));
-    const justBefore = await post(pubA, { dataset: 'install_events', format: 'csv', from: dayBefore, to: isoDay(day1) });
+    const justBefore = await post(pubA, {
+      dataset: 'install_events',
+      format: 'csv',
+      from: dayBefore,
+      to: isoDay(day1),
+    });
     expect(justBefore.status).toBe(422);
     expect(justBefore.body.error.details).toEqual([{ field: 'from', message: `Must be on or after ${cutoff}.` }]);
     const fromCutoff = await post(pubA, { dataset: 'install_events', format: 'csv', from: cutoff, to: isoDay(day1) });
@@ -169,14 +248,20 @@ describe('POST /v1/exports input', () => {
     expect((await waitForExport(h.app, pubA, fromCutoff.body.id)).status).toBe('succeeded');
   });
 
-  it('answers 404 for another publisher\'s package and 401 without a valid token', async () => {
-    const res = await post(pubA, { dataset: 'install_events', format: 'csv', from: isoDay(day1), to: isoDay(day2), filters: { package_ids: ['pkg-b1'] } });
+  it("answers 404 for another publisher's package and 401 without a valid token", async () => {
+    const res = await post(pubA, {
+      dataset: 'install_events',
+      format: 'csv',
+      from: isoDay(day1),
+      to: isoDay(day2),
+      filters: { package_ids: ['pkg-b1'] },
+    });
     expect(res.status).toBe(404);
     expect((await request(h.app).post('/v1/exports').send({})).status).toBe(401);
     expect((await post('axk_not-a-real-token', {})).status).toBe(401);
   });
 
-  it('hides other principals\' exports behind 404', async () => {
+  it("hides other principals' exports behind 404", async () => {
     const res = await post(admin, { dataset: 'install_events', format: 'csv', from: isoDay(day1), to: isoDay(day2) });
     const other = await request(h.app).get(`/v1/exports/${res.body.id}`).set('Authorization', `Bearer ${pubA}`);
     expect(other.status).toBe(404);

@@ -77,9 +77,18 @@ afterAll(() => h.close());
 
 describe('install_events JSON', () => {
   it('cuts days at Berlin midnights across the 23-hour spring-forward day', async () => {
-    const doc = await exportJson(h, pubA, { dataset: 'install_events', from: '2026-03-28', to: '2026-03-31', timezone: 'Europe/Berlin' });
+    const doc = await exportJson(h, pubA, {
+      dataset: 'install_events',
+      from: '2026-03-28',
+      to: '2026-03-31',
+      timezone: 'Europe/Berlin',
+    });
     expect(doc).toEqual({
-      dataset: 'install_events', granularity: 'day', timezone: 'Europe/Berlin', from: '2026-03-28', to: '2026-03-31',
+      dataset: 'install_events',
+      granularity: 'day',
+      timezone: 'Europe/Berlin',
+      from: '2026-03-28',
+      to: '2026-03-31',
       periods: [
         p('2026-03-28', '2026-03-29', { install_count: 1, unique_tenants: 1 }),
         p('2026-03-29', '2026-03-30', { install_count: 2, unique_tenants: 2 }),
@@ -90,7 +99,11 @@ describe('install_events JSON', () => {
 
   it('starts ISO weeks on Monday in New York across the fall-back, clipping the first and last week', async () => {
     const doc = await exportJson(h, admin, {
-      dataset: 'install_events', from: '2026-10-28', to: '2026-11-12', timezone: 'America/New_York', granularity: 'week',
+      dataset: 'install_events',
+      from: '2026-10-28',
+      to: '2026-11-12',
+      timezone: 'America/New_York',
+      granularity: 'week',
     });
     expect(doc.periods).toEqual([
       // 28 Oct (t1), Berlin's two 31 Oct installs (t2), Sunday 1 Nov 23:30 EST (t4)
@@ -102,7 +115,11 @@ describe('install_events JSON', () => {
 
   it('cuts months at Berlin midnights, whatever the UTC offset, and zero-fills the month with no data', async () => {
     const doc = await exportJson(h, pubA, {
-      dataset: 'install_events', from: '2026-08-20', to: '2026-11-10', timezone: 'Europe/Berlin', granularity: 'month',
+      dataset: 'install_events',
+      from: '2026-08-20',
+      to: '2026-11-10',
+      timezone: 'Europe/Berlin',
+      granularity: 'month',
     });
     expect(doc.periods).toEqual([
       p('2026-08-20', '2026-09-01', { install_count: 0, unique_tenants: 0 }),
@@ -115,7 +132,11 @@ describe('install_events JSON', () => {
   });
 
   it('clips to RFC 3339 bounds inside a day and renders them as UTC timestamps', async () => {
-    const doc = await exportJson(h, pubA, { dataset: 'install_events', from: '2026-03-28T10:00:00Z', to: '2026-03-29T22:00:00Z' });
+    const doc = await exportJson(h, pubA, {
+      dataset: 'install_events',
+      from: '2026-03-28T10:00:00Z',
+      to: '2026-03-29T22:00:00Z',
+    });
     expect(doc).toMatchObject({ from: '2026-03-28T10:00:00Z', to: '2026-03-29T22:00:00Z' });
     expect(doc.periods).toEqual([
       p('2026-03-28T10:00:00Z', '2026-03-29', { install_count: 2, unique_tenants: 2 }), // from is inclusive
@@ -129,7 +150,11 @@ describe('reviews JSON', () => {
 
   it('counts ratings per New York month across the spring-forward, with null averages for empty periods', async () => {
     const doc = await exportJson(h, pubA, {
-      dataset: 'reviews', from: '2026-02-15', to: '2026-05-10', timezone: 'America/New_York', granularity: 'month',
+      dataset: 'reviews',
+      from: '2026-02-15',
+      to: '2026-05-10',
+      timezone: 'America/New_York',
+      granularity: 'month',
     });
     expect(doc.periods).toEqual([
       p('2026-02-15', '2026-03-01', { review_count: 2, average_rating: 4.5, rating_counts: counts([0, 0, 0, 1, 1]) }),
@@ -139,24 +164,39 @@ describe('reviews JSON', () => {
     ]);
   });
 
-  it('writes the average with two decimals and gives an admin every publisher\'s reviews', async () => {
+  it("writes the average with two decimals and gives an admin every publisher's reviews", async () => {
     const { bytes } = await exportBytes(h, admin, {
-      dataset: 'reviews', format: 'json', from: '2026-03-01', to: '2026-04-01', timezone: 'America/New_York', granularity: 'month',
+      dataset: 'reviews',
+      format: 'json',
+      from: '2026-03-01',
+      to: '2026-04-01',
+      timezone: 'America/New_York',
+      granularity: 'month',
     });
     const text = bytes.toString('utf8');
     expect(text).toMatch(/"average_rating" ?: ?2\.75\b/);
     expect(JSON.parse(text).periods).toEqual([
       p('2026-03-01', '2026-04-01', { review_count: 4, average_rating: 2.75, rating_counts: counts([1, 1, 1, 0, 1]) }),
     ]);
-    const four = await exportBytes(h, pubA, { dataset: 'reviews', format: 'json', from: '2026-02-01', to: '2026-03-01', granularity: 'month' });
+    const four = await exportBytes(h, pubA, {
+      dataset: 'reviews',
+      format: 'json',
+      from: '2026-02-01',
+      to: '2026-03-01',
+      granularity: 'month',
+    });
     expect(four.bytes.toString()).toMatch(/"average_rating" ?: ?5\.00\b/); // r1 only (r2 is 1 Mar in UTC)
   });
 });
 
 describe('version_adoption JSON', () => {
-  it('shows the latest snapshot of the publisher\'s packages per Berlin week, null and empty where there is none', async () => {
+  it("shows the latest snapshot of the publisher's packages per Berlin week, null and empty where there is none", async () => {
     const doc = await exportJson(h, pubA, {
-      dataset: 'version_adoption', from: '2026-03-25', to: '2026-04-13', timezone: 'Europe/Berlin', granularity: 'week',
+      dataset: 'version_adoption',
+      from: '2026-03-25',
+      to: '2026-04-13',
+      timezone: 'Europe/Berlin',
+      granularity: 'week',
     });
     expect(doc.periods).toEqual([
       p('2026-03-25', '2026-03-30', {
@@ -168,15 +208,28 @@ describe('version_adoption JSON', () => {
       }),
       // only pkg-b1 has a snapshot that week: none of pub-a's
       p('2026-03-30', '2026-04-06', { snapshot_date: null, versions: [] }),
-      p('2026-04-06', '2026-04-13', { snapshot_date: '2026-04-06', versions: [{ package_id: 'pkg-a1', version: '2.0', active_tenant_count: 50 }] }),
+      p('2026-04-06', '2026-04-13', {
+        snapshot_date: '2026-04-06',
+        versions: [{ package_id: 'pkg-a1', version: '2.0', active_tenant_count: 50 }],
+      }),
     ]);
   });
 
   it('orders versions largest first (ties by package and version) and gives an admin every package', async () => {
     const doc = await exportJson(h, admin, {
-      dataset: 'version_adoption', from: '2026-03-27', to: '2026-04-01', timezone: 'Europe/Berlin', granularity: 'day',
+      dataset: 'version_adoption',
+      from: '2026-03-27',
+      to: '2026-04-01',
+      timezone: 'Europe/Berlin',
+      granularity: 'day',
     });
-    expect(doc.periods.map((x: { period_start: string }) => x.period_start)).toEqual(['2026-03-27', '2026-03-28', '2026-03-29', '2026-03-30', '2026-03-31']);
+    expect(doc.periods.map((x: { period_start: string }) => x.period_start)).toEqual([
+      '2026-03-27',
+      '2026-03-28',
+      '2026-03-29',
+      '2026-03-30',
+      '2026-03-31',
+    ]);
     expect(doc.periods[0].metrics).toEqual({
       snapshot_date: '2026-03-27',
       versions: [
@@ -187,29 +240,44 @@ describe('version_adoption JSON', () => {
       ],
     });
     expect(doc.periods[1].metrics).toEqual({ snapshot_date: null, versions: [] });
-    expect(doc.periods[3].metrics).toEqual({ snapshot_date: '2026-03-30', versions: [{ package_id: 'pkg-b1', version: '9.0', active_tenant_count: 101 }] });
+    expect(doc.periods[3].metrics).toEqual({
+      snapshot_date: '2026-03-30',
+      versions: [{ package_id: 'pkg-b1', version: '9.0', active_tenant_count: 101 }],
+    });
   });
 
   it('takes a snapshot day only when its local midnight is inside [from, to)', async () => {
     // 26 Mar 23:00 UTC is 27 Mar 00:00 in Berlin: the 27th is in; one second later it is not.
-    const exact = await exportJson(h, admin, { dataset: 'version_adoption', from: '2026-03-26T23:00:00Z', to: '2026-03-28', timezone: 'Europe/Berlin' });
+    const exact = await exportJson(h, admin, {
+      dataset: 'version_adoption',
+      from: '2026-03-26T23:00:00Z',
+      to: '2026-03-28',
+      timezone: 'Europe/Berlin',
+    });
     expect(exact.periods).toEqual([
       p('2026-03-27', '2026-03-28', expect.objectContaining({ snapshot_date: '2026-03-27' })),
     ]);
-    const late = await exportJson(h, admin, { dataset: 'version_adoption', from: '2026-03-26T23:00:01Z', to: '2026-03-28', timezone: 'Europe/Berlin' });
+    const late = await exportJson(h, admin, {
+      dataset: 'version_adoption',
+      from: '2026-03-26T23:00:01Z',
+      to: '2026-03-28',
+      timezone: 'Europe/Berlin',
+    });
     expect(late.periods).toEqual([p('2026-03-26T23:00:01Z', '2026-03-28', { snapshot_date: null, versions: [] })]);
   });
 });
 
 describe('geographic_summary JSON', () => {
-  it('counts installs per country per Berlin day; an admin also sees other publishers\' countries', async () => {
+  it("counts installs per country per Berlin day; an admin also sees other publishers' countries", async () => {
     const body = { dataset: 'geographic_summary', from: '2026-03-28', to: '2026-03-31', timezone: 'Europe/Berlin' };
     expect((await exportJson(h, pubA, body)).periods).toEqual([
       p('2026-03-28', '2026-03-29', { install_count: 1, countries: { DE: 1 } }),
       p('2026-03-29', '2026-03-30', { install_count: 2, countries: { DE: 1, US: 1 } }),
       p('2026-03-30', '2026-03-31', { install_count: 1, countries: { FR: 1 } }),
     ]);
-    expect((await exportJson(h, admin, body)).periods[1]).toEqual(p('2026-03-29', '2026-03-30', { install_count: 3, countries: { DE: 1, IN: 1, US: 1 } }));
+    expect((await exportJson(h, admin, body)).periods[1]).toEqual(
+      p('2026-03-29', '2026-03-30', { install_count: 3, countries: { DE: 1, IN: 1, US: 1 } }),
+    );
   });
 
   it('zero-fills with an empty country map', async () => {
@@ -219,14 +287,25 @@ describe('geographic_summary JSON', () => {
 });
 
 describe('geographic_summary CSV periods', () => {
-  it('groups by country and local period; period_date is the period\'s first day in the time zone', async () => {
-    const day = await exportBytes(h, pubA, { dataset: 'geographic_summary', format: 'csv', from: '2026-03-28', to: '2026-03-31', timezone: 'Europe/Berlin' });
+  it("groups by country and local period; period_date is the period's first day in the time zone", async () => {
+    const day = await exportBytes(h, pubA, {
+      dataset: 'geographic_summary',
+      format: 'csv',
+      from: '2026-03-28',
+      to: '2026-03-31',
+      timezone: 'Europe/Berlin',
+    });
     expect(day.bytes.toString()).toBe(
       'country_code,period_date,install_count\r\n' +
         'DE,2026-03-28,1\r\nDE,2026-03-29,1\r\nUS,2026-03-29,1\r\nFR,2026-03-30,1\r\n',
     );
     // In UTC the 23:30 install of 28 March stays on the 28th.
-    const utc = await exportBytes(h, pubA, { dataset: 'geographic_summary', format: 'csv', from: '2026-03-28', to: '2026-03-31' });
+    const utc = await exportBytes(h, pubA, {
+      dataset: 'geographic_summary',
+      format: 'csv',
+      from: '2026-03-28',
+      to: '2026-03-31',
+    });
     expect(utc.bytes.toString()).toBe(
       'country_code,period_date,install_count\r\n' +
         'DE,2026-03-28,1\r\nUS,2026-03-28,1\r\nDE,2026-03-29,1\r\nFR,2026-03-29,1\r\n',
@@ -234,14 +313,24 @@ describe('geographic_summary CSV periods', () => {
     // Weeks start on Monday (23 March), also for the week the range starts inside of; Berlin's 30 Mar 00:00
     // (29 Mar 22:00 UTC) opens the next week.
     const week = await exportBytes(h, admin, {
-      dataset: 'geographic_summary', format: 'csv', from: '2026-03-25', to: '2026-04-01', timezone: 'Europe/Berlin', granularity: 'week',
+      dataset: 'geographic_summary',
+      format: 'csv',
+      from: '2026-03-25',
+      to: '2026-04-01',
+      timezone: 'Europe/Berlin',
+      granularity: 'week',
     });
     expect(week.bytes.toString()).toBe(
       'country_code,period_date,install_count\r\n' +
         'DE,2026-03-23,2\r\nIN,2026-03-23,1\r\nUS,2026-03-23,1\r\nFR,2026-03-30,1\r\n',
     );
     const month = await exportBytes(h, pubA, {
-      dataset: 'geographic_summary', format: 'csv', from: '2026-09-15', to: '2026-11-10', timezone: 'America/New_York', granularity: 'month',
+      dataset: 'geographic_summary',
+      format: 'csv',
+      from: '2026-09-15',
+      to: '2026-11-10',
+      timezone: 'America/New_York',
+      granularity: 'month',
     });
     // NY: 30 Sep 21:30Z and 22:30Z are still 30 Sep; 31 Oct 22:30Z/23:30Z are 31 Oct; 2 Nov 04:30Z is 1 Nov.
     expect(month.bytes.toString()).toBe(
@@ -252,10 +341,20 @@ describe('geographic_summary CSV periods', () => {
 });
 
 describe('reputation_events JSON', () => {
-  it('sums a publisher\'s own points per Berlin month across the fall-back', async () => {
-    const body = { dataset: 'reputation_events', from: '2026-10-01', to: '2026-12-01', timezone: 'Europe/Berlin', granularity: 'month' };
+  it("sums a publisher's own points per Berlin month across the fall-back", async () => {
+    const body = {
+      dataset: 'reputation_events',
+      from: '2026-10-01',
+      to: '2026-12-01',
+      timezone: 'Europe/Berlin',
+      granularity: 'month',
+    };
     expect((await exportJson(h, pubA, body)).periods).toEqual([
-      p('2026-10-01', '2026-11-01', { event_count: 3, points: 10, points_by_event_type: { certification: 50, incident: -40 } }),
+      p('2026-10-01', '2026-11-01', {
+        event_count: 3,
+        points: 10,
+        points_by_event_type: { certification: 50, incident: -40 },
+      }),
       p('2026-11-01', '2026-12-01', { event_count: 1, points: 5, points_by_event_type: { review_bonus: 5 } }),
     ]);
     expect((await exportJson(h, admin, { ...body, filters: { publisher_id: 'pub-b' } })).periods).toEqual([
@@ -263,7 +362,9 @@ describe('reputation_events JSON', () => {
       p('2026-11-01', '2026-12-01', { event_count: 0, points: 0, points_by_event_type: {} }),
     ]);
     expect((await exportJson(h, admin, body)).periods[0].metrics).toEqual({
-      event_count: 4, points: 35, points_by_event_type: { certification: 50, featured: 25, incident: -40 },
+      event_count: 4,
+      points: 35,
+      points_by_event_type: { certification: 50, featured: 25, incident: -40 },
     });
   });
 });
@@ -271,37 +372,85 @@ describe('reputation_events JSON', () => {
 describe('marketplace_summary JSON', () => {
   it('sums daily values per New York week, taking the largest active_publishers', async () => {
     const doc = await exportJson(h, admin, {
-      dataset: 'marketplace_summary', from: '2026-10-19', to: '2026-11-09', timezone: 'America/New_York', granularity: 'week',
+      dataset: 'marketplace_summary',
+      from: '2026-10-19',
+      to: '2026-11-09',
+      timezone: 'America/New_York',
+      granularity: 'week',
     });
     expect(doc.periods).toEqual([
-      p('2026-10-19', '2026-10-26', { total_installs: 0, new_packages: 0, certifications_granted: 0, active_publishers: 0 }),
-      p('2026-10-26', '2026-11-02', { total_installs: 30, new_packages: 1, certifications_granted: 1, active_publishers: 7 }),
+      p('2026-10-19', '2026-10-26', {
+        total_installs: 0,
+        new_packages: 0,
+        certifications_granted: 0,
+        active_publishers: 0,
+      }),
+      p('2026-10-26', '2026-11-02', {
+        total_installs: 30,
+        new_packages: 1,
+        certifications_granted: 1,
+        active_publishers: 7,
+      }),
       // 9 Nov is the exclusive end
-      p('2026-11-02', '2026-11-09', { total_installs: 35, new_packages: 3, certifications_granted: 1, active_publishers: 9 }),
+      p('2026-11-02', '2026-11-09', {
+        total_installs: 35,
+        new_packages: 3,
+        certifications_granted: 1,
+        active_publishers: 9,
+      }),
     ]);
   });
 
   it('takes the days whose New York midnight is in range, not the UTC ones', async () => {
     const doc = await exportJson(h, admin, {
-      dataset: 'marketplace_summary', from: '2026-11-01', to: '2026-11-09', timezone: 'America/New_York', granularity: 'month',
+      dataset: 'marketplace_summary',
+      from: '2026-11-01',
+      to: '2026-11-09',
+      timezone: 'America/New_York',
+      granularity: 'month',
     });
     expect(doc.periods).toEqual([
-      p('2026-11-01', '2026-11-09', { total_installs: 55, new_packages: 3, certifications_granted: 2, active_publishers: 9 }),
+      p('2026-11-01', '2026-11-09', {
+        total_installs: 55,
+        new_packages: 3,
+        certifications_granted: 2,
+        active_publishers: 9,
+      }),
     ]);
   });
 
   it('leaves out a day whose midnight is before a mid-day from', async () => {
-    const doc = await exportJson(h, admin, { dataset: 'marketplace_summary', from: '2026-10-29T12:00:00Z', to: '2026-11-03', granularity: 'month' });
+    const doc = await exportJson(h, admin, {
+      dataset: 'marketplace_summary',
+      from: '2026-10-29T12:00:00Z',
+      to: '2026-11-03',
+      granularity: 'month',
+    });
     expect(doc.periods).toEqual([
-      p('2026-10-29T12:00:00Z', '2026-11-01', { total_installs: 0, new_packages: 0, certifications_granted: 0, active_publishers: 0 }),
-      p('2026-11-01', '2026-11-03', { total_installs: 50, new_packages: 2, certifications_granted: 1, active_publishers: 7 }),
+      p('2026-10-29T12:00:00Z', '2026-11-01', {
+        total_installs: 0,
+        new_packages: 0,
+        certifications_granted: 0,
+        active_publishers: 0,
+      }),
+      p('2026-11-01', '2026-11-03', {
+        total_installs: 50,
+        new_packages: 2,
+        certifications_granted: 1,
+        active_publishers: 7,
+      }),
     ]);
   });
 });
 
 describe('leaderboard_history JSON', () => {
   it('shows the latest snapshot per month by rank, and null with no snapshot', async () => {
-    const doc = await exportJson(h, admin, { dataset: 'leaderboard_history', from: '2026-09-01', to: '2026-11-15', granularity: 'month' });
+    const doc = await exportJson(h, admin, {
+      dataset: 'leaderboard_history',
+      from: '2026-09-01',
+      to: '2026-11-15',
+      granularity: 'month',
+    });
     expect(doc.periods).toEqual([
       p('2026-09-01', '2026-10-01', {
         snapshot_date: '2026-09-28',

@@ -70,7 +70,9 @@ describe('with no worker running', () => {
   it('concurrent requests with one Idempotency-Key create one export', async () => {
     const key = `race-${Date.now()}`;
     const before = await exportCount();
-    const results = await Promise.all(Array.from({ length: 6 }, () => post(pubA, body({ granularity: 'week' }), { 'Idempotency-Key': key })));
+    const results = await Promise.all(
+      Array.from({ length: 6 }, () => post(pubA, body({ granularity: 'week' }), { 'Idempotency-Key': key })),
+    );
     const ids = new Set(results.map((r) => r.body.id));
     expect(results.every((r) => r.status === 202 || r.status === 409)).toBe(true);
     expect(ids.size).toBeLessThanOrEqual(2); // one id, plus undefined for any 409
@@ -83,7 +85,9 @@ describe('with no worker running', () => {
     const key = `race-bodies-${Date.now()}`;
     const before = await exportCount();
     const grains = ['day', 'week', 'month', 'day', 'week', 'month'];
-    const results = await Promise.all(grains.map((granularity) => post(pubA, body({ format: 'json', granularity }), { 'Idempotency-Key': key })));
+    const results = await Promise.all(
+      grains.map((granularity) => post(pubA, body({ format: 'json', granularity }), { 'Idempotency-Key': key })),
+    );
     const created = results.filter((r) => r.status === 202);
     expect(new Set(created.map((r) => r.body.id)).size).toBe(1);
     expect(results.filter((r) => r.status !== 202).every((r) => r.status === 409)).toBe(true);
@@ -98,13 +102,19 @@ describe('with no worker running', () => {
     expect(await h.queues.exports.getJob(`export-${created.body.id}`)).toBeUndefined();
     const again = await request(h.app).delete(`/v1/exports/${created.body.id}`).set('Authorization', `Bearer ${pubA}`);
     expect(again.status).toBe(409);
-    const stranger = await request(h.app).delete(`/v1/exports/${created.body.id}`).set('Authorization', `Bearer ${pubB}`);
+    const stranger = await request(h.app)
+      .delete(`/v1/exports/${created.body.id}`)
+      .set('Authorization', `Bearer ${pubB}`);
     expect(stranger.status).toBe(404);
   });
 
   it('cancelling a queued export removes an object left at its key (a run handed back while completing its upload)', async () => {
     const created = await post(pubA, body());
-    const key = exportKey(created.body.id, exportFile({ dataset: 'install_events', format: 'csv', compression: 'none', from_input: from, to_input: to }).name);
+    const key = exportKey(
+      created.body.id,
+      exportFile({ dataset: 'install_events', format: 'csv', compression: 'none', from_input: from, to_input: to })
+        .name,
+    );
     await h.storage.client.send(new PutObjectCommand({ Bucket: h.storage.bucket, Key: key, Body: 'left behind' }));
     expect(await objectExists(key)).toBe(true);
     const del = await request(h.app).delete(`/v1/exports/${created.body.id}`).set('Authorization', `Bearer ${pubA}`);
@@ -127,7 +137,11 @@ describe('with no worker running', () => {
     expect(seen.slice(0, 5)).toEqual([...mine].reverse());
     expect(new Set(seen).size).toBe(seen.length);
     const queued = await get(pubB, '/v1/exports?status=queued&dataset=install_events&limit=100');
-    expect(queued.body.data.every((e: { status: string; dataset: string }) => e.status === 'queued' && e.dataset === 'install_events')).toBe(true);
+    expect(
+      queued.body.data.every(
+        (e: { status: string; dataset: string }) => e.status === 'queued' && e.dataset === 'install_events',
+      ),
+    ).toBe(true);
     const cancelled = await get(pubB, '/v1/exports?status=cancelled');
     expect(cancelled.body.data).toEqual([]);
     const forA = await get(pubA, '/v1/exports?limit=100');
@@ -136,7 +150,10 @@ describe('with no worker running', () => {
     expect(bad.status).toBe(400);
     expect(bad.body.error.details.map((d: { field: string }) => d.field).sort()).toEqual(['limit', 'status']);
     // A cursor that is no export of the caller's would give an empty page, which reads as the end: 400 instead.
-    for (const [who, cursor] of [[pubB, '00000000-0000-4000-8000-000000000000'], [pubA, mine[0]!]] as const) {
+    for (const [who, cursor] of [
+      [pubB, '00000000-0000-4000-8000-000000000000'],
+      [pubA, mine[0]!],
+    ] as const) {
       const res = await get(who, `/v1/exports?cursor=${cursor}`);
       expect(res.status).toBe(400);
       expect(res.body.error.details.map((d: { field: string }) => d.field)).toEqual(['cursor']);
@@ -162,9 +179,13 @@ describe('with no worker running', () => {
       takerConnection.disconnect();
     }
     expect(await h.queues.exports.getJobState(`export-${stuck.body.id}`)).toBe('failed');
-    await h.db.sql`update app.exports set status = 'running', heartbeat_at = now() - interval '10 minutes' where id = ${stuck.body.id}`;
+    await h.db
+      .sql`update app.exports set status = 'running', heartbeat_at = now() - interval '10 minutes' where id = ${stuck.body.id}`;
 
-    const result = await sweepStalledExports({ sql: h.db.sql, queues: h.queues, logger: createLogger('test', 'silent') }, 60_000);
+    const result = await sweepStalledExports(
+      { sql: h.db.sql, queues: h.queues, logger: createLogger('test', 'silent') },
+      60_000,
+    );
     expect(result).toEqual({ requeued: 1, failed: 1 });
     expect(await h.queues.exports.getJobState(`export-${lost.body.id}`)).toBe('waiting');
     const after = (await get(admin, `/v1/exports/${stuck.body.id}`)).body;
@@ -172,7 +193,9 @@ describe('with no worker running', () => {
     expect(after.error.code).toBe('stalled');
     expect(after.error.message).toContain('simulated crash');
     // A second sweep finds nothing more to do.
-    expect(await sweepStalledExports({ sql: h.db.sql, queues: h.queues, logger: createLogger('test', 'silent') }, 60_000)).toEqual({ requeued: 0, failed: 0 });
+    expect(
+      await sweepStalledExports({ sql: h.db.sql, queues: h.queues, logger: createLogger('test', 'silent') }, 60_000),
+    ).toEqual({ requeued: 0, failed: 0 });
   });
 });
 
@@ -194,7 +217,8 @@ describe('with a worker', () => {
     const del = await request(h.app).delete(`/v1/exports/${created.body.id}`).set('Authorization', `Bearer ${admin}`);
     expect(del.status).toBe(200);
     // The worker notices at its next progress update and stops; wait until its job is no longer active.
-    for (let i = 0; i < 100 && (await h.queues.exports.getJobState(`export-${created.body.id}`)) === 'active'; i++) await new Promise((r) => setTimeout(r, 100));
+    for (let i = 0; i < 100 && (await h.queues.exports.getJobState(`export-${created.body.id}`)) === 'active'; i++)
+      await new Promise((r) => setTimeout(r, 100));
     const after = (await get(admin, `/v1/exports/${created.body.id}`)).body;
     expect(after.status).toBe('cancelled');
     expect(after.result).toBeNull();
@@ -260,10 +284,15 @@ describe('with a worker', () => {
     expect(res.status).toBe(200);
     const ie = res.body.data.find((d: { id: string }) => d.id === 'install_events');
     expect(ie).toEqual({
-      id: 'install_events', formats: ['csv', 'json'], columns: ['package_id', 'version', 'tenant_region', 'install_date'],
-      granularities: ['day', 'week', 'month'], oldest_available: retentionCutoff(new Date(), TEST_RETENTION_MONTHS),
+      id: 'install_events',
+      formats: ['csv', 'json'],
+      columns: ['package_id', 'version', 'tenant_region', 'install_date'],
+      granularities: ['day', 'week', 'month'],
+      oldest_available: retentionCutoff(new Date(), TEST_RETENTION_MONTHS),
     });
-    expect(res.body.data.every((d: { id: string }) => !['marketplace_summary', 'leaderboard_history'].includes(d.id))).toBe(true);
+    expect(
+      res.body.data.every((d: { id: string }) => !['marketplace_summary', 'leaderboard_history'].includes(d.id)),
+    ).toBe(true);
     expect((await request(h.app).get('/v1/datasets')).status).toBe(401);
   });
 });

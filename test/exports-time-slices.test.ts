@@ -29,7 +29,10 @@ beforeAll(async () => {
 afterAll(() => h.close());
 
 const rowsIn = async (s: DatasetScope) =>
-  (await h.db.sql`select count(*)::int as n from analytics.install_events where install_date >= ${s.from} and install_date < ${s.to}`)[0]!.n as number;
+  (
+    await h.db
+      .sql`select count(*)::int as n from analytics.install_events where install_date >= ${s.from} and install_date < ${s.to}`
+  )[0]!.n as number;
 
 it('cuts where the rows are, not where the time is, plan after plan', async () => {
   // Each plan draws a new sample. With a sample of 1% of this table (~22 blocks over two partitions), about 1 plan in 100
@@ -50,11 +53,27 @@ it('cuts where the rows are, not where the time is, plan after plan', async () =
 
 it('keeps small exports, and datasets whose CSV is not in time order, to one query', async () => {
   expect(await planTimeSlices(h.db.sql, installs, scope, { maxSlices: 2 })).toEqual([scope]); // 300k < 2 × 250k
-  expect(await planTimeSlices(h.db.sql, installs, { ...scope, packageIds: ['pkg-a2'] }, { maxSlices: 4, minRowsPerSlice: 50_000 })).toHaveLength(1);
+  expect(
+    await planTimeSlices(
+      h.db.sql,
+      installs,
+      { ...scope, packageIds: ['pkg-a2'] },
+      { maxSlices: 4, minRowsPerSlice: 50_000 },
+    ),
+  ).toHaveLength(1);
   // ~100k rows: the sample's count is good to a few percent, and 4 slices of 10k are far below it.
-  expect(await planTimeSlices(h.db.sql, installs, { ...scope, publisherId: 'pub-b' }, { maxSlices: 4, minRowsPerSlice: 10_000 })).toHaveLength(4);
+  expect(
+    await planTimeSlices(
+      h.db.sql,
+      installs,
+      { ...scope, publisherId: 'pub-b' },
+      { maxSlices: 4, minRowsPerSlice: 10_000 },
+    ),
+  ).toHaveLength(4);
   expect(await planTimeSlices(h.db.sql, installs, scope, { maxSlices: 1, minRowsPerSlice: 0 })).toEqual([scope]);
-  expect(await planTimeSlices(h.db.sql, getDataset('geographic_summary')!, scope, { maxSlices: 4, minRowsPerSlice: 0 })).toEqual([scope]);
+  expect(
+    await planTimeSlices(h.db.sql, getDataset('geographic_summary')!, scope, { maxSlices: 4, minRowsPerSlice: 0 }),
+  ).toEqual([scope]);
 });
 
 it('an export copied in slices is byte for byte the export copied in one query', async () => {
@@ -62,7 +81,9 @@ it('an export copied in slices is byte for byte the export copied in one query',
   const exportSha = async (parallelism: number) => {
     const worker = await h.startWorker({ copyParallelism: parallelism, minRowsPerSlice: 1000 });
     try {
-      const res = await request(h.app).post('/v1/exports').set('Authorization', `Bearer ${admin}`)
+      const res = await request(h.app)
+        .post('/v1/exports')
+        .set('Authorization', `Bearer ${admin}`)
         .send({ dataset: 'install_events', format: 'csv', from: '2026-03-01', to: '2026-05-01', csv_bom: true });
       expect(res.status).toBe(202);
       const done = await waitForExport(h.app, admin, res.body.id, 60_000);

@@ -36,8 +36,14 @@ describe('ANALYTICS_STATEMENT_TIMEOUT_MS', () => {
         const res = await post({ dataset: 'install_events', format, from, to });
         expect(res.status).toBe(202);
         const done = await waitForExport(h.app, admin, res.body.id);
-        expect({ format, status: done.status, error: done.error?.code }).toEqual({ format, status: 'failed', error: 'query_timeout' });
-        const [row] = await h.db.sql<{ attempts: number }[]>`select attempts from app.exports where id = ${res.body.id}`;
+        expect({ format, status: done.status, error: done.error?.code }).toEqual({
+          format,
+          status: 'failed',
+          error: 'query_timeout',
+        });
+        const [row] = await h.db.sql<
+          { attempts: number }[]
+        >`select attempts from app.exports where id = ${res.body.id}`;
         expect(row!.attempts).toBe(1);
       }
     } finally {
@@ -48,12 +54,20 @@ describe('ANALYTICS_STATEMENT_TIMEOUT_MS', () => {
 
 describe('EXPORT_SPOOL_MAX_BYTES', () => {
   const installs = getDataset('install_events')!;
-  const scope: DatasetScope = { from: daysAgo(20, 0), to: daysAgo(-1, 0), timezone: 'UTC', granularity: 'day', publisherId: null, packageIds: null };
+  const scope: DatasetScope = {
+    from: daysAgo(20, 0),
+    to: daysAgo(-1, 0),
+    timezone: 'UTC',
+    granularity: 'day',
+    publisherId: null,
+    packageIds: null,
+  };
   it('fewer slices when the later ones would spool more than the bound; one slice spools nothing', async () => {
     expect(await planTimeSlices(h.db.sql, installs, scope, { maxSlices: 3, minRowsPerSlice: 0 })).toHaveLength(3);
     // 300k rows, estimated from a block sample (±30%: 210k–390k). Two slices spool half of that (105k–195k): a bound
     // of 250k allows two (three would spool 140k–260k, either way), a bound of 100k allows only one.
-    const bounded = (maxSpoolRows: number) => planTimeSlices(h.db.sql, installs, scope, { maxSlices: 3, minRowsPerSlice: 0, maxSpoolRows });
+    const bounded = (maxSpoolRows: number) =>
+      planTimeSlices(h.db.sql, installs, scope, { maxSlices: 3, minRowsPerSlice: 0, maxSpoolRows });
     expect((await bounded(250_000)).length).toBeGreaterThanOrEqual(2);
     expect(await bounded(100_000)).toEqual([scope]);
     expect(await bounded(1000)).toEqual([scope]);
@@ -73,7 +87,10 @@ describe('EXPORT_SPOOL_MAX_BYTES', () => {
 
 describe('EXPORT_FILE_TTL_DAYS', () => {
   const objectExists = async (key: string) =>
-    h.storage.client.send(new HeadObjectCommand({ Bucket: h.storage.bucket, Key: key })).then(() => true, () => false);
+    h.storage.client.send(new HeadObjectCommand({ Bucket: h.storage.bucket, Key: key })).then(
+      () => true,
+      () => false,
+    );
 
   it('deletes files past their time, marks the exports expired (figures kept, no link), and their links answer 410', async () => {
     const worker = await h.startWorker();
@@ -89,14 +106,17 @@ describe('EXPORT_FILE_TTL_DAYS', () => {
       await worker.close();
     }
     const [old1, old2, young] = ids as [string, string, string];
-    await h.db.sql`update app.exports set finished_at = now() - interval '31 days' where id in ${h.db.sql([old1, old2])}`;
+    await h.db
+      .sql`update app.exports set finished_at = now() - interval '31 days' where id in ${h.db.sql([old1, old2])}`;
     await h.db.sql`update app.exports set finished_at = now() - interval '29 days' where id = ${young}`;
     const before = await h.db.sql<{ id: string; s3_key: string; row_count: number; bytes: number; sha256: string }[]>`
       select id, s3_key, row_count, bytes, sha256 from app.exports where id in ${h.db.sql(ids)}`;
     const byId = new Map(before.map((r) => [r.id, r]));
 
     // Three replicas sweep at once: each file is deleted and each export expired once, nothing fails.
-    const counts = await Promise.all([1, 2, 3].map(() => sweepExpiredFiles({ sql: h.db.sql, storage: h.storage, ttlDays: 30 })));
+    const counts = await Promise.all(
+      [1, 2, 3].map(() => sweepExpiredFiles({ sql: h.db.sql, storage: h.storage, ttlDays: 30 })),
+    );
     expect(counts.reduce((a, b) => a + b, 0)).toBe(2);
     expect(await sweepExpiredFiles({ sql: h.db.sql, storage: h.storage, ttlDays: 30 })).toBe(0);
 
@@ -104,7 +124,11 @@ describe('EXPORT_FILE_TTL_DAYS', () => {
       expect(await objectExists(byId.get(id)!.s3_key)).toBe(false);
       const got = await request(h.app).get(`/v1/exports/${id}`).set('Authorization', `Bearer ${admin}`);
       expect(got.body.status).toBe('expired');
-      expect(got.body.result).toMatchObject({ row_count: byId.get(id)!.row_count, bytes: byId.get(id)!.bytes, sha256: byId.get(id)!.sha256 });
+      expect(got.body.result).toMatchObject({
+        row_count: byId.get(id)!.row_count,
+        bytes: byId.get(id)!.bytes,
+        sha256: byId.get(id)!.sha256,
+      });
       expect(got.body.result).not.toHaveProperty('download_url');
       const dl = await request(h.app).get(`/v1/exports/${id}/download`).set('Authorization', `Bearer ${admin}`);
       expect(dl.status).toBe(410);

@@ -20,8 +20,13 @@ afterAll(() => db.drop());
 
 const logger = createLogger('test', process.env.TEST_LOG_LEVEL ?? 'silent');
 const ctx = (): JobContext => ({
-  logger, signal: new AbortController().signal, stopping: new AbortController().signal, jobId: 'test', attempt: 1,
-  finalAttempt: false, scheduledAt: new Date(),
+  logger,
+  signal: new AbortController().signal,
+  stopping: new AbortController().signal,
+  jobId: 'test',
+  attempt: 1,
+  finalAttempt: false,
+  scheduledAt: new Date(),
 });
 const month = (d: Date) => d.toISOString().slice(0, 7);
 const monthsAgo = (n: number) => {
@@ -63,7 +68,13 @@ describe('clocks', () => {
   it('a worker clock a year ahead of PostgreSQL: the pass is recorded refused and nothing is deleted', async () => {
     const yearAhead = () => new Date(Date.now() + 365 * 86400_000);
     // The job fails (visible, retried with backoff) rather than pass as if nothing were wrong.
-    await expect(runRetentionJob({}, { sql: db.sql, clock: yearAhead, pass: { retentionMonths: TEST_RETENTION_MONTHS, retryDelayMs: 10 } }, ctx())).rejects.toThrow(/refused.*clock/);
+    await expect(
+      runRetentionJob(
+        {},
+        { sql: db.sql, clock: yearAhead, pass: { retentionMonths: TEST_RETENTION_MONTHS, retryDelayMs: 10 } },
+        ctx(),
+      ),
+    ).rejects.toThrow(/refused.*clock/);
     expect(await installTags(db.sql)).toEqual(['today', 'twenty-months']);
     const passes = await db.sql<{ outcome: string; error: string }[]>`select outcome, error from app.retention_passes`;
     expect(passes).toHaveLength(1);
@@ -71,8 +82,16 @@ describe('clocks', () => {
     expect(passes[0]!.error).toMatch(/clock/);
   });
 
-  it('a clock within 5 minutes runs the pass as of PostgreSQL\'s day', async () => {
-    const result = await runRetentionJob({}, { sql: db.sql, clock: () => new Date(Date.now() + 60_000), pass: { retentionMonths: TEST_RETENTION_MONTHS, retryDelayMs: 10 } }, ctx());
+  it("a clock within 5 minutes runs the pass as of PostgreSQL's day", async () => {
+    const result = await runRetentionJob(
+      {},
+      {
+        sql: db.sql,
+        clock: () => new Date(Date.now() + 60_000),
+        pass: { retentionMonths: TEST_RETENTION_MONTHS, retryDelayMs: 10 },
+      },
+      ctx(),
+    );
     expect(result.outcome).toBe('succeeded');
     const [row] = await db.sql<{ today: string }[]>`select to_char(now() at time zone 'UTC', 'YYYY-MM-DD') as today`;
     expect(result.now).toBe(row!.today);
@@ -87,7 +106,12 @@ describe('detached tables', () => {
     await eventsAt(db.sql, '2024-03-10T00:00:00Z', 'mar');
     // The operator keeps February aside (e.g. for a legal hold).
     await db.sql`alter table analytics.install_events detach partition analytics.install_events_p2024_02`;
-    const result = await runRetentionPass(db.sql, { retentionMonths: TEST_RETENTION_MONTHS, now: '2026-11-27', lockTimeoutMs: 200, retryDelayMs: 10 });
+    const result = await runRetentionPass(db.sql, {
+      retentionMonths: TEST_RETENTION_MONTHS,
+      now: '2026-11-27',
+      lockTimeoutMs: 200,
+      retryDelayMs: 10,
+    });
     expect(result.outcome).toBe('succeeded');
     const kept = await db.sql`select tenant_id from analytics.install_events_p2024_02`;
     expect(kept).toEqual([{ tenant_id: 'feb' }]);
@@ -103,8 +127,15 @@ describe('detached tables', () => {
     // What a pass records right before its DETACH; then the process dies before the DROP.
     await db.sql`insert into app.retention_detached (table_name, parent) values ('install_events_p2024_03', 'install_events')`;
     await db.sql`alter table analytics.install_events detach partition analytics.install_events_p2024_03`;
-    const result = await runRetentionPass(db.sql, { retentionMonths: TEST_RETENTION_MONTHS, now: '2026-11-27', lockTimeoutMs: 200, retryDelayMs: 10 });
-    expect(result.tables.find((t) => t.table === 'install_events')!.partitions_dropped).toContain('install_events_p2024_03');
+    const result = await runRetentionPass(db.sql, {
+      retentionMonths: TEST_RETENTION_MONTHS,
+      now: '2026-11-27',
+      lockTimeoutMs: 200,
+      retryDelayMs: 10,
+    });
+    expect(result.tables.find((t) => t.table === 'install_events')!.partitions_dropped).toContain(
+      'install_events_p2024_03',
+    );
     const left = await db.sql`select 1 from pg_class where relname = 'install_events_p2024_03'`;
     expect(left).toHaveLength(0);
     expect(await db.sql`select 1 from app.retention_detached`).toHaveLength(0);

@@ -15,15 +15,28 @@ const K8S = join(ROOT, 'infra/k8s');
 // Parsed YAML is only as typed as the assertions below make it: `spec` stays loose on purpose.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Loose = any;
-type Obj = { apiVersion: string; kind: string; metadata: { name: string }; spec?: Loose; data?: Record<string, string>; stringData?: Record<string, string> };
+type Obj = {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string };
+  spec?: Loose;
+  data?: Record<string, string>;
+  stringData?: Record<string, string>;
+};
 type Container = {
-  name: string; command: string[]; ports: { name: string; containerPort: number }[];
-  env?: { name: string; value: string }[]; envFrom: { configMapRef?: { name: string }; secretRef?: { name: string } }[];
-  livenessProbe: { httpGet: { path: string; port: string } }; readinessProbe: { httpGet: { path: string; port: string } };
+  name: string;
+  command: string[];
+  ports: { name: string; containerPort: number }[];
+  env?: { name: string; value: string }[];
+  envFrom: { configMapRef?: { name: string }; secretRef?: { name: string } }[];
+  livenessProbe: { httpGet: { path: string; port: string } };
+  readinessProbe: { httpGet: { path: string; port: string } };
   resources: { requests: { cpu: string; memory: string }; limits: { memory: string } };
 };
 
-const files = readdirSync(K8S).filter((f) => f.endsWith('.yaml')).sort();
+const files = readdirSync(K8S)
+  .filter((f) => f.endsWith('.yaml'))
+  .sort();
 const docs: Obj[] = files.flatMap((f) =>
   parseAllDocuments(readFileSync(join(K8S, f), 'utf8')).map((d) => {
     if (d.errors.length) throw new Error(`${f}: ${d.errors.map((e) => e.message).join('; ')}`);
@@ -37,7 +50,8 @@ const one = (kind: string, name: string) => {
   return found;
 };
 const config = one('ConfigMap', 'analytics-export-config').data!;
-const scripts = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
+const scripts = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> })
+  .scripts;
 const secret = one('Secret', 'analytics-export-secrets').stringData!;
 /** The bundle a container command runs (dist/<name>.js), checked against what `pnpm build` produces. */
 const bundleSource = (command: string[]) => {
@@ -60,8 +74,16 @@ describe('infra/k8s', () => {
   it('runs api, export-worker and retention-worker with probes, resources, config and a grace period above the shutdown deadline', () => {
     const deadlineMs = Number(config.SHUTDOWN_TIMEOUT_MS);
     expect(deadlineMs).toBeGreaterThan(0);
-    const expected = { api: 'services/api/src/main.ts', 'export-worker': 'services/export-worker/src/main.ts', 'retention-worker': 'services/retention-worker/src/main.ts' };
-    expect(ofKind('Deployment').map((d) => d.metadata.name).sort()).toEqual(Object.keys(expected).sort());
+    const expected = {
+      api: 'services/api/src/main.ts',
+      'export-worker': 'services/export-worker/src/main.ts',
+      'retention-worker': 'services/retention-worker/src/main.ts',
+    };
+    expect(
+      ofKind('Deployment')
+        .map((d) => d.metadata.name)
+        .sort(),
+    ).toEqual(Object.keys(expected).sort());
     for (const [name, entry] of Object.entries(expected)) {
       const spec = one('Deployment', name).spec;
       expect(spec.template.spec.terminationGracePeriodSeconds * 1000).toBeGreaterThan(deadlineMs);
@@ -71,7 +93,9 @@ describe('infra/k8s', () => {
       expect(bundleSource(c!.command)).toBe(entry);
       expect(c!.command.join(' ')).toBe(scripts[`start:${name}`]); // the same node flags as `pnpm start:<name>`
       // The bundle keeps the flags of the from-source script (`pnpm <name>`), minus tsx's.
-      expect(c!.command.filter((a) => a.startsWith('--'))).toEqual(scripts[name]!.split(' ').filter((a) => a.startsWith('--') && a !== '--conditions=source' && a !== '--require'));
+      expect(c!.command.filter((a) => a.startsWith('--'))).toEqual(
+        scripts[name]!.split(' ').filter((a) => a.startsWith('--') && a !== '--conditions=source' && a !== '--require'),
+      );
       expect(c!.livenessProbe.httpGet.path).toBe('/healthz');
       expect(c!.readinessProbe.httpGet.path).toBe('/readyz');
       const portNames = c!.ports.map((p) => p.name);
@@ -80,7 +104,10 @@ describe('infra/k8s', () => {
       expect(c!.resources.requests.cpu).toBeTruthy();
       expect(c!.resources.requests.memory).toBeTruthy();
       expect(c!.resources.limits.memory).toBeTruthy();
-      expect(c!.envFrom).toEqual([{ configMapRef: { name: 'analytics-export-config' } }, { secretRef: { name: 'analytics-export-secrets' } }]);
+      expect(c!.envFrom).toEqual([
+        { configMapRef: { name: 'analytics-export-config' } },
+        { secretRef: { name: 'analytics-export-secrets' } },
+      ]);
       // The port the process listens on (PORT / METRICS_PORT) is the one the probes use.
       const listenVar = name === 'api' ? 'PORT' : 'METRICS_PORT';
       expect(c!.env?.find((e) => e.name === listenVar)?.value).toBe(String(c!.ports[0]!.containerPort));
@@ -97,10 +124,20 @@ describe('infra/k8s', () => {
     const podLabels = ofKind('Deployment').map((d) => d.spec.template.metadata.labels as Record<string, string>);
     const matches = (selector: Record<string, string>) =>
       podLabels.some((labels) => Object.entries(selector).every(([k, v]) => labels[k] === v));
-    for (const s of ofKind('Service')) expect({ service: s.metadata.name, matches: matches(s.spec.selector) }).toEqual({ service: s.metadata.name, matches: true });
+    for (const s of ofKind('Service'))
+      expect({ service: s.metadata.name, matches: matches(s.spec.selector) }).toEqual({
+        service: s.metadata.name,
+        matches: true,
+      });
     const pdbs = ofKind('PodDisruptionBudget');
-    expect(pdbs.map((p) => p.metadata.name).sort()).toEqual(expect.arrayContaining(['export-worker', 'retention-worker']));
-    for (const p of pdbs) expect({ pdb: p.metadata.name, matches: matches(p.spec.selector.matchLabels) }).toEqual({ pdb: p.metadata.name, matches: true });
+    expect(pdbs.map((p) => p.metadata.name).sort()).toEqual(
+      expect.arrayContaining(['export-worker', 'retention-worker']),
+    );
+    for (const p of pdbs)
+      expect({ pdb: p.metadata.name, matches: matches(p.spec.selector.matchLabels) }).toEqual({
+        pdb: p.metadata.name,
+        matches: true,
+      });
   });
 
   it('scales export workers with KEDA on the BullMQ wait list of the exports queue', () => {
@@ -111,7 +148,9 @@ describe('infra/k8s', () => {
     expect(trigger.metadata.listName).toBe(`${config.QUEUE_PREFIX}:exports:wait`);
     expect(Number(trigger.metadata.listLength)).toBeGreaterThan(0);
     expect(new URL(config.REDIS_URL!).host).toBe(trigger.metadata.address);
-    expect(one('TriggerAuthentication', trigger.authenticationRef.name).spec.secretTargetRef[0].name).toBe('analytics-export-secrets');
+    expect(one('TriggerAuthentication', trigger.authenticationRef.name).spec.secretTargetRef[0].name).toBe(
+      'analytics-export-secrets',
+    );
     expect(scaled.minReplicaCount).toBeGreaterThanOrEqual(1);
     expect(scaled.maxReplicaCount).toBeGreaterThan(scaled.minReplicaCount);
   });
@@ -124,10 +163,15 @@ describe('infra/docker/Dockerfile', () => {
   it('builds on node:24-slim: every workspace manifest copied before installing, then the sources, then pnpm build', () => {
     const build = stages[0]!;
     expect(build).toMatch(/^FROM node:24-slim AS build$/m);
-    const workspaces = ['packages', 'services'].flatMap((dir) =>
-      readdirSync(join(ROOT, dir), { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => `${dir}/${d.name}/package.json`),
-    ).concat('test/package.json');
-    for (const manifest of workspaces) expect({ manifest, copied: build.includes(`COPY ${manifest} `) }).toEqual({ manifest, copied: true });
+    const workspaces = ['packages', 'services']
+      .flatMap((dir) =>
+        readdirSync(join(ROOT, dir), { withFileTypes: true })
+          .filter((d) => d.isDirectory())
+          .map((d) => `${dir}/${d.name}/package.json`),
+      )
+      .concat('test/package.json');
+    for (const manifest of workspaces)
+      expect({ manifest, copied: build.includes(`COPY ${manifest} `) }).toEqual({ manifest, copied: true });
     const install = build.indexOf('pnpm install --frozen-lockfile');
     expect(install).toBeGreaterThan(0);
     // What the build reads: scripts/build.ts and each entry's top folder.
@@ -150,7 +194,9 @@ describe('infra/docker/Dockerfile', () => {
   });
 
   it('keeps dist/ and local installs out of the build context', () => {
-    const ignored = readFileSync(join(ROOT, '.dockerignore'), 'utf8').split('\n').map((l) => l.trim());
+    const ignored = readFileSync(join(ROOT, '.dockerignore'), 'utf8')
+      .split('\n')
+      .map((l) => l.trim());
     expect(ignored).toEqual(expect.arrayContaining(['**/node_modules', 'dist', '.runtime']));
   });
 });
@@ -161,7 +207,10 @@ describe('docker-compose.yml', () => {
       services: Record<string, { command: string[] }>;
     };
     for (const name of ['api', 'export-worker', 'retention-worker']) {
-      expect({ name, command: compose.services[name]!.command.join(' ') }).toEqual({ name, command: scripts[`start:${name}`] });
+      expect({ name, command: compose.services[name]!.command.join(' ') }).toEqual({
+        name,
+        command: scripts[`start:${name}`],
+      });
     }
     const job = one('Job', 'analytics-export-migrate').spec.template.spec.containers[0] as Container;
     expect(compose.services.migrate!.command).toEqual(job.command);

@@ -16,7 +16,11 @@ let sql: Sql;
 let dir: string;
 
 const tables = async () =>
-  (await sql<{ t: string }[]>`select table_name as t from information_schema.tables where table_schema = 'public' and table_name like 'mig_%' order by 1`).map((r) => r.t);
+  (
+    await sql<
+      { t: string }[]
+    >`select table_name as t from information_schema.tables where table_schema = 'public' and table_name like 'mig_%' order by 1`
+  ).map((r) => r.t);
 
 beforeAll(async () => {
   await ensureDatabase(`${TEST_PG_BASE}/${name}`);
@@ -34,7 +38,9 @@ afterAll(async () => {
 
 it('records each applied file with its SHA-256 and applies nothing twice', async () => {
   expect(await migrate(sql, dir)).toEqual(['001_one.sql', '002_two.sql']);
-  const rows = await sql<{ name: string; checksum: string }[]>`select name, checksum from public.schema_migrations order by name`;
+  const rows = await sql<
+    { name: string; checksum: string }[]
+  >`select name, checksum from public.schema_migrations order by name`;
   expect(rows.map((r) => r.name)).toEqual(['001_one.sql', '002_two.sql']);
   expect(rows.every((r) => /^[0-9a-f]{64}$/.test(r.checksum))).toBe(true);
   expect(await migrate(sql, dir)).toEqual([]);
@@ -55,7 +61,9 @@ it('stops at an edited applied migration, naming it, and applies no new one', as
 it('gives rows recorded before checksums existed their checksum once, then guards them', async () => {
   await sql`update public.schema_migrations set checksum = null where name = '002_two.sql'`;
   expect(await migrate(sql, dir)).toEqual([]);
-  const [row] = await sql<{ checksum: string | null }[]>`select checksum from public.schema_migrations where name = '002_two.sql'`;
+  const [row] = await sql<
+    { checksum: string | null }[]
+  >`select checksum from public.schema_migrations where name = '002_two.sql'`;
   expect(row!.checksum).toMatch(/^[0-9a-f]{64}$/);
   writeFileSync(join(dir, '002_two.sql'), '-- edited\ncreate table public.mig_two (id int);');
   await expect(migrate(sql, dir)).rejects.toThrow('002_two.sql');
@@ -70,7 +78,10 @@ describe('the migrate command', () => {
 
   const cli = async () => {
     try {
-      await run('pnpm', ['--silent', 'cli', 'migrate'], { cwd: join(__dirname, '..'), env: { ...process.env, DATABASE_URL: db.url, LOG_LEVEL: 'silent' } });
+      await run('pnpm', ['--silent', 'cli', 'migrate'], {
+        cwd: join(__dirname, '..'),
+        env: { ...process.env, DATABASE_URL: db.url, LOG_LEVEL: 'silent' },
+      });
       return { code: 0, stderr: '' };
     } catch (err) {
       return err as { code: number; stderr: string };
@@ -78,7 +89,9 @@ describe('the migrate command', () => {
   };
 
   it('exits 1 and names the migration whose file no longer matches what was applied', async () => {
-    const [before] = await db.sql<{ checksum: string }[]>`select checksum from public.schema_migrations where name = '002_control.sql'`;
+    const [before] = await db.sql<
+      { checksum: string }[]
+    >`select checksum from public.schema_migrations where name = '002_control.sql'`;
     await db.sql`update public.schema_migrations set checksum = repeat('0', 64) where name = '002_control.sql'`;
     const r = await cli();
     expect(r.code).toBe(1);

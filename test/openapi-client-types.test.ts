@@ -11,6 +11,10 @@ const FILE = 'packages/api-client/src/schema.gen.ts';
 
 it(`${FILE} is generated from the current document (run pnpm gen:api)`, () => {
   const fresh = join(mkdtempSync(join(tmpdir(), 'ax-gen-')), 'schema.gen.ts');
-  execFileSync(process.execPath, ['--conditions=source', '--require', 'tsx/cjs', 'services/api/src/scripts/gen-api.ts', fresh], { cwd: ROOT });
+  execFileSync(
+    process.execPath,
+    ['--conditions=source', '--require', 'tsx/cjs', 'services/api/src/scripts/gen-api.ts', fresh],
+    { cwd: ROOT },
+  );
   expect(readFileSync(join(ROOT, FILE), 'utf8') === readFileSync(fresh, 'utf8')).toBe(true);
 });

@@ -8,7 +8,18 @@ import { loadConfig, redisEnv } from '@ax/config';
 import { duePeriods } from '@ax/datasets';
 import { createQueues, producerConnection } from '@ax/jobs';
 import { createLogger } from '@ax/runtime';
-import { REDIS_URL, apiKey, basicMarketplace, createTestDatabase, daysAgo, isoDay, TEST_RETENTION_MONTHS, testStorage, uniquePrefix, type TestDb } from '@ax/testing';
+import {
+  REDIS_URL,
+  apiKey,
+  basicMarketplace,
+  createTestDatabase,
+  daysAgo,
+  isoDay,
+  TEST_RETENTION_MONTHS,
+  testStorage,
+  uniquePrefix,
+  type TestDb,
+} from '@ax/testing';
 import { createHarness, waitForExport, type Harness } from './support/harness';
 import { download } from './support/export-client';
 
@@ -25,8 +36,13 @@ describe('Redis unreachable from the API', () => {
     const redis = producerConnection('redis://127.0.0.1:1');
     const queues = createQueues(redis, uniquePrefix('down'));
     app = buildApp({
-      sql: db.sql, redis, queues, storage: await testStorage(), logger: createLogger('test', 'silent'),
-      reports: { linkSecret: 'test-link-signing-secret-0123456789', recipientDomains: [] }, retentionMonths: TEST_RETENTION_MONTHS,
+      sql: db.sql,
+      redis,
+      queues,
+      storage: await testStorage(),
+      logger: createLogger('test', 'silent'),
+      reports: { linkSecret: 'test-link-signing-secret-0123456789', recipientDomains: [] },
+      retentionMonths: TEST_RETENTION_MONTHS,
     });
     close = async () => {
       await queues.close().catch(() => {});
@@ -40,7 +56,9 @@ describe('Redis unreachable from the API', () => {
   beforeEach(() => (auth.Authorization = `Bearer ${pubA}`));
 
   it('answers POST /v1/exports with 503 and Retry-After, creating nothing', async () => {
-    const res = await request(app).post('/v1/exports').set(auth)
+    const res = await request(app)
+      .post('/v1/exports')
+      .set(auth)
       .send({ dataset: 'install_events', format: 'csv', from: isoDay(daysAgo(3)), to: isoDay(daysAgo(1)) });
     expect(res.status).toBe(503);
     expect(res.headers['retry-after']).toBe('5');
@@ -49,11 +67,16 @@ describe('Redis unreachable from the API', () => {
   });
 
   it('keeps a new schedule (PostgreSQL is the record) but refuses a backfill with 503', async () => {
-    const created = await request(app).post('/v1/schedules').set(auth)
+    const created = await request(app)
+      .post('/v1/schedules')
+      .set(auth)
       .send({ dataset: 'install_events', format: 'csv', frequency: 'weekly', recipients: ['ops@example.com'] });
     expect(created.status).toBe(201);
     const week = duePeriods('weekly', 'UTC', new Date(), 1)[0]!;
-    const res = await request(app).post(`/v1/schedules/${created.body.id}/runs`).set(auth).send({ period_start: week.startDate });
+    const res = await request(app)
+      .post(`/v1/schedules/${created.body.id}/runs`)
+      .set(auth)
+      .send({ period_start: week.startDate });
     expect(res.status).toBe(503);
     expect(res.headers['retry-after']).toBe('5');
     expect((await db.sql`select count(*)::int as n from app.schedule_runs`)[0]!.n).toBe(0);
@@ -87,7 +110,9 @@ describe('a Redis Cluster hash-tag queue prefix', () => {
     expect(loadConfig(redisEnv, { QUEUE_PREFIX: prefix }).QUEUE_PREFIX).toBe(prefix);
     expect(loadConfig(redisEnv, { QUEUE_PREFIX: '{ax}' }).QUEUE_PREFIX).toBe('{ax}');
     const admin = await apiKey(h.db.sql, 'admin');
-    const res = await request(h.app).post('/v1/exports').set('Authorization', `Bearer ${admin}`)
+    const res = await request(h.app)
+      .post('/v1/exports')
+      .set('Authorization', `Bearer ${admin}`)
       .send({ dataset: 'install_events', format: 'csv', from: isoDay(daysAgo(3)), to: isoDay(daysAgo(0)) });
     expect(res.status).toBe(202);
     const done = await waitForExport(h.app, admin, res.body.id);
@@ -95,8 +120,10 @@ describe('a Redis Cluster hash-tag queue prefix', () => {
     expect(done.result.row_count).toBe(1);
 
     const client = new Redis(REDIS_URL);
-    const [tagged, bare] = await Promise.all([client.keys(`${prefix}:*`), client.keys(`${prefix.slice(1, -1)}*`)])
-      .finally(() => client.disconnect());
+    const [tagged, bare] = await Promise.all([
+      client.keys(`${prefix}:*`),
+      client.keys(`${prefix.slice(1, -1)}*`),
+    ]).finally(() => client.disconnect());
     // Every key shares the tag (one cluster slot); none was written under the prefix without its braces.
     expect(tagged).toEqual(expect.arrayContaining([`${prefix}:exports:completed`, `${prefix}:exports:id`]));
     expect(bare).toEqual([]);
@@ -132,7 +159,9 @@ describe('ANALYTICS_DATABASE_URL', () => {
   });
 
   const exportOf = async (format: 'csv' | 'json') => {
-    const res = await request(h.app).post('/v1/exports').set('Authorization', `Bearer ${admin}`)
+    const res = await request(h.app)
+      .post('/v1/exports')
+      .set('Authorization', `Bearer ${admin}`)
       .send({ dataset: 'install_events', format, from: isoDay(day), to: isoDay(daysAgo(-1, 0)) });
     expect(res.status).toBe(202);
     const done = await waitForExport(h.app, admin, res.body.id);

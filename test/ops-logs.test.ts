@@ -39,7 +39,10 @@ describe('logs of an export and a report delivery', () => {
   beforeAll(async () => {
     const auth = (t: string) => ({ Authorization: `Bearer ${t}` });
     // An export, polled and downloaded: the download answer carries a presigned S3 URL.
-    const created = await request(h.app).post('/v1/exports').set(auth(pubA)).set('X-Request-Id', 'client-req-42')
+    const created = await request(h.app)
+      .post('/v1/exports')
+      .set(auth(pubA))
+      .set('X-Request-Id', 'client-req-42')
       .send({ dataset: 'install_events', format: 'csv', from: week.startDate, to: week.endDate });
     expect(created.status).toBe(202);
     expect(created.headers['x-request-id']).toBe('client-req-42');
@@ -50,12 +53,25 @@ describe('logs of an export and a report delivery', () => {
 
     // A scheduled report delivered by e-mail, and its link followed.
     const recipient = uniqueRecipient('logs');
-    const schedule = await request(h.app).post('/v1/schedules').set(auth(pubA))
-      .send({ dataset: 'install_events', format: 'csv', frequency: 'weekly', recipients: [recipient], name: 'Log check' });
+    const schedule = await request(h.app)
+      .post('/v1/schedules')
+      .set(auth(pubA))
+      .send({
+        dataset: 'install_events',
+        format: 'csv',
+        frequency: 'weekly',
+        recipients: [recipient],
+        name: 'Log check',
+      });
     expect(schedule.status).toBe(201);
-    const backfill = await request(h.app).post(`/v1/schedules/${schedule.body.id}/runs`).set(auth(pubA)).send({ period_start: week.startDate });
+    const backfill = await request(h.app)
+      .post(`/v1/schedules/${schedule.body.id}/runs`)
+      .set(auth(pubA))
+      .send({ period_start: week.startDate });
     expect(backfill.status).toBe(202);
-    const [mail] = await waitFor('the report e-mail', async () => ((await mailTo([recipient])).length ? mailTo([recipient]) : null));
+    const [mail] = await waitFor('the report e-mail', async () =>
+      (await mailTo([recipient])).length ? mailTo([recipient]) : null,
+    );
     const text = mail!.body.text!;
     const link = /\/v1\/report-links\/([A-Za-z0-9._-]+)/.exec(text);
     expect(link).not.toBeNull();
@@ -80,14 +96,19 @@ describe('logs of an export and a report delivery', () => {
       { what: 'e-mail text body', value: text },
       { what: 'e-mail html body', value: mail!.body.html! },
       // Every substantial line of the body on its own, not just the whole text.
-      ...text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l.length >= 25).map((value) => ({ what: 'e-mail body line', value })),
+      ...text
+        .split(/\r?\n/)
+        .map((l) => l.trim())
+        .filter((l) => l.length >= 25)
+        .map((value) => ({ what: 'e-mail body line', value })),
     );
   });
 
   it('contains no token, signed URL or e-mail body', () => {
     const all = raw.join('');
     expect(all.length).toBeGreaterThan(0);
-    for (const s of secrets) expect({ what: s.what, found: all.includes(s.value) }).toEqual({ what: s.what, found: false });
+    for (const s of secrets)
+      expect({ what: s.what, found: all.includes(s.value) }).toEqual({ what: s.what, found: false });
     expect(all).not.toContain('X-Amz-Signature');
     expect(all).not.toMatch(/report-links\/(?!:token)/); // the route pattern is fine, a real token is not
     expect(all).not.toMatch(/Bearer\s/i);
@@ -97,7 +118,11 @@ describe('logs of an export and a report delivery', () => {
     const all = lines();
     const requestLines = all.filter((l) => l.msg === 'request');
     expect(requestLines.length).toBeGreaterThanOrEqual(8);
-    expect(requestLines.find((l) => l.requestId === 'client-req-42')).toMatchObject({ method: 'POST', route: '/v1/exports/', status: 202 });
+    expect(requestLines.find((l) => l.requestId === 'client-req-42')).toMatchObject({
+      method: 'POST',
+      route: '/v1/exports/',
+      status: 202,
+    });
     expect(requestLines.find((l) => l.route === '/v1/report-links/:token')).toMatchObject({ status: 302 });
     // Generated ids are unique per request.
     const generated = requestLines.map((l) => l.requestId).filter((id) => id !== 'client-req-42');
@@ -105,11 +130,16 @@ describe('logs of an export and a report delivery', () => {
 
     const jobLines = all.filter((l) => l.jobId !== undefined);
     for (const l of jobLines) {
-      expect({ msg: l.msg, hasObjectId: ['exportId', 'runId', 'scheduleId'].some((k) => typeof l[k] === 'string') })
-        .toEqual({ msg: l.msg, hasObjectId: true });
+      expect({
+        msg: l.msg,
+        hasObjectId: ['exportId', 'runId', 'scheduleId'].some((k) => typeof l[k] === 'string'),
+      }).toEqual({ msg: l.msg, hasObjectId: true });
     }
     expect(jobLines.filter((l) => l.msg === 'export succeeded')).toHaveLength(2);
-    expect(jobLines.find((l) => l.msg === 'report run finished')).toMatchObject({ queue: 'reports', job: 'report.deliver' });
+    expect(jobLines.find((l) => l.msg === 'report run finished')).toMatchObject({
+      queue: 'reports',
+      job: 'report.deliver',
+    });
 
     // Anything else is neither a request nor a job line; none is expected here.
     const stray = all.filter((l) => l.requestId === undefined && l.jobId === undefined).map((l) => l.msg);

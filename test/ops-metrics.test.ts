@@ -58,7 +58,13 @@ describe('metrics around an export', () => {
     expect(sampleValue(api, 'ax_queue_jobs', { queue: 'exports', state: 'waiting', service: 'api' })).toBe(1);
     expect(sampleValue(api, 'ax_queue_jobs', { queue: 'reports', state: 'waiting' })).toBe(0);
     expect(sampleValue(api, 'ax_queue_depth_up')).toBe(1);
-    expect(sampleValue(await scrapeWorker(), 'ax_queue_jobs', { queue: 'exports', state: 'waiting', service: 'export-worker' })).toBe(1);
+    expect(
+      sampleValue(await scrapeWorker(), 'ax_queue_jobs', {
+        queue: 'exports',
+        state: 'waiting',
+        service: 'export-worker',
+      }),
+    ).toBe(1);
 
     await h.startWorker({ metrics: workerMetrics });
     const done = await waitForExport(h.app, admin, created.body.id);
@@ -67,15 +73,29 @@ describe('metrics around an export', () => {
     api = await scrapeApi();
     expect(sampleValue(api, 'ax_queue_jobs', { queue: 'exports', state: 'waiting' })).toBe(0);
     expect(sampleValue(api, 'ax_queue_jobs', { queue: 'exports', state: 'completed' })).toBe(1);
-    expect(sampleValue(api, 'ax_http_request_duration_seconds_count', { method: 'POST', route: '/v1/exports/', status: '202' })).toBe(1);
+    expect(
+      sampleValue(api, 'ax_http_request_duration_seconds_count', {
+        method: 'POST',
+        route: '/v1/exports/',
+        status: '202',
+      }),
+    ).toBe(1);
     expect(sampleValue(api, 'process_cpu_user_seconds_total')).toBeGreaterThan(0);
     expect(sampleValue(api, 'nodejs_heap_size_used_bytes')).toBeGreaterThan(0);
 
     const worker = await scrapeWorker();
-    expect(sampleValue(worker, 'ax_exports_total', { dataset: 'install_events', format: 'csv', outcome: 'succeeded' })).toBe(1);
+    expect(
+      sampleValue(worker, 'ax_exports_total', { dataset: 'install_events', format: 'csv', outcome: 'succeeded' }),
+    ).toBe(1);
     expect(sampleValue(worker, 'ax_export_rows_written_total', { dataset: 'install_events' })).toBe(2);
     expect(sampleValue(worker, 'ax_export_bytes_written_total', { dataset: 'install_events' })).toBe(done.result.bytes);
-    expect(sampleValue(worker, 'ax_job_duration_seconds_count', { queue: 'exports', name: 'export.run', outcome: 'completed' })).toBe(1);
+    expect(
+      sampleValue(worker, 'ax_job_duration_seconds_count', {
+        queue: 'exports',
+        name: 'export.run',
+        outcome: 'completed',
+      }),
+    ).toBe(1);
     expect(sampleValue(worker, 'ax_queue_jobs', { queue: 'exports', state: 'completed' })).toBe(1);
     expect(sampleValue(worker, 'process_resident_memory_bytes')).toBeGreaterThan(0);
   });

@@ -49,30 +49,52 @@ afterAll(() => h.close());
 const auth = (r: request.Test) => r.set('Authorization', `Bearer ${pubA}`);
 const psql = (query: string): string[][] =>
   execFileSync('psql', [h.db.url, '-AtF', '\t', '-v', 'ON_ERROR_STOP=1', '-c', query], { encoding: 'utf8' })
-    .trim().split('\n').filter(Boolean).map((l) => l.split('\t'));
+    .trim()
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => l.split('\t'));
 const lit = (d: Date) => `'${d.toISOString()}'`;
 const ownInstalls = `analytics.install_events e join analytics.packages p using (package_id) where p.publisher_id = 'pub-a'`;
 
-async function reportTo(dataset: string, name: string, frequency: 'weekly' | 'monthly' = 'weekly'): Promise<StoredMail> {
+async function reportTo(
+  dataset: string,
+  name: string,
+  frequency: 'weekly' | 'monthly' = 'weekly',
+): Promise<StoredMail> {
   const r = uniqueRecipient(dataset);
-  const created = await auth(request(h.app).post('/v1/schedules')).send({ dataset, format: 'csv', frequency, timezone: TZ, name, recipients: [r] });
+  const created = await auth(request(h.app).post('/v1/schedules')).send({
+    dataset,
+    format: 'csv',
+    frequency,
+    timezone: TZ,
+    name,
+    recipients: [r],
+  });
   expect(created.status).toBe(201);
   const start = frequency === 'weekly' ? week.startDate : month.startDate;
-  expect((await auth(request(h.app).post(`/v1/schedules/${created.body.id}/runs`)).send({ period_start: start })).status).toBe(202);
+  expect(
+    (await auth(request(h.app).post(`/v1/schedules/${created.body.id}/runs`)).send({ period_start: start })).status,
+  ).toBe(202);
   const [mail] = await waitFor(`the ${dataset} e-mail`, async () => ((await mailTo([r])).length ? mailTo([r]) : null));
   return mail!;
 }
 
 describe('the report e-mail', () => {
-  it('carries the period\'s installs, the change, each local day and the top packages as psql counts them', async () => {
+  it("carries the period's installs, the change, each local day and the top packages as psql counts them", async () => {
     const mail = await reportTo('install_events', 'Weekly <img src=x onerror=alert(1)> installs');
     const text = mail.body.text!;
     const html = mail.body.html!;
-    const [[total]] = psql(`select count(*) from ${ownInstalls} and install_date >= ${lit(week.start)} and install_date < ${lit(week.end)}`) as [[string]];
-    const [[before]] = psql(`select count(*) from ${ownInstalls} and install_date >= ${lit(prev.start)} and install_date < ${lit(prev.end)}`) as [[string]];
-    const days = psql(`select to_char((install_date at time zone '${TZ}')::date, 'YYYY-MM-DD'), count(*) from ${ownInstalls}
+    const [[total]] = psql(
+      `select count(*) from ${ownInstalls} and install_date >= ${lit(week.start)} and install_date < ${lit(week.end)}`,
+    ) as [[string]];
+    const [[before]] = psql(
+      `select count(*) from ${ownInstalls} and install_date >= ${lit(prev.start)} and install_date < ${lit(prev.end)}`,
+    ) as [[string]];
+    const days =
+      psql(`select to_char((install_date at time zone '${TZ}')::date, 'YYYY-MM-DD'), count(*) from ${ownInstalls}
                        and install_date >= ${lit(week.start)} and install_date < ${lit(week.end)} group by 1 order by 1`);
-    const top = psql(`select package_id, count(*) from ${ownInstalls} and install_date >= ${lit(week.start)} and install_date < ${lit(week.end)}
+    const top =
+      psql(`select package_id, count(*) from ${ownInstalls} and install_date >= ${lit(week.start)} and install_date < ${lit(week.end)}
                       group by 1 order by 2 desc, 1`);
     expect(Number(total)).toBeGreaterThan(0);
     expect(days).toHaveLength(7);
@@ -102,7 +124,10 @@ describe('the report e-mail', () => {
     expect(html.indexOf('<h1')).toBeLessThan(html.indexOf('Weekly &lt;img'));
     expect(html).not.toMatch(/<script|<svg|<img|src=["']?http/i);
 
-    for (const [label, viewport] of [['375', { width: 375, height: 1500 }], ['desktop', { width: 1280, height: 1300 }]] as const) {
+    for (const [label, viewport] of [
+      ['375', { width: 375, height: 1500 }],
+      ['desktop', { width: 1280, height: 1300 }],
+    ] as const) {
       const png = readFileSync(await screenshotHtml(html, `report-email-install-events-${label}`, viewport));
       expect(pngSize(png)).toEqual(viewport);
       expect(png.length).toBeGreaterThan(20_000);
@@ -111,33 +136,44 @@ describe('the report e-mail', () => {
 
   it('carries the review count, the average rating and the top packages by reviews', async () => {
     const mail = await reportTo('reviews', '');
-    const [[count, avg]] = psql(`select count(*), round(avg(star_rating), 2) from analytics.reviews r join analytics.packages p using (package_id)
-                                 where p.publisher_id = 'pub-a' and review_date >= ${lit(week.start)} and review_date < ${lit(week.end)}`) as [[string, string]];
+    const [[count, avg]] =
+      psql(`select count(*), round(avg(star_rating), 2) from analytics.reviews r join analytics.packages p using (package_id)
+                                 where p.publisher_id = 'pub-a' and review_date >= ${lit(week.start)} and review_date < ${lit(week.end)}`) as [
+        [string, string],
+      ];
     expect(mail.subject.startsWith(`Reviews, `)).toBe(true);
     for (const body of [mail.body.text!, mail.body.html!]) {
       expect(body).toContain(`${Number(avg).toFixed(2)} of 5`);
       expect(body).toContain('Top packages by reviews');
     }
     expect(mail.body.text).toContain(`Reviews: ${formatCount(Number(count))}`);
-    const png = readFileSync(await screenshotHtml(mail.body.html!, 'report-email-reviews-375', { width: 375, height: 1400 }));
+    const png = readFileSync(
+      await screenshotHtml(mail.body.html!, 'report-email-reviews-375', { width: 375, height: 1400 }),
+    );
     expect(pngSize(png).width).toBe(375);
   }, 120_000);
 
   it('a monthly country report: the top 5 countries and one bar per week, as psql counts them', async () => {
     const mail = await reportTo('geographic_summary', 'Countries', 'monthly');
-    const countries = psql(`select country_code, count(*) from ${ownInstalls} and install_date >= ${lit(month.start)} and install_date < ${lit(month.end)}
+    const countries =
+      psql(`select country_code, count(*) from ${ownInstalls} and install_date >= ${lit(month.start)} and install_date < ${lit(month.end)}
                             group by 1 order by 2 desc, 1`);
     expect(countries.length).toBeGreaterThan(5);
     const text = mail.body.text!;
     expect(text).toContain('Top countries by installs');
-    countries.slice(0, 5).forEach(([code, n], i) => expect(text).toContain(`${i + 1}. ${code}: ${formatCount(Number(n))}`));
+    countries
+      .slice(0, 5)
+      .forEach(([code, n], i) => expect(text).toContain(`${i + 1}. ${code}: ${formatCount(Number(n))}`));
     expect(text).not.toContain(`6. ${countries[5]![0]}`);
     expect(text).toContain('Installs per week');
-    const weeks = psql(`select count(*) from ${ownInstalls} and install_date >= ${lit(month.start)} and install_date < ${lit(month.end)}
+    const weeks =
+      psql(`select count(*) from ${ownInstalls} and install_date >= ${lit(month.start)} and install_date < ${lit(month.end)}
                         group by date_trunc('week', install_date at time zone '${TZ}') order by date_trunc('week', install_date at time zone '${TZ}')`);
     const bars = text.split('Installs per week\n')[1]!.split('\n\n')[0]!.split('\n');
     expect(bars.map((l) => l.trim().split(/\s+/).pop())).toEqual(weeks.map(([n]) => formatCount(Number(n))));
-    const png = readFileSync(await screenshotHtml(mail.body.html!, 'report-email-geographic-monthly-375', { width: 375, height: 1400 }));
+    const png = readFileSync(
+      await screenshotHtml(mail.body.html!, 'report-email-geographic-monthly-375', { width: 375, height: 1400 }),
+    );
     expect(pngSize(png).width).toBe(375);
   }, 120_000);
 });

@@ -22,9 +22,20 @@ async function install(sql: Sql, pkg: string, at: string) {
 
 async function exportRow(sql: Sql, e: Partial<NewExport> & { from: string; to: string; status: string }) {
   const row = await insertExport(sql, {
-    dataset: 'install_events', format: 'csv', compression: 'none', csv_bom: false,
-    range_from: new Date(`${e.from}T00:00:00Z`), range_to: new Date(`${e.to}T00:00:00Z`), from_input: e.from, to_input: e.to,
-    timezone: 'UTC', granularity: 'day', filters: {}, scope_publisher_id: null, owner_publisher_id: null, api_key_id: null,
+    dataset: 'install_events',
+    format: 'csv',
+    compression: 'none',
+    csv_bom: false,
+    range_from: new Date(`${e.from}T00:00:00Z`),
+    range_to: new Date(`${e.to}T00:00:00Z`),
+    from_input: e.from,
+    to_input: e.to,
+    timezone: 'UTC',
+    granularity: 'day',
+    filters: {},
+    scope_publisher_id: null,
+    owner_publisher_id: null,
+    api_key_id: null,
     ...e,
   });
   await sql`update app.exports set status = ${e.status} where id = ${row.id}`;
@@ -44,26 +55,51 @@ beforeAll(async () => {
   await install(sql, 'pkg-b1', '2024-12-15T00:00:00Z');
   await sql`insert into analytics.marketplace_daily_summary values ('2025-01-20', 5, 1, 0, 0)`;
 
-  await exportRow(sql, { from: '2024-11-27', to: '2025-01-01', status: 'succeeded', owner_publisher_id: 'pub-a', scope_publisher_id: 'pub-a' });
-  await exportRow(sql, { from: '2025-01-01', to: '2025-02-01', status: 'failed', owner_publisher_id: 'pub-a', scope_publisher_id: 'pub-a' });
   await exportRow(sql, {
-    from: '2025-01-01', to: '2025-02-01', status: 'succeeded', owner_publisher_id: 'pub-a', scope_publisher_id: 'pub-a',
+    from: '2024-11-27',
+    to: '2025-01-01',
+    status: 'succeeded',
+    owner_publisher_id: 'pub-a',
+    scope_publisher_id: 'pub-a',
+  });
+  await exportRow(sql, {
+    from: '2025-01-01',
+    to: '2025-02-01',
+    status: 'failed',
+    owner_publisher_id: 'pub-a',
+    scope_publisher_id: 'pub-a',
+  });
+  await exportRow(sql, {
+    from: '2025-01-01',
+    to: '2025-02-01',
+    status: 'succeeded',
+    owner_publisher_id: 'pub-a',
+    scope_publisher_id: 'pub-a',
     filters: { package_ids: ['pkg-a1'] },
   });
   await exportRow(sql, { from: '2024-12-01', to: '2025-01-01', status: 'succeeded' }); // admin, every publisher
   await exportRow(sql, { from: '2024-11-01', to: '2025-02-01', status: 'succeeded', scope_publisher_id: 'pub-b' }); // admin, one publisher
 
-  for (const [name, role, pub] of [['admin', 'admin', null], ['a', 'publisher', 'pub-a'], ['b', 'publisher', 'pub-b'], ['c', 'publisher', 'pub-c']] as const)
+  for (const [name, role, pub] of [
+    ['admin', 'admin', null],
+    ['a', 'publisher', 'pub-a'],
+    ['b', 'publisher', 'pub-b'],
+    ['c', 'publisher', 'pub-c'],
+  ] as const)
     tokens[name] = await apiKey(sql, role, pub);
 
   asOf = express();
   asOf.use('/v1', requireAuth(sql));
-  asOf.use('/v1/retention', retentionRoutes({ sql, now: () => new Date('2026-11-27T12:00:00Z'), retentionMonths: TEST_RETENTION_MONTHS }));
+  asOf.use(
+    '/v1/retention',
+    retentionRoutes({ sql, now: () => new Date('2026-11-27T12:00:00Z'), retentionMonths: TEST_RETENTION_MONTHS }),
+  );
   asOf.use(errorHandler(createLogger('test', 'silent')));
 });
 afterAll(() => h.close());
 
-const get = (app: express.Express, who: string) => request(app).get('/v1/retention').set('Authorization', `Bearer ${tokens[who]}`);
+const get = (app: express.Express, who: string) =>
+  request(app).get('/v1/retention').set('Authorization', `Bearer ${tokens[who]}`);
 const months = (body: { unexported_months: { month: string }[] }) => body.unexported_months.map((m) => m.month);
 
 it('tells the cutoff and the next month to disappear, and when', async () => {
@@ -75,21 +111,33 @@ it('tells the cutoff and the next month to disappear, and when', async () => {
     cutoff: '2024-11-27',
     daily_pass: { time: '03:00', timezone: 'UTC' },
     horizon_days: 60,
-    next_deletion: { month: '2024-11', from: '2024-11-27', to: '2024-12-01', deletion_starts_on: '2026-11-02', fully_deleted_on: '2026-12-01' },
+    next_deletion: {
+      month: '2024-11',
+      from: '2024-11-27',
+      to: '2024-12-01',
+      deletion_starts_on: '2026-11-02',
+      fully_deleted_on: '2026-12-01',
+    },
   });
 });
 
-it('lists a publisher\'s months with data that no succeeded, unfiltered export of its own covers', async () => {
+it("lists a publisher's months with data that no succeeded, unfiltered export of its own covers", async () => {
   const a = await get(asOf, 'a');
   expect(a.body.unexported_months).toEqual([
-    { month: '2025-01', from: '2025-01-01', to: '2025-02-01', deletion_starts_on: '2027-01-02', fully_deleted_on: '2027-02-01' },
+    {
+      month: '2025-01',
+      from: '2025-01-01',
+      to: '2025-02-01',
+      deletion_starts_on: '2027-01-02',
+      fully_deleted_on: '2027-02-01',
+    },
   ]);
   // pub-b: its 2024-11 row is before the cutoff (nothing left to save); an admin's export is not its archive.
   expect(months((await get(asOf, 'b')).body)).toEqual(['2024-12']);
   expect(months((await get(asOf, 'c')).body)).toEqual([]);
 });
 
-it('for an admin, counts only exports of every publisher\'s data', async () => {
+it("for an admin, counts only exports of every publisher's data", async () => {
   const res = await get(asOf, 'admin');
   expect(res.status).toBe(200);
   expect(months(res.body)).toEqual(['2024-11', '2025-01']);

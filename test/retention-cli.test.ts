@@ -37,7 +37,9 @@ it('prints what a dry run would delete per table, and deletes nothing', async ()
   const r = await cli(['retention', 'run', '--now', '2026-03-15', '--dry-run']);
   expect(r.code).toBe(0);
   const lines = r.stdout.trimEnd().split('\n');
-  expect(lines[0]).toBe('retention as of 2026-03-15: cutoff 2024-03-15; rows dated before it would be deleted (dry run: nothing was deleted)');
+  expect(lines[0]).toBe(
+    'retention as of 2026-03-15: cutoff 2024-03-15; rows dated before it would be deleted (dry run: nothing was deleted)',
+  );
   expect(lines.slice(1, 8).map((l) => l.split(/\s+/))).toEqual([
     ['table', 'partitions', 'dropped', 'rows', 'deleted', 'partitions', 'created'],
     ['install_events', '2', '2', '2'],
@@ -63,8 +65,23 @@ it('deletes and prints per table, then history lists both passes', async () => {
 
   const h = await cli(['retention', 'history']);
   expect(h.code).toBe(0);
-  const rows = h.stdout.trimEnd().split('\n').map((l) => l.split(/\s+/));
-  expect(rows[0]).toEqual(['started', '(UTC)', 'as', 'of', 'cutoff', 'mode', 'outcome', 'duration', 'partitions', 'rows', 'error']);
+  const rows = h.stdout
+    .trimEnd()
+    .split('\n')
+    .map((l) => l.split(/\s+/));
+  expect(rows[0]).toEqual([
+    'started',
+    '(UTC)',
+    'as',
+    'of',
+    'cutoff',
+    'mode',
+    'outcome',
+    'duration',
+    'partitions',
+    'rows',
+    'error',
+  ]);
   expect(rows.slice(1).map((c) => [c[2], c[3], c[4], c[5], c[8], c[9]])).toEqual([
     ['2026-03-15', '2024-03-15', 'delete', 'succeeded', '6', '9'],
     ['2026-03-15', '2024-03-15', 'dry-run', 'succeeded', '6', '9'],

@@ -3,7 +3,12 @@
 import { basicMarketplace, createTestDatabase, TEST_RETENTION_MONTHS, type TestDb } from '@ax/testing';
 import { monthRange, runRetentionPass, type PassResult, type TableOutcome } from '@ax/retention';
 import {
-  eventsAt, installTags, partitionMonths, plainDays, plainRowsOn, resetPartitions,
+  eventsAt,
+  installTags,
+  partitionMonths,
+  plainDays,
+  plainRowsOn,
+  resetPartitions,
 } from './support/retention-fixtures';
 
 let db: TestDb;
@@ -68,7 +73,11 @@ describe('a pass as of 2026-11-27 (cutoff 2024-11-27)', () => {
       });
       expect(await partitionMonths(db.sql, t)).toEqual(monthRange('2024-11', '2027-02'));
     }
-    expect(table(first, 'version_adoption_snapshots')).toMatchObject({ partitioned: false, rows_trimmed: 2, partitions_dropped: [] });
+    expect(table(first, 'version_adoption_snapshots')).toMatchObject({
+      partitioned: false,
+      rows_trimmed: 2,
+      partitions_dropped: [],
+    });
     expect(table(first, 'marketplace_daily_summary').rows_trimmed).toBe(2);
     expect(table(first, 'publisher_leaderboard_snapshots').rows_trimmed).toBe(2);
     // The dropped partitions are gone as tables, not merely detached.
@@ -87,10 +96,20 @@ describe('a pass as of 2026-11-27 (cutoff 2024-11-27)', () => {
   });
 
   it('is a no-op when run again', async () => {
-    const again = await runRetentionPass(db.sql, { retentionMonths: TEST_RETENTION_MONTHS, now: '2026-11-27', ...fast });
+    const again = await runRetentionPass(db.sql, {
+      retentionMonths: TEST_RETENTION_MONTHS,
+      now: '2026-11-27',
+      ...fast,
+    });
     expect(again.outcome).toBe('succeeded');
     for (const t of again.tables) {
-      expect(t).toMatchObject({ partitions_dropped: [], rows_in_dropped_partitions: 0, rows_trimmed: 0, partitions_created: [], error: null });
+      expect(t).toMatchObject({
+        partitions_dropped: [],
+        rows_in_dropped_partitions: 0,
+        rows_trimmed: 0,
+        partitions_created: [],
+        error: null,
+      });
     }
     expect(await installTags(db.sql)).toEqual(['at-cutoff', 'nov-last', 'today']);
   });
@@ -122,7 +141,10 @@ describe('leap days and month ends', () => {
     await plainRowsOn(db.sql, '2026-02-28');
     const r = await runRetentionPass(db.sql, { retentionMonths: TEST_RETENTION_MONTHS, now: '2028-02-29', ...fast });
     expect(r.cutoff).toBe('2026-02-28');
-    expect(table(r, 'install_events')).toMatchObject({ partitions_dropped: ['install_events_p2026_01'], rows_trimmed: 1 });
+    expect(table(r, 'install_events')).toMatchObject({
+      partitions_dropped: ['install_events_p2026_01'],
+      rows_trimmed: 1,
+    });
     expect(await installTags(db.sql)).toEqual(['feb28-midnight']);
     expect(await plainDays(db.sql, 'marketplace_daily_summary', 'summary_date')).toEqual(['2026-02-28']);
   });
@@ -135,7 +157,9 @@ describe('leap days and month ends', () => {
     const r = await runRetentionPass(db.sql, { retentionMonths: TEST_RETENTION_MONTHS, now: '2026-03-31', ...fast });
     expect(r.cutoff).toBe('2024-03-31');
     expect(table(r, 'install_events')).toMatchObject({
-      partitions_dropped: ['install_events_p2024_02'], rows_in_dropped_partitions: 1, rows_trimmed: 1,
+      partitions_dropped: ['install_events_p2024_02'],
+      rows_in_dropped_partitions: 1,
+      rows_trimmed: 1,
     });
     expect(await installTags(db.sql)).toEqual(['mar31-midnight']);
   });
@@ -148,7 +172,11 @@ describe('dry run', () => {
     await eventsAt(db.sql, '2024-11-26T23:59:59Z', 'one-second-before');
     await eventsAt(db.sql, '2024-11-27T00:00:00Z', 'at-cutoff');
     await plainRowsOn(db.sql, '2024-11-26');
-    const r = await runRetentionPass(db.sql, { retentionMonths: TEST_RETENTION_MONTHS, now: '2026-11-27', dryRun: true });
+    const r = await runRetentionPass(db.sql, {
+      retentionMonths: TEST_RETENTION_MONTHS,
+      now: '2026-11-27',
+      dryRun: true,
+    });
     expect(r).toMatchObject({ outcome: 'succeeded', dryRun: true, cutoff: '2024-11-27' });
     expect(table(r, 'install_events')).toEqual({
       table: 'install_events',
@@ -199,7 +227,13 @@ describe('locks and concurrency', () => {
     try {
       await reader`begin`;
       await reader`select count(*) from analytics.install_events`;
-      const pass = runRetentionPass(db.sql, { retentionMonths: TEST_RETENTION_MONTHS, now: '2026-11-27', lockTimeoutMs: 100, retryDelayMs: 50, lockAttempts: 1000 });
+      const pass = runRetentionPass(db.sql, {
+        retentionMonths: TEST_RETENTION_MONTHS,
+        now: '2026-11-27',
+        lockTimeoutMs: 100,
+        retryDelayMs: 50,
+        lockAttempts: 1000,
+      });
       void pass.finally(() => (settled = true));
 
       // Wait until the pass has detached install_events_p2024_09 half-way and is waiting for the reader.
@@ -215,14 +249,21 @@ describe('locks and concurrency', () => {
                           ('pkg-a1', '1', 'boundary-during-pass', 'eu-west', 'DE', '2024-11-28T00:00:00Z')`;
       expect(settled).toBe(false);
 
-      const second = await runRetentionPass(db.sql, { retentionMonths: TEST_RETENTION_MONTHS, now: '2026-11-27', ...fast });
+      const second = await runRetentionPass(db.sql, {
+        retentionMonths: TEST_RETENTION_MONTHS,
+        now: '2026-11-27',
+        ...fast,
+      });
       expect(second.outcome).toBe('skipped');
       expect(settled).toBe(false);
 
       await reader`commit`;
       const r = await pass;
       expect(r.outcome).toBe('succeeded');
-      expect(table(r, 'install_events').partitions_dropped).toEqual(['install_events_p2024_09', 'install_events_p2024_10']);
+      expect(table(r, 'install_events').partitions_dropped).toEqual([
+        'install_events_p2024_09',
+        'install_events_p2024_10',
+      ]);
       expect(await installTags(db.sql)).toEqual(['boundary-during-pass', 'inserted-during-pass']);
     } finally {
       await reader`rollback`.catch(() => {});
@@ -239,11 +280,22 @@ describe('locks and concurrency', () => {
     try {
       await reader`begin`;
       await reader`select count(*) from analytics.install_events`;
-      const r = await runRetentionPass(db.sql, { retentionMonths: TEST_RETENTION_MONTHS, now: '2026-11-27', lockTimeoutMs: 50, retryDelayMs: 10, lockAttempts: 2 });
+      const r = await runRetentionPass(db.sql, {
+        retentionMonths: TEST_RETENTION_MONTHS,
+        now: '2026-11-27',
+        lockTimeoutMs: 50,
+        retryDelayMs: 10,
+        lockAttempts: 2,
+      });
       expect(r.outcome).toBe('failed');
-      expect(r.error).toMatch(/^install_events: detach install_events_p2024_09: still locked by other sessions after 2 attempts/);
+      expect(r.error).toMatch(
+        /^install_events: detach install_events_p2024_09: still locked by other sessions after 2 attempts/,
+      );
       expect(table(r, 'install_events').partitions_created).toEqual([]);
-      expect(table(r, 'reviews')).toMatchObject({ partitions_dropped: ['reviews_p2024_09', 'reviews_p2024_10'], error: null });
+      expect(table(r, 'reviews')).toMatchObject({
+        partitions_dropped: ['reviews_p2024_09', 'reviews_p2024_10'],
+        error: null,
+      });
       const [row] = await db.sql`select outcome, error from app.retention_passes where id = ${r.id}`;
       expect(row).toEqual({ outcome: 'failed', error: r.error });
     } finally {
@@ -254,7 +306,8 @@ describe('locks and concurrency', () => {
     const next = await runRetentionPass(db.sql, { retentionMonths: TEST_RETENTION_MONTHS, now: '2026-11-27', ...fast });
     expect(next.outcome).toBe('succeeded');
     expect(table(next, 'install_events')).toMatchObject({
-      partitions_dropped: ['install_events_p2024_09', 'install_events_p2024_10'], rows_in_dropped_partitions: 1,
+      partitions_dropped: ['install_events_p2024_09', 'install_events_p2024_10'],
+      rows_in_dropped_partitions: 1,
     });
     expect(await installTags(db.sql)).toEqual([]);
   });
@@ -269,9 +322,12 @@ describe('locks and concurrency', () => {
       insert into app.retention_passes (cutoff) values ('2024-11-26') returning id`;
     const r = await runRetentionPass(db.sql, { retentionMonths: TEST_RETENTION_MONTHS, now: '2026-11-27', ...fast });
     expect(table(r, 'install_events')).toMatchObject({
-      partitions_dropped: ['install_events_p2024_09', 'install_events_p2024_10'], rows_in_dropped_partitions: 1,
+      partitions_dropped: ['install_events_p2024_09', 'install_events_p2024_10'],
+      rows_in_dropped_partitions: 1,
     });
-    const [left] = await db.sql<{ n: number }[]>`select count(*)::int as n from pg_class where relname = 'install_events_p2024_09'`;
+    const [left] = await db.sql<
+      { n: number }[]
+    >`select count(*)::int as n from pg_class where relname = 'install_events_p2024_09'`;
     expect(left?.n).toBe(0);
     const [row] = await db.sql`select outcome, error from app.retention_passes where id = ${stale!.id}`;
     expect(row).toEqual({ outcome: 'failed', error: 'interrupted: the process ended during the pass' });
@@ -287,7 +343,14 @@ describe('shutdown', () => {
     try {
       await reader`begin`;
       await reader`select count(*) from analytics.install_events`;
-      const pass = runRetentionPass(db.sql, { retentionMonths: TEST_RETENTION_MONTHS, now: '2026-11-27', lockTimeoutMs: 50, retryDelayMs: 20, lockAttempts: 100_000, signal: abort.signal });
+      const pass = runRetentionPass(db.sql, {
+        retentionMonths: TEST_RETENTION_MONTHS,
+        now: '2026-11-27',
+        lockTimeoutMs: 50,
+        retryDelayMs: 20,
+        lockAttempts: 100_000,
+        signal: abort.signal,
+      });
       await until(async () => {
         const [row] = await db.sql`select 1 from app.retention_passes where outcome = 'running'`;
         return Boolean(row);

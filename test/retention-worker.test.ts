@@ -31,7 +31,8 @@ async function settle(queues: Queues, id: string, timeoutMs = 30_000) {
     const state = await queues.retention.getJobState(id);
     // Read the job after its state: a job read first may still show the attempt in progress.
     const job = await queues.retention.getJob(id);
-    if (job && ['completed', 'failed', 'delayed'].includes(state) && (state !== 'delayed' || job.attemptsMade > 0)) return { job, state };
+    if (job && ['completed', 'failed', 'delayed'].includes(state) && (state !== 'delayed' || job.attemptsMade > 0))
+      return { job, state };
     if (Date.now() > deadline) throw new Error(`job ${id} still ${state}`);
     await new Promise((r) => setTimeout(r, 50));
   }
@@ -54,7 +55,12 @@ describe('the daily scheduler', () => {
     await boot();
     const schedulers = await a.queues.retention.getJobSchedulers();
     expect(schedulers).toHaveLength(1);
-    expect(schedulers[0]).toMatchObject({ key: RETENTION_SCHEDULER_ID, name: 'retention.run', pattern: '0 3 * * *', tz: 'UTC' });
+    expect(schedulers[0]).toMatchObject({
+      key: RETENTION_SCHEDULER_ID,
+      name: 'retention.run',
+      pattern: '0 3 * * *',
+      tz: 'UTC',
+    });
     const next = new Date(schedulers[0]!.next!);
     expect([next.getUTCHours(), next.getUTCMinutes()]).toEqual([3, 0]);
   });

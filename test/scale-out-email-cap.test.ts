@@ -30,13 +30,22 @@ it('two worker processes together send at most EMAILS_PER_PUBLISHER_PER_DAY e-ma
     expect(res.status).toBe(201);
     ids.push(res.body.id);
   }
-  await Promise.all(ids.map(async (id) => expect((await c.post(`/v1/schedules/${id}/runs`, { period_start: week.startDate })).status).toBe(202)));
+  await Promise.all(
+    ids.map(async (id) =>
+      expect((await c.post(`/v1/schedules/${id}/runs`, { period_start: week.startDate })).status).toBe(202),
+    ),
+  );
 
-  const deliveries = await eventually('every run finished', async () => {
-    const open = await stack.db.sql`select 1 from app.schedule_runs where status in ('queued', 'running')`;
-    if (open.length) return null;
-    return stack.db.sql<{ status: string; error: string | null }[]>`select status, error from app.deliveries`;
-  }, 120_000, 200);
+  const deliveries = await eventually(
+    'every run finished',
+    async () => {
+      const open = await stack.db.sql`select 1 from app.schedule_runs where status in ('queued', 'running')`;
+      if (open.length) return null;
+      return stack.db.sql<{ status: string; error: string | null }[]>`select status, error from app.deliveries`;
+    },
+    120_000,
+    200,
+  );
   expect(deliveries).toHaveLength(12);
   expect(deliveries.filter((d) => d.status === 'sent')).toHaveLength(5);
   const limited = deliveries.filter((d) => d.status === 'failed');

@@ -2,7 +2,15 @@
 // them, and every process does some of the work. Private Redis and S3 instances, real processes.
 import type { Queue } from 'bullmq';
 import {
-  adminToken, client, createChaosStack, objectSha256, seedInstalls, settled, succeededIn, type ChaosStack, type ExportRowView,
+  adminToken,
+  client,
+  createChaosStack,
+  objectSha256,
+  seedInstalls,
+  settled,
+  succeededIn,
+  type ChaosStack,
+  type ExportRowView,
 } from './support/chaos-stack';
 import { stopProc } from './support/private-services';
 
@@ -30,11 +38,7 @@ it('three worker processes share 30 exports, each done exactly once', async () =
     stack.worker({ EXPORT_CONCURRENCY: '2' }),
   ]);
   const c = client(api, admin);
-  const variants = [
-    { format: 'csv' },
-    { format: 'csv', compression: 'gzip' },
-    { format: 'json', granularity: 'day' },
-  ];
+  const variants = [{ format: 'csv' }, { format: 'csv', compression: 'gzip' }, { format: 'json', granularity: 'day' }];
   const ids: string[] = [];
   for (let i = 0; i < 30; i++) {
     const res = await c.post('/v1/exports', { dataset: 'install_events', ...range, ...variants[i % variants.length] });
@@ -47,8 +51,12 @@ it('three worker processes share 30 exports, each done exactly once', async () =
   for (const row of rows) {
     expect(row).toMatchObject({ status: 'succeeded', attempts: 1, error_code: null });
     const job = (await queue.getJob(`export-${row.id}`))!;
-    expect({ state: await job.getState(), attemptsMade: job.attemptsMade, attemptsStarted: job.attemptsStarted, stalled: job.stalledCounter })
-      .toEqual({ state: 'completed', attemptsMade: 1, attemptsStarted: 1, stalled: 0 });
+    expect({
+      state: await job.getState(),
+      attemptsMade: job.attemptsMade,
+      attemptsStarted: job.attemptsStarted,
+      stalled: job.stalledCounter,
+    }).toEqual({ state: 'completed', attemptsMade: 1, attemptsStarted: 1, stalled: 0 });
   }
   // Spot-check the stored bytes of one export per variant.
   for (const row of rows.slice(0, 3)) expect(await objectSha256(stack.storage, row.s3_key!)).toBe(row.sha256);

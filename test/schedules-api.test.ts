@@ -22,8 +22,16 @@ beforeAll(async () => {
 afterAll(() => h.close());
 
 const api = (token: string) => ({
-  post: (path: string, body: unknown) => request(h.app).post(path).set('Authorization', `Bearer ${token}`).send(body as object),
-  patch: (path: string, body: unknown) => request(h.app).patch(path).set('Authorization', `Bearer ${token}`).send(body as object),
+  post: (path: string, body: unknown) =>
+    request(h.app)
+      .post(path)
+      .set('Authorization', `Bearer ${token}`)
+      .send(body as object),
+  patch: (path: string, body: unknown) =>
+    request(h.app)
+      .patch(path)
+      .set('Authorization', `Bearer ${token}`)
+      .send(body as object),
   get: (path: string) => request(h.app).get(path).set('Authorization', `Bearer ${token}`),
   del: (path: string) => request(h.app).delete(path).set('Authorization', `Bearer ${token}`),
 });
@@ -32,22 +40,39 @@ const count = async () => (await h.db.sql`select count(*)::int as n from app.sch
 const fields = (res: request.Response) => res.body.error.details.map((d: { field: string }) => d.field).sort();
 
 describe('creating schedules', () => {
-  it('answers 201 with the schedule, its next run and a job scheduler in the schedule\'s zone', async () => {
+  it("answers 201 with the schedule, its next run and a job scheduler in the schedule's zone", async () => {
     const before = Date.now();
     const res = await api(pubA).post('/v1/schedules', {
-      ...valid, name: 'Weekly installs', timezone: 'Europe/Berlin', recipients: ['Ops@Example.com', 'dev@example.com', 'ops@example.COM'],
+      ...valid,
+      name: 'Weekly installs',
+      timezone: 'Europe/Berlin',
+      recipients: ['Ops@Example.com', 'dev@example.com', 'ops@example.COM'],
     });
     expect(res.status).toBe(201);
     expect(res.headers.location).toBe(`/v1/schedules/${res.body.id}`);
     expect(res.body).toMatchObject({
-      name: 'Weekly installs', dataset: 'install_events', format: 'csv', frequency: 'weekly', timezone: 'Europe/Berlin',
-      granularity: 'day', compression: 'none', csv_bom: false, filters: {}, paused: false,
+      name: 'Weekly installs',
+      dataset: 'install_events',
+      format: 'csv',
+      frequency: 'weekly',
+      timezone: 'Europe/Berlin',
+      granularity: 'day',
+      compression: 'none',
+      csv_bom: false,
+      filters: {},
+      paused: false,
       recipients: ['Ops@Example.com', 'dev@example.com'],
     });
     const next = new Date(res.body.next_run_at);
     expect(next.getTime()).toBe(nextRunAt('weekly', 'Europe/Berlin', new Date(before)).getTime());
-    expect(new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Berlin', weekday: 'long', hour: '2-digit', minute: '2-digit' }).format(next))
-      .toBe('Monday 06:00');
+    expect(
+      new Intl.DateTimeFormat('en-GB', {
+        timeZone: 'Europe/Berlin',
+        weekday: 'long',
+        hour: '2-digit',
+        minute: '2-digit',
+      }).format(next),
+    ).toBe('Monday 06:00');
     expect(Date.parse(res.body.created_at)).toBeGreaterThanOrEqual(before - 1000);
     const schedulers = await listReportSchedulers(h.queues);
     expect(schedulers.get(res.body.id)).toEqual({ pattern: '0 6 * * 1', tz: 'Europe/Berlin' });
@@ -76,8 +101,10 @@ describe('creating schedules', () => {
     expect(await count()).toBe(before);
   });
 
-  it('refuses other publishers\' packages (404) and unauthenticated callers (401)', async () => {
-    expect((await api(pubA).post('/v1/schedules', { ...valid, filters: { package_ids: ['pkg-b1'] } })).status).toBe(404);
+  it("refuses other publishers' packages (404) and unauthenticated callers (401)", async () => {
+    expect((await api(pubA).post('/v1/schedules', { ...valid, filters: { package_ids: ['pkg-b1'] } })).status).toBe(
+      404,
+    );
     expect((await api(pubA).post('/v1/schedules', { ...valid, filters: { publisher_id: 'pub-b' } })).status).toBe(400);
     expect((await request(h.app).post('/v1/schedules').send(valid)).status).toBe(401);
   });
@@ -110,7 +137,8 @@ describe('reading, changing and deleting schedules', () => {
       await api(pubA).post(`/v1/schedules/${mine.id}/runs`, { period_start: '2026-01-05' }),
       await api(pubA).del(`/v1/schedules/${mine.id}`),
       await api(pubA).get('/v1/schedules/not-a-uuid'),
-    ]) expect(res.status).toBe(404);
+    ])
+      expect(res.status).toBe(404);
     expect((await api(pubB).get(`/v1/schedules/${mine.id}`)).body.paused).toBe(false);
   });
 
@@ -124,9 +152,18 @@ describe('reading, changing and deleting schedules', () => {
     before = Date.now();
     res = await api(pubA).patch(path, { frequency: 'monthly', timezone: 'Asia/Tokyo' });
     expect(res.body.next_run_at).toBe(nextRunAt('monthly', 'Asia/Tokyo', new Date(before)).toISOString());
-    expect(new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Tokyo', day: 'numeric', hour: '2-digit', minute: '2-digit' })
-      .format(new Date(res.body.next_run_at))).toBe('1, 06:00');
-    expect((await listReportSchedulers(h.queues)).get(created.id)).toEqual({ pattern: cronPattern('monthly'), tz: 'Asia/Tokyo' });
+    expect(
+      new Intl.DateTimeFormat('en-GB', {
+        timeZone: 'Asia/Tokyo',
+        day: 'numeric',
+        hour: '2-digit',
+        minute: '2-digit',
+      }).format(new Date(res.body.next_run_at)),
+    ).toBe('1, 06:00');
+    expect((await listReportSchedulers(h.queues)).get(created.id)).toEqual({
+      pattern: cronPattern('monthly'),
+      tz: 'Asia/Tokyo',
+    });
 
     res = await api(pubA).patch(path, { paused: true });
     expect(res.body).toMatchObject({ paused: true, next_run_at: null });
@@ -145,7 +182,8 @@ describe('reading, changing and deleting schedules', () => {
 
   it('pages newest first with a cursor that survives deleting its schedule; an unknown or foreign cursor is a 400', async () => {
     const mine: string[] = [];
-    for (let i = 0; i < 5; i++) mine.push((await api(pubA).post('/v1/schedules', { ...valid, name: `page ${i}` })).body.id);
+    for (let i = 0; i < 5; i++)
+      mine.push((await api(pubA).post('/v1/schedules', { ...valid, name: `page ${i}` })).body.id);
     const first = await api(pubA).get('/v1/schedules?limit=2');
     expect(first.body.data.map((s: { id: string }) => s.id)).toEqual([mine[4], mine[3]]);
     expect(first.body.next_cursor).toBe(mine[3]);
@@ -176,7 +214,9 @@ describe('backfill requests', () => {
     const weekly = (await api(pubA).post('/v1/schedules', valid)).body;
     const monthly = (await api(pubA).post('/v1/schedules', { ...valid, frequency: 'monthly' })).body;
     const runs = async (id: string, body: unknown) => api(pubA).post(`/v1/schedules/${id}/runs`, body);
-    const thisMonday = nextRunAt('weekly', 'UTC', new Date(Date.now() - 7 * 86400_000)).toISOString().slice(0, 10);
+    const thisMonday = nextRunAt('weekly', 'UTC', new Date(Date.now() - 7 * 86400_000))
+      .toISOString()
+      .slice(0, 10);
     const thisMonth = new Date().toISOString().slice(0, 8) + '01';
     const expectations: [string, unknown, number, string][] = [
       [weekly.id, { period_start: '2026-01-06' }, 422, 'period_not_aligned'],
@@ -201,18 +241,27 @@ describe('with Redis down', () => {
     const dead = producerConnection('redis://127.0.0.1:1'); // nothing listens there
     const queues = createQueues(dead, h.prefix);
     const app = buildApp({
-      sql: h.db.sql, redis: dead, queues, storage: h.storage, logger: createLogger('test', 'silent'),
-      reports: { linkSecret: TEST_LINK_SECRET, recipientDomains: [] }, retentionMonths: TEST_RETENTION_MONTHS,
+      sql: h.db.sql,
+      redis: dead,
+      queues,
+      storage: h.storage,
+      logger: createLogger('test', 'silent'),
+      reports: { linkSecret: TEST_LINK_SECRET, recipientDomains: [] },
+      retentionMonths: TEST_RETENTION_MONTHS,
     });
     try {
       const res = await request(app).post('/v1/schedules').set('Authorization', `Bearer ${pubA}`).send(valid);
       expect(res.status).toBe(201);
       expect(res.body.next_run_at).not.toBeNull();
       expect((await listReportSchedulers(h.queues)).has(res.body.id)).toBe(false);
-      const backfill = await request(app).post(`/v1/schedules/${res.body.id}/runs`).set('Authorization', `Bearer ${pubA}`)
+      const backfill = await request(app)
+        .post(`/v1/schedules/${res.body.id}/runs`)
+        .set('Authorization', `Bearer ${pubA}`)
         .send({ period_start: '2026-01-05' });
       expect(backfill.status).toBe(503);
-      expect((await h.db.sql`select count(*)::int as n from app.schedule_runs where schedule_id = ${res.body.id}`)[0]!.n).toBe(0);
+      expect(
+        (await h.db.sql`select count(*)::int as n from app.schedule_runs where schedule_id = ${res.body.id}`)[0]!.n,
+      ).toBe(0);
 
       const result = await h.reconcile({ catchUpPeriods: 0 });
       expect(result!.created).toBeGreaterThanOrEqual(1);

@@ -31,14 +31,24 @@ afterAll(() => h.close());
 
 const auth = (r: request.Test) => r.set('Authorization', `Bearer ${pubA}`);
 async function createSchedule(body: Record<string, unknown>) {
-  const res = await auth(request(h.app).post('/v1/schedules')).send({ dataset: 'install_events', format: 'csv', frequency: 'weekly', ...body });
+  const res = await auth(request(h.app).post('/v1/schedules')).send({
+    dataset: 'install_events',
+    format: 'csv',
+    frequency: 'weekly',
+    ...body,
+  });
   expect(res.status).toBe(201);
   return res.body as { id: string };
 }
-const runsOf = async (id: string) => (await auth(request(h.app).get(`/v1/schedules/${id}/runs`))).body.data as {
-  id: string; status: string; period_start: string; period_end: string; export_id: string;
-  deliveries: { recipient: string; status: string; sent_at: string | null; error: string | null }[];
-}[];
+const runsOf = async (id: string) =>
+  (await auth(request(h.app).get(`/v1/schedules/${id}/runs`))).body.data as {
+    id: string;
+    status: string;
+    period_start: string;
+    period_end: string;
+    export_id: string;
+    deliveries: { recipient: string; status: string; sent_at: string | null; error: string | null }[];
+  }[];
 const finishedRuns = (id: string, n = 1) =>
   waitFor(`${n} finished run(s)`, async () => {
     const runs = await runsOf(id);
@@ -50,7 +60,13 @@ const linkIn = (mail: StoredMail) => {
   return m[1]!;
 };
 const ctx = (scheduledAt: Date): JobContext => ({
-  logger: createLogger('test', 'silent'), signal: new AbortController().signal, stopping: new AbortController().signal, jobId: 'test', attempt: 1, finalAttempt: false, scheduledAt,
+  logger: createLogger('test', 'silent'),
+  signal: new AbortController().signal,
+  stopping: new AbortController().signal,
+  jobId: 'test',
+  attempt: 1,
+  finalAttempt: false,
+  scheduledAt,
 });
 
 describe('a backfilled run', () => {
@@ -62,9 +78,16 @@ describe('a backfilled run', () => {
     expect(res.body).toMatchObject({ period_start: week.startDate, period_end: week.endDate });
     const [run] = await finishedRuns(s.id);
     expect(run).toMatchObject({ id: res.body.id, status: 'succeeded' });
-    expect(run!.deliveries.map((d) => [d.recipient, d.status])).toEqual([[r1, 'sent'], [r2, 'sent']].sort());
+    expect(run!.deliveries.map((d) => [d.recipient, d.status])).toEqual(
+      [
+        [r1, 'sent'],
+        [r2, 'sent'],
+      ].sort(),
+    );
 
-    const mails = await waitFor('two e-mails', async () => ((await mailTo([r1, r2])).length >= 2 ? mailTo([r1, r2]) : null));
+    const mails = await waitFor('two e-mails', async () =>
+      (await mailTo([r1, r2])).length >= 2 ? mailTo([r1, r2]) : null,
+    );
     expect(mails).toHaveLength(2);
     expect(mails.map((m) => m.destination.to).sort()).toEqual([[r1], [r2]].sort());
     const mail = mails[0]!;
@@ -87,7 +110,10 @@ describe('a backfilled run', () => {
     // The same period again: the existing run, no new e-mail. With resend: a new run and one more e-mail each.
     const again = await auth(request(h.app).post(`/v1/schedules/${s.id}/runs`)).send({ period_start: week.startDate });
     expect([again.status, again.body.id]).toEqual([200, res.body.id]);
-    const resend = await auth(request(h.app).post(`/v1/schedules/${s.id}/runs`)).send({ period_start: week.startDate, resend: true });
+    const resend = await auth(request(h.app).post(`/v1/schedules/${s.id}/runs`)).send({
+      period_start: week.startDate,
+      resend: true,
+    });
     expect(resend.status).toBe(202);
     expect(resend.body.id).not.toBe(res.body.id);
     await finishedRuns(s.id, 2);
@@ -102,10 +128,14 @@ describe('report links', () => {
     const s = await createSchedule({ recipients: [r1, r2] });
     await auth(request(h.app).post(`/v1/schedules/${s.id}/runs`)).send({ period_start: week.startDate });
     const [run] = await finishedRuns(s.id);
-    const mails = await waitFor('two e-mails', async () => ((await mailTo([r1, r2])).length >= 2 ? mailTo([r1, r2]) : null));
+    const mails = await waitFor('two e-mails', async () =>
+      (await mailTo([r1, r2])).length >= 2 ? mailTo([r1, r2]) : null,
+    );
     const [l1, l2] = [r1, r2].map((r) => linkIn(mails.find((m) => m.destination.to[0] === r)!));
     expect(l1).not.toBe(l2);
-    const deliveries = await h.db.sql<{ id: string; recipient: string }[]>`select id, recipient from app.deliveries where run_id = ${run!.id}`;
+    const deliveries = await h.db.sql<
+      { id: string; recipient: string }[]
+    >`select id, recipient from app.deliveries where run_id = ${run!.id}`;
     const idOf = (r: string) => deliveries.find((d) => d.recipient === r)!.id;
     expect(l1!.split('/').pop()!.split('.')[0]).toBe(idOf(r1));
     for (const l of [l1!, l2!]) {
@@ -135,7 +165,9 @@ describe('report links', () => {
       expect(res.headers['content-type']).toMatch(/text\/html/);
       expect(res.text).toContain('This link is not valid');
     }
-    const expired = await request(h.app).get(`/v1/report-links/${signReportLink(TEST_LINK_SECRET, idOf(r1), new Date(Date.now() - 1000))}`);
+    const expired = await request(h.app).get(
+      `/v1/report-links/${signReportLink(TEST_LINK_SECRET, idOf(r1), new Date(Date.now() - 1000))}`,
+    );
     expect(expired.status).toBe(403);
     expect(expired.text).toContain('This link has expired');
 
@@ -188,7 +220,9 @@ describe('triggers', () => {
     const deps = h.reportDeps();
     await Promise.all([
       ...Array.from({ length: 8 }, () => triggerReport({ scheduleId: s.id }, deps, ctx(slot.runAt))),
-      ...Array.from({ length: 4 }, () => triggerReport({ scheduleId: s.id }, deps, ctx(new Date(slot.runAt.getTime() + 3600_000)))),
+      ...Array.from({ length: 4 }, () =>
+        triggerReport({ scheduleId: s.id }, deps, ctx(new Date(slot.runAt.getTime() + 3600_000))),
+      ),
       enqueue(h.queues, 'report.trigger', { scheduleId: s.id }),
       enqueue(h.queues, 'report.trigger', { scheduleId: s.id }),
     ]);

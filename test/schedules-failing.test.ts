@@ -30,7 +30,10 @@ const finishedRuns = (id: string, n: number) =>
   });
 const schedule = async (id: string) => (await auth(request(h.app).get(`/v1/schedules/${id}`))).body;
 const failOnce = async (id: string, n: number) => {
-  expect((await auth(request(h.app).post(`/v1/schedules/${id}/runs`)).send({ period_start: week.startDate, resend: n > 1 })).status).toBe(202);
+  expect(
+    (await auth(request(h.app).post(`/v1/schedules/${id}/runs`)).send({ period_start: week.startDate, resend: n > 1 }))
+      .status,
+  ).toBe(202);
   const runs = await finishedRuns(id, n);
   expect(runs[0]!.status).toBe('failed');
   return runs[0]!;
@@ -41,22 +44,37 @@ describe('a failing schedule', () => {
     const blocked = `${uniqueRecipient('blocked').split('@')[0]}@elsewhere.example.org`;
     const [ops1, ops2] = [uniqueRecipient('ops1'), uniqueRecipient('ops2')];
     const created = await auth(request(h.app).post('/v1/schedules')).send({
-      dataset: 'install_events', format: 'csv', frequency: 'weekly', name: 'Partner <b>feed</b>', recipients: [blocked], failure_contacts: [ops1, ops2],
+      dataset: 'install_events',
+      format: 'csv',
+      frequency: 'weekly',
+      name: 'Partner <b>feed</b>',
+      recipients: [blocked],
+      failure_contacts: [ops1, ops2],
     });
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({ paused: false, paused_reason: null, failure_contacts: [ops1, ops2] });
     const id = created.body.id as string;
 
     const first = await failOnce(id, 1);
-    expect(first.deliveries).toEqual([expect.objectContaining({ recipient: blocked, status: 'failed', error: expect.stringMatching(/^recipient_not_allowed/) })]);
+    expect(first.deliveries).toEqual([
+      expect.objectContaining({
+        recipient: blocked,
+        status: 'failed',
+        error: expect.stringMatching(/^recipient_not_allowed/),
+      }),
+    ]);
     await failOnce(id, 2);
     expect(await schedule(id)).toMatchObject({ paused: false, paused_reason: null });
     await failOnce(id, 3);
     expect(await schedule(id)).toMatchObject({ paused: true, paused_reason: 'failing', next_run_at: null });
 
-    const notices = await waitFor('the notice', async () => ((await mailTo([ops1, ops2])).length >= 2 ? mailTo([ops1, ops2]) : null));
+    const notices = await waitFor('the notice', async () =>
+      (await mailTo([ops1, ops2])).length >= 2 ? mailTo([ops1, ops2]) : null,
+    );
     expect(notices.map((m) => m.destination.to[0]).sort()).toEqual([ops1, ops2].sort());
-    expect(notices[0]!.subject).toMatch(/^Paused: Installs · weekly report failed 3 times in a row · Partner <b>feed<\/b>$/);
+    expect(notices[0]!.subject).toMatch(
+      /^Paused: Installs · weekly report failed 3 times in a row · Partner <b>feed<\/b>$/,
+    );
     expect(notices[0]!.body.html).toContain('Partner &lt;b&gt;feed&lt;/b&gt;');
     expect(notices[0]!.body.text).toContain('recipient_not_allowed');
     expect(await mailTo([blocked])).toHaveLength(0);
@@ -75,18 +93,27 @@ describe('a failing schedule', () => {
     expect(await schedule(id)).toMatchObject({ paused: false, paused_reason: null });
     await failOnce(id, 7);
     expect(await schedule(id)).toMatchObject({ paused: true, paused_reason: 'failing' });
-    await waitFor('the second pause\'s notice', async () => (await mailTo([ops1])).length === 2);
+    await waitFor("the second pause's notice", async () => (await mailTo([ops1])).length === 2);
   }, 120_000);
 
   it('records "user" as the reason of a PATCH pause, and a success resets the count', async () => {
     const r = uniqueRecipient('ok');
-    const created = await auth(request(h.app).post('/v1/schedules')).send({ dataset: 'install_events', format: 'csv', frequency: 'weekly', recipients: [r] });
+    const created = await auth(request(h.app).post('/v1/schedules')).send({
+      dataset: 'install_events',
+      format: 'csv',
+      frequency: 'weekly',
+      recipients: [r],
+    });
     const id = created.body.id as string;
     await h.db.sql`update app.schedules set failure_streak = 2 where id = ${id}`;
-    expect((await auth(request(h.app).post(`/v1/schedules/${id}/runs`)).send({ period_start: week.startDate })).status).toBe(202);
+    expect(
+      (await auth(request(h.app).post(`/v1/schedules/${id}/runs`)).send({ period_start: week.startDate })).status,
+    ).toBe(202);
     expect((await finishedRuns(id, 1))[0]!.status).toBe('succeeded');
     // The run is recorded finished first, then counted: wait for the count.
-    const streak = async () => (await h.db.sql<{ failure_streak: number }[]>`select failure_streak from app.schedules where id = ${id}`)[0]!.failure_streak;
+    const streak = async () =>
+      (await h.db.sql<{ failure_streak: number }[]>`select failure_streak from app.schedules where id = ${id}`)[0]!
+        .failure_streak;
     await waitFor('the success to reset the count', async () => (await streak()) === 0);
     expect(await streak()).toBe(0);
     const paused = await auth(request(h.app).patch(`/v1/schedules/${id}`)).send({ paused: true });

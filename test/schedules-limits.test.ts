@@ -38,7 +38,9 @@ describe('limits', () => {
   it('20 concurrent resends against 10 manual runs a day: exactly 10 × 202, the rest 429 with Retry-After, never 500', async () => {
     const s = await newSchedule(pubA, [uniqueRecipient('manual')]);
     const answers = await Promise.all(
-      Array.from({ length: 20 }, () => as(pubA).post(`/v1/schedules/${s.body.id}/runs`, { period_start: week.startDate, resend: true })),
+      Array.from({ length: 20 }, () =>
+        as(pubA).post(`/v1/schedules/${s.body.id}/runs`, { period_start: week.startDate, resend: true }),
+      ),
     );
     const statuses = answers.map((a) => a.status).sort();
     expect(statuses).toEqual([...Array(10).fill(202), ...Array(10).fill(429)]);
@@ -47,7 +49,9 @@ describe('limits', () => {
     const retryAfter = Number(refused.headers['retry-after']);
     expect(retryAfter).toBeGreaterThan(0);
     expect(retryAfter).toBeLessThanOrEqual(86400);
-    const runs = await h.db.sql<{ sequence: number }[]>`select sequence from app.schedule_runs where schedule_id = ${s.body.id} order by sequence`;
+    const runs = await h.db.sql<
+      { sequence: number }[]
+    >`select sequence from app.schedule_runs where schedule_id = ${s.body.id} order by sequence`;
     expect(runs.map((r) => r.sequence)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
     // Asking for a period that already ran (no resend) creates nothing and is still answered.
     expect((await as(pubA).post(`/v1/schedules/${s.body.id}/runs`, { period_start: week.startDate })).status).toBe(200);
@@ -57,7 +61,9 @@ describe('limits', () => {
   it('20 concurrent resends of one period without a limit all get their own run (7 of 20 used to fail)', async () => {
     const s = await newSchedule(pubA, [uniqueRecipient('race')]);
     const [row] = await h.db.sql<ScheduleRow[]>`select * from app.schedules where id = ${s.body.id}`;
-    const claims = await Promise.all(Array.from({ length: 20 }, () => claimRun(h.db.sql, row!, week, { resend: true })));
+    const claims = await Promise.all(
+      Array.from({ length: 20 }, () => claimRun(h.db.sql, row!, week, { resend: true })),
+    );
     expect(claims.every((c) => c.created)).toBe(true);
     expect(claims.map((c) => c.run.sequence).sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => i));
     await as(pubA).delete(`/v1/schedules/${s.body.id}`);
@@ -81,10 +87,16 @@ describe('limits', () => {
     const recipients = Array.from({ length: 8 }, (_, i) => uniqueRecipient(`cap${i}`));
     const s1 = await newSchedule(pubB, recipients.slice(0, 4));
     const s2 = await newSchedule(pubB, recipients.slice(4));
-    await Promise.all([s1, s2].map((s) => as(pubB).post(`/v1/schedules/${s.body.id}/runs`, { period_start: week.startDate })));
+    await Promise.all(
+      [s1, s2].map((s) => as(pubB).post(`/v1/schedules/${s.body.id}/runs`, { period_start: week.startDate })),
+    );
     type Run = { status: string; deliveries: { status: string; error: string | null }[] };
     const runs = await waitFor('both runs finished', async () => {
-      const all = (await Promise.all([s1, s2].map(async (s) => (await as(pubB).get(`/v1/schedules/${s.body.id}/runs`)).body.data as Run[]))).flat();
+      const all = (
+        await Promise.all(
+          [s1, s2].map(async (s) => (await as(pubB).get(`/v1/schedules/${s.body.id}/runs`)).body.data as Run[]),
+        )
+      ).flat();
       return all.length === 2 && all.every((r) => r.status === 'succeeded' || r.status === 'failed') ? all : null;
     });
     const deliveries = runs.flatMap((r) => r.deliveries);

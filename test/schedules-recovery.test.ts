@@ -16,7 +16,13 @@ let h: Harness;
 let pubA: string;
 let realSend: SendMail;
 const ctx: JobContext = {
-  logger: createLogger('test', 'silent'), signal: new AbortController().signal, stopping: new AbortController().signal, jobId: 't', attempt: 1, finalAttempt: false, scheduledAt: new Date(),
+  logger: createLogger('test', 'silent'),
+  signal: new AbortController().signal,
+  stopping: new AbortController().signal,
+  jobId: 't',
+  attempt: 1,
+  finalAttempt: false,
+  scheduledAt: new Date(),
 };
 const [older, week] = duePeriods('weekly', 'UTC', new Date(), 3) as [ReportPeriod, ReportPeriod, ReportPeriod];
 
@@ -30,7 +36,9 @@ beforeAll(async () => {
 afterAll(() => h.close());
 
 async function createSchedule(body: Record<string, unknown>): Promise<string> {
-  const res = await request(h.app).post('/v1/schedules').set('Authorization', `Bearer ${pubA}`)
+  const res = await request(h.app)
+    .post('/v1/schedules')
+    .set('Authorization', `Bearer ${pubA}`)
     .send({ dataset: 'install_events', format: 'csv', frequency: 'weekly', ...body });
   expect(res.status).toBe(201);
   return res.body.id;
@@ -41,13 +49,17 @@ async function exportedRun(recipients: string[], period = week) {
   const schedule = (await getScheduleAnyState(h.db.sql, await createSchedule({ recipients })))!;
   const { run } = await claimRun(h.db.sql, schedule, period);
   await enqueue(h.queues, 'export.run', { exportId: run.export_id! });
-  await waitFor('export', async () => (await h.db.sql`select 1 from app.exports where id = ${run.export_id} and status = 'succeeded'`).length);
+  await waitFor(
+    'export',
+    async () => (await h.db.sql`select 1 from app.exports where id = ${run.export_id} and status = 'succeeded'`).length,
+  );
   return run;
 }
 const deliveries = async (runId: string) =>
   h.db.sql<{ recipient: string; status: string; error: string | null; ses_message_id: string | null }[]>`
     select recipient, status, error, ses_message_id from app.deliveries where run_id = ${runId} order by recipient`;
-const runStatus = async (runId: string) => (await h.db.sql`select status from app.schedule_runs where id = ${runId}`)[0]!.status;
+const runStatus = async (runId: string) =>
+  (await h.db.sql`select status from app.schedule_runs where id = ${runId}`)[0]!.status;
 
 describe('delivery failures', () => {
   it('a sender dying between SES accepting the mail and our record never sends it twice', async () => {
@@ -61,7 +73,10 @@ describe('delivery failures', () => {
     };
     void deliverReport({ runId: run.id }, h.reportDeps({ sendMail: dying }), ctx);
     await waitFor('SES to hold both mails', async () => (await mailTo([ok, crash])).length === 2);
-    await waitFor('the ok delivery recorded', async () => (await deliveries(run.id)).find((d) => d.recipient === ok)?.status === 'sent');
+    await waitFor(
+      'the ok delivery recorded',
+      async () => (await deliveries(run.id)).find((d) => d.recipient === ok)?.status === 'sent',
+    );
 
     // A retry while the claim is young leaves it alone (the sender might still be mid-call).
     await expect(deliverReport({ runId: run.id }, h.reportDeps(), ctx)).rejects.toBeInstanceOf(DeliveriesPending);
@@ -83,16 +98,31 @@ describe('delivery failures', () => {
     const run = await exportedRun([good, bad, throttled]);
     let throttles = 0;
     const flaky: SendMail = async (msg) => {
-      if (msg.to === bad) throw Object.assign(new Error('Address is on the suppression list'), { name: 'MessageRejected', $metadata: { httpStatusCode: 400 } });
+      if (msg.to === bad)
+        throw Object.assign(new Error('Address is on the suppression list'), {
+          name: 'MessageRejected',
+          $metadata: { httpStatusCode: 400 },
+        });
       if (msg.to === throttled && throttles++ === 0)
-        throw Object.assign(new Error('Maximum sending rate exceeded'), { name: 'TooManyRequestsException', $metadata: { httpStatusCode: 429 } });
+        throw Object.assign(new Error('Maximum sending rate exceeded'), {
+          name: 'TooManyRequestsException',
+          $metadata: { httpStatusCode: 429 },
+        });
       return realSend(msg);
     };
-    await expect(deliverReport({ runId: run.id }, h.reportDeps({ sendMail: flaky }), ctx)).rejects.toBeInstanceOf(DeliveriesPending);
+    await expect(deliverReport({ runId: run.id }, h.reportDeps({ sendMail: flaky }), ctx)).rejects.toBeInstanceOf(
+      DeliveriesPending,
+    );
     let rows = await deliveries(run.id);
-    expect(rows.find((d) => d.recipient === bad)).toMatchObject({ status: 'failed', error: expect.stringContaining('MessageRejected') });
+    expect(rows.find((d) => d.recipient === bad)).toMatchObject({
+      status: 'failed',
+      error: expect.stringContaining('MessageRejected'),
+    });
     expect(rows.find((d) => d.recipient === good)).toMatchObject({ status: 'sent' });
-    expect(rows.find((d) => d.recipient === throttled)).toMatchObject({ status: 'pending', error: expect.stringContaining('TooManyRequests') });
+    expect(rows.find((d) => d.recipient === throttled)).toMatchObject({
+      status: 'pending',
+      error: expect.stringContaining('TooManyRequests'),
+    });
     await deliverReport({ runId: run.id }, h.reportDeps({ sendMail: flaky }), ctx);
     rows = await deliveries(run.id);
     expect(rows.find((d) => d.recipient === throttled)).toMatchObject({ status: 'sent', error: null });
@@ -104,9 +134,13 @@ describe('delivery failures', () => {
 });
 
 describe('Redis losing everything', () => {
-  it('reconcile restores every schedule\'s job scheduler, drops orphans and paused ones, once across replicas', async () => {
+  it("reconcile restores every schedule's job scheduler, drops orphans and paused ones, once across replicas", async () => {
     const berlin = await createSchedule({ recipients: [uniqueRecipient('fl')], timezone: 'Europe/Berlin' });
-    const ny = await createSchedule({ recipients: [uniqueRecipient('fl')], frequency: 'monthly', timezone: 'America/New_York' });
+    const ny = await createSchedule({
+      recipients: [uniqueRecipient('fl')],
+      frequency: 'monthly',
+      timezone: 'America/New_York',
+    });
     const paused = await createSchedule({ recipients: [uniqueRecipient('fl')] });
     await request(h.app).patch(`/v1/schedules/${paused}`).set('Authorization', `Bearer ${pubA}`).send({ paused: true });
     expect((await listReportSchedulers(h.queues)).has(berlin)).toBe(true);
@@ -127,7 +161,9 @@ describe('Redis losing everything', () => {
     const results = await Promise.all([1, 2, 3].map(() => h.reconcile({ catchUpPeriods: 0 })));
     expect(results.filter((r) => r !== null)).toHaveLength(1);
     const after = await listReportSchedulers(h.queues);
-    const live = (await h.db.sql<{ id: string }[]>`select id from app.schedules where deleted_at is null and not paused`).map((r) => r.id);
+    const live = (
+      await h.db.sql<{ id: string }[]>`select id from app.schedules where deleted_at is null and not paused`
+    ).map((r) => r.id);
     expect([...after.keys()].sort()).toEqual(live.sort());
     expect(after.get(berlin)).toEqual({ pattern: '0 6 * * 1', tz: 'Europe/Berlin' });
     expect(after.get(ny)).toEqual({ pattern: '0 6 1 * *', tz: 'America/New_York' });
@@ -149,7 +185,8 @@ describe('catch-up and sweeps', () => {
     const long = await createSchedule({ recipients: [uniqueRecipient('long')] });
     await h.db.sql`update app.schedules set active_from = now() - interval '400 days' where id = ${long}`;
     const pausedOld = await createSchedule({ recipients: [uniqueRecipient('paused')] });
-    await h.db.sql`update app.schedules set active_from = now() - interval '400 days', paused = true where id = ${pausedOld}`;
+    await h.db
+      .sql`update app.schedules set active_from = now() - interval '400 days', paused = true where id = ${pausedOld}`;
 
     // A run whose export finished but whose delivery job vanished (enqueue lost, Redis flushed).
     const lostR = uniqueRecipient('lost');
@@ -162,7 +199,9 @@ describe('catch-up and sweeps', () => {
     const again = await h.reconcile({ catchUpPeriods: 3 });
     const owed = duePeriods('weekly', 'UTC', new Date(), 3).filter((p) => p.runAt >= activeFrom);
     const runsOf = async (id: string) =>
-      h.db.sql<{ period_start: Date; sequence: number }[]>`select period_start, sequence from app.schedule_runs where schedule_id = ${id} order by period_start`;
+      h.db.sql<
+        { period_start: Date; sequence: number }[]
+      >`select period_start, sequence from app.schedule_runs where schedule_id = ${id} order by period_start`;
     expect((await runsOf(s)).map((x) => x.period_start.toISOString())).toEqual(owed.map((p) => p.start.toISOString()));
     expect(await runsOf(long)).toHaveLength(3);
     expect(await runsOf(pausedOld)).toHaveLength(0);
@@ -172,7 +211,10 @@ describe('catch-up and sweeps', () => {
     expect(await h.queues.reports.getJob(`deliver-${lost.id}`)).toBeTruthy();
 
     await h.startReportsWorker();
-    await waitFor('catch-up e-mails', async () => (await mailTo([r])).length >= owed.length && (await mailTo([lostR])).length >= 1);
+    await waitFor(
+      'catch-up e-mails',
+      async () => (await mailTo([r])).length >= owed.length && (await mailTo([lostR])).length >= 1,
+    );
     await new Promise((res) => setTimeout(res, 1000));
     expect(await mailTo([r])).toHaveLength(owed.length);
     expect(await mailTo([lostR])).toHaveLength(1);

@@ -30,13 +30,18 @@ const finishedRuns = (id: string, n: number) =>
   });
 const run = (id: string, resend = false) =>
   auth(request(h.app).post(`/v1/schedules/${id}/runs`)).send({ period_start: week.startDate, resend });
-const unsubscribedOf = async (id: string) => (await auth(request(h.app).get(`/v1/schedules/${id}`))).body.unsubscribed as string[];
+const unsubscribedOf = async (id: string) =>
+  (await auth(request(h.app).get(`/v1/schedules/${id}`))).body.unsubscribed as string[];
 
 describe('unsubscribe', () => {
   it('one-click POST stops that address only; the owner cannot add it back; Undo restores it', async () => {
     const [r1, r2] = [uniqueRecipient('unsub1'), uniqueRecipient('unsub2')];
     const created = await auth(request(h.app).post('/v1/schedules')).send({
-      dataset: 'install_events', format: 'csv', frequency: 'weekly', name: 'Weekly installs', recipients: [r1, r2],
+      dataset: 'install_events',
+      format: 'csv',
+      frequency: 'weekly',
+      name: 'Weekly installs',
+      recipients: [r1, r2],
     });
     expect(created.status).toBe(201);
     expect(created.body.unsubscribed).toEqual([]);
@@ -79,7 +84,12 @@ describe('unsubscribe', () => {
     expect((await run(id, true)).status).toBe(202);
     const [latest] = await finishedRuns(id, 2);
     expect(latest!.status).toBe('succeeded');
-    expect(latest!.deliveries.map((d) => [d.recipient, d.status]).sort()).toEqual([[r1, 'suppressed'], [r2, 'sent']].sort());
+    expect(latest!.deliveries.map((d) => [d.recipient, d.status]).sort()).toEqual(
+      [
+        [r1, 'suppressed'],
+        [r2, 'sent'],
+      ].sort(),
+    );
     await waitFor('r2 second e-mail', async () => (await mailTo([r2])).length === 2);
     expect(await mailTo([r1])).toHaveLength(1);
 
@@ -105,7 +115,10 @@ describe('unsubscribe', () => {
   it('refuses a tampered token (403) and answers 410 once the schedule is deleted', async () => {
     const r = uniqueRecipient('unsub3');
     const created = await auth(request(h.app).post('/v1/schedules')).send({
-      dataset: 'install_events', format: 'csv', frequency: 'weekly', recipients: [r],
+      dataset: 'install_events',
+      format: 'csv',
+      frequency: 'weekly',
+      recipients: [r],
     });
     const id = created.body.id as string;
     const token = signUnsubscribe(TEST_LINK_SECRET, id, r);

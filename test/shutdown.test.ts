@@ -4,8 +4,18 @@
 // a pausable proxy in front of S3 holds an upload mid-way at a known byte count.
 import type { Queue } from 'bullmq';
 import {
-  adminToken, client, createChaosStack, exportRow, objectExists, objectKeys, objectSha256, seedInstalls, settled, succeededIn,
-  type ChaosStack, type Service,
+  adminToken,
+  client,
+  createChaosStack,
+  exportRow,
+  objectExists,
+  objectKeys,
+  objectSha256,
+  seedInstalls,
+  settled,
+  succeededIn,
+  type ChaosStack,
+  type Service,
 } from './support/chaos-stack';
 import { eventually, jsonLogs, startProxy, stopProc, within, type Proxy } from './support/private-services';
 
@@ -40,13 +50,20 @@ const fileKey = (id: string) => `exports/${id}/install_events_${range.from}_${ra
  * About half the seeded rows (~170k, ~8 MB of CSV): with the store held after 6 MiB, the uploader has read the whole
  * file while its second and last part is stuck.
  */
-const halfRange = () => ({ from: range.from, to: new Date(Date.parse(range.to) - 8 * 86400_000).toISOString().slice(0, 10) });
+const halfRange = () => ({
+  from: range.from,
+  to: new Date(Date.parse(range.to) - 8 * 86400_000).toISOString().slice(0, 10),
+});
 
 describe('export worker', () => {
   it('SIGTERM near the deadline hands the running export back; a second worker does it exactly once', async () => {
     const worker1 = await stack.worker({ ...viaProxy(), SHUTDOWN_TIMEOUT_MS: '9000' });
     const held = proxy.pauseAfter(6 * 1024 * 1024);
-    const created = await client(api, admin).post('/v1/exports', { dataset: 'install_events', format: 'csv', ...range });
+    const created = await client(api, admin).post('/v1/exports', {
+      dataset: 'install_events',
+      format: 'csv',
+      ...range,
+    });
     expect(created.status).toBe(202);
     const id = created.body.id as string;
     await within(held, 30_000, 'the upload to stall mid-way'); // the upload is stuck after 6 MiB: the export is surely mid-way
@@ -96,15 +113,22 @@ describe('export worker', () => {
     try {
       const worker = await stack.worker({ ...viaProxy(), SHUTDOWN_TIMEOUT_MS: '9000' });
       const held = proxy.pauseAfter(proxy.sentBytes() + 6 * 1024 * 1024);
-      id = (await client(api, admin).post('/v1/exports', { dataset: 'install_events', format: 'csv', ...half })).body.id as string;
+      id = (await client(api, admin).post('/v1/exports', { dataset: 'install_events', format: 'csv', ...half })).body
+        .id as string;
       await within(held, 30_000, 'the upload to stall mid-way');
-      await eventually('every row to be encoded', async () => (await exportRow(stack.db, id!)).rows_written === n, 15_000);
+      await eventually(
+        'every row to be encoded',
+        async () => (await exportRow(stack.db, id!)).rows_written === n,
+        15_000,
+      );
 
       const signalled = Date.now();
       worker.child.kill('SIGTERM');
       expect(await worker.exited).toEqual({ code: 143, signal: null });
       expect(Date.now() - signalled).toBeLessThan(9000 + 2000);
-      expect(jsonLogs(worker).map((l) => l.msg)).toContain('export interrupted by shutdown; handed back for another worker');
+      expect(jsonLogs(worker).map((l) => l.msg)).toContain(
+        'export interrupted by shutdown; handed back for another worker',
+      );
       expect(await exportRow(stack.db, id)).toMatchObject({ status: 'queued', attempts: 0, s3_key: null });
       proxy.resume();
       const worker2 = await stack.worker(viaProxy());
@@ -117,7 +141,8 @@ describe('export worker', () => {
     } finally {
       // Leave nothing held or queued for the next test's worker.
       proxy.resume();
-      if (id && (await exportRow(stack.db, id)).status === 'queued') await client(api, admin).call('DELETE', `/v1/exports/${id}`);
+      if (id && (await exportRow(stack.db, id)).status === 'queued')
+        await client(api, admin).call('DELETE', `/v1/exports/${id}`);
     }
   });
 
@@ -132,7 +157,11 @@ describe('export worker', () => {
       const c = client(api, admin);
       id = (await c.post('/v1/exports', { dataset: 'install_events', format: 'csv', ...half })).body.id as string;
       await within(held, 30_000, 'the upload to stall mid-way');
-      await eventually('every row to be encoded', async () => (await exportRow(stack.db, id!)).rows_written > 150_000, 15_000);
+      await eventually(
+        'every row to be encoded',
+        async () => (await exportRow(stack.db, id!)).rows_written > 150_000,
+        15_000,
+      );
       expect((await c.call('DELETE', `/v1/exports/${id}`)).status).toBe(200);
       await sleep(2500); // the worker sees the cancellation at its next progress update (every second)
 
@@ -154,12 +183,15 @@ describe('export worker', () => {
     const worker = await stack.worker({ ...viaProxy(), SHUTDOWN_TIMEOUT_MS: '60000' });
     const held = proxy.pauseAfter(proxy.sentBytes() + 6 * 1024 * 1024);
     const c = client(api, admin);
-    const first = (await c.post('/v1/exports', { dataset: 'install_events', format: 'csv', ...range })).body.id as string;
+    const first = (await c.post('/v1/exports', { dataset: 'install_events', format: 'csv', ...range })).body
+      .id as string;
     await within(held, 30_000, 'the upload to stall mid-way');
     worker.child.kill('SIGTERM');
     await eventually('the worker to log its shutdown', () => jsonLogs(worker).some((l) => l.msg === 'shutting down'));
     // Work queued now is left for other workers.
-    const second = (await c.post('/v1/exports', { dataset: 'install_events', format: 'json', granularity: 'week', ...range })).body.id as string;
+    const second = (
+      await c.post('/v1/exports', { dataset: 'install_events', format: 'json', granularity: 'week', ...range })
+    ).body.id as string;
     proxy.resume();
     expect(await worker.exited).toEqual({ code: 143, signal: null });
     expect(await exportRow(stack.db, first)).toMatchObject({ status: 'succeeded', attempts: 1, row_count: ROWS });
@@ -180,10 +212,21 @@ describe('API', () => {
       await blocker`begin`;
       await blocker`lock table app.exports in access exclusive mode`;
       const inFlight = c.get('/v1/exports?limit=5');
-      await eventually('the API query to wait for the lock', async () =>
-        (await stack.db.sql`select 1 from pg_stat_activity where application_name = 'api' and wait_event_type = 'Lock'`).length > 0);
+      await eventually(
+        'the API query to wait for the lock',
+        async () =>
+          (
+            await stack.db
+              .sql`select 1 from pg_stat_activity where application_name = 'api' and wait_event_type = 'Lock'`
+          ).length > 0,
+      );
       api.child.kill('SIGTERM');
-      await eventually('the API to stop accepting', () => fetch(`${api.base}/healthz`).then(() => false, () => true));
+      await eventually('the API to stop accepting', () =>
+        fetch(`${api.base}/healthz`).then(
+          () => false,
+          () => true,
+        ),
+      );
       expect(api.running()).toBe(true);
       await blocker`commit`;
       const res = await inFlight;

@@ -20,7 +20,7 @@ const key = () => `test-upload/${randomUUID()}.csv`;
 /** `data` in pieces of random sizes, some larger than a part. */
 function inPieces(data: Buffer): Readable {
   const pieces: Buffer[] = [];
-  for (let at = 0; at < data.length; ) {
+  for (let at = 0; at < data.length;) {
     const size = Math.random() < 0.1 ? PART_SIZE + 12_345 : 1 + Math.floor(Math.random() * 200_000);
     pieces.push(data.subarray(at, at + size));
     at += size;
@@ -28,7 +28,9 @@ function inPieces(data: Buffer): Readable {
   return Readable.from(pieces);
 }
 
-async function stored(k: string): Promise<{ sha256: string; length: number; contentType?: string; disposition?: string } | null> {
+async function stored(
+  k: string,
+): Promise<{ sha256: string; length: number; contentType?: string; disposition?: string } | null> {
   try {
     const out = await storage.client.send(new GetObjectCommand({ Bucket: storage.bucket, Key: k }));
     const hash = createHash('sha256');
@@ -46,19 +48,29 @@ async function stored(k: string): Promise<{ sha256: string; length: number; cont
 
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
-it.each([0, 1, PART_SIZE - 1, PART_SIZE, PART_SIZE + 1, 7 * PART_SIZE + 4321])('stores %i bytes exactly', async (size) => {
-  const data = randomBytes(size);
-  const k = key();
-  await uploadStream(storage, k, inPieces(data), meta);
-  expect(await stored(k)).toEqual({ sha256: sha256(data), length: size, contentType: meta.contentType, disposition: 'attachment; filename="rows.csv"' });
-}, 60_000);
+it.each([0, 1, PART_SIZE - 1, PART_SIZE, PART_SIZE + 1, 7 * PART_SIZE + 4321])(
+  'stores %i bytes exactly',
+  async (size) => {
+    const data = randomBytes(size);
+    const k = key();
+    await uploadStream(storage, k, inPieces(data), meta);
+    expect(await stored(k)).toEqual({
+      sha256: sha256(data),
+      length: size,
+      contentType: meta.contentType,
+      disposition: 'attachment; filename="rows.csv"',
+    });
+  },
+  60_000,
+);
 
 /** A storage client whose requests go through a proxy that can hold them mid-way. */
 async function stallable() {
   const proxy = await startProxy(Number(new URL(testStorageConfig.S3_ENDPOINT).port));
   const via = createStorage({ ...testStorageConfig, S3_ENDPOINT: `http://127.0.0.1:${proxy.port}` });
   return {
-    proxy, storage: via,
+    proxy,
+    storage: via,
     async close() {
       proxy.resume();
       via.client.destroy();

@@ -12,7 +12,8 @@ let h: Harness;
 let app: ReturnType<typeof buildApp>;
 let pubA: string;
 let appDeps: Parameters<typeof buildApp>[0];
-const INDEX = '<!doctype html><html><head><script type="module" src="/assets/index-abc123.js"></script></head><body><div id="root"></div></body></html>';
+const INDEX =
+  '<!doctype html><html><head><script type="module" src="/assets/index-abc123.js"></script></head><body><div id="root"></div></body></html>';
 
 beforeAll(async () => {
   h = await createHarness('web-serve');
@@ -26,7 +27,14 @@ beforeAll(async () => {
   const { createLogger } = await import('@ax/runtime');
   const { producerConnection } = await import('@ax/jobs');
   const redis = producerConnection('redis://127.0.0.1:6379');
-  appDeps = { sql: h.db.sql, redis, queues: h.queues, storage: h.storage, logger: createLogger('test', 'silent'), retentionMonths: TEST_RETENTION_MONTHS };
+  appDeps = {
+    sql: h.db.sql,
+    redis,
+    queues: h.queues,
+    storage: h.storage,
+    logger: createLogger('test', 'silent'),
+    retentionMonths: TEST_RETENTION_MONTHS,
+  };
   app = buildApp({ ...appDeps, webDist: dist });
   afterAllCleanups.push(() => redis.disconnect());
 });
@@ -37,7 +45,13 @@ afterAll(async () => {
 });
 
 it('serves the page at every path of §6.2 and below /analytics/export, with a CSP allowing nothing inline or foreign', async () => {
-  for (const path of ['/sign-in', '/analytics/export', '/analytics/export/scheduled-reports', '/analytics/export/retention', '/analytics/export/anything/else']) {
+  for (const path of [
+    '/sign-in',
+    '/analytics/export',
+    '/analytics/export/scheduled-reports',
+    '/analytics/export/retention',
+    '/analytics/export/anything/else',
+  ]) {
     const res = await request(app).get(path);
     expect({ path, status: res.status }).toEqual({ path, status: 200 });
     expect(res.headers['content-type']).toMatch(/^text\/html/);

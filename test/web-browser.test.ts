@@ -27,7 +27,8 @@ const tag = Math.random().toString(36).slice(2, 8);
 const violations: Record<string, string[]> = {};
 
 beforeAll(async () => {
-  if (!existsSync(join(DEFAULT_WEB_DIST, 'index.html'))) throw new Error(`the web page is not built in ${DEFAULT_WEB_DIST}: run pnpm build:web (infra/test.sh does)`);
+  if (!existsSync(join(DEFAULT_WEB_DIST, 'index.html')))
+    throw new Error(`the web page is not built in ${DEFAULT_WEB_DIST}: run pnpm build:web (infra/test.sh does)`);
   // One manual run per schedule a day: a second "Send now" of the same schedule meets the 429 (rate_limited).
   h = await createHarness('web-browser', { activeExports: 2, limits: { manualRunsPerDay: 1 } });
   const sql = h.db.sql;
@@ -60,15 +61,19 @@ const apiGet = (path: string, token: string) => request(h.app).get(path).set(bea
 async function newExport(page: Page, known: string[]): Promise<{ id: string; status: string }> {
   const deadline = Date.now() + 30_000;
   for (;;) {
-    const rows = await page.locator('table.exports tbody tr').evaluateAll((trs) =>
-      trs.map((tr) => ({ id: tr.getAttribute('data-export-id')!, status: tr.getAttribute('data-status')! })));
+    const rows = await page
+      .locator('table.exports tbody tr')
+      .evaluateAll((trs) =>
+        trs.map((tr) => ({ id: tr.getAttribute('data-export-id')!, status: tr.getAttribute('data-status')! })),
+      );
     const fresh = rows.find((r) => !known.includes(r.id));
     if (fresh && !['queued', 'running'].includes(fresh.status)) return fresh;
     if (Date.now() > deadline) throw new Error(`no finished new export: ${JSON.stringify(rows)}`);
     await page.waitForTimeout(250);
   }
 }
-const exportIds = (page: Page) => page.locator('table.exports tbody tr').evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-export-id')!));
+const exportIds = (page: Page) =>
+  page.locator('table.exports tbody tr').evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-export-id')!));
 
 describe('a publisher', () => {
   let page: Page;
@@ -91,8 +96,16 @@ describe('a publisher', () => {
     await page.waitForURL('**/analytics/export');
     await page.locator('#dataset option').first().waitFor({ state: 'attached' });
     const options = await page.locator('#dataset option').allTextContents();
-    expect(options.sort()).toEqual(['geographic_summary', 'install_events', 'reputation_events', 'reviews', 'version_adoption']);
-    expect(await page.getByRole('navigation', { name: 'Breadcrumb' }).innerText()).toMatch(/Analytics\s*→\s*Export\s*→\s*Scheduled Reports/);
+    expect(options.sort()).toEqual([
+      'geographic_summary',
+      'install_events',
+      'reputation_events',
+      'reviews',
+      'version_adoption',
+    ]);
+    expect(await page.getByRole('navigation', { name: 'Breadcrumb' }).innerText()).toMatch(
+      /Analytics\s*→\s*Export\s*→\s*Scheduled Reports/,
+    );
   });
 
   it('cancels a queued export, and is told when to retry past the active-export limit', async () => {
@@ -103,7 +116,9 @@ describe('a publisher', () => {
       await page.getByText('Export requested; it appears below.').waitFor();
     }
     await page.getByRole('button', { name: 'Export', exact: true }).click();
-    expect(await page.getByRole('alert').filter({ hasText: 'Try again in' }).innerText()).toMatch(/queued or running; wait for one to finish\. Try again in 10 seconds\./);
+    expect(await page.getByRole('alert').filter({ hasText: 'Try again in' }).innerText()).toMatch(
+      /queued or running; wait for one to finish\. Try again in 10 seconds\./,
+    );
     const queued = (await exportIds(page)).filter((id) => !known.includes(id));
     expect(queued).toHaveLength(2);
     for (const id of queued) {
@@ -115,7 +130,7 @@ describe('a publisher', () => {
     await h.startReportsWorker();
   });
 
-  it('makes a CSV export, watches it succeed and downloads it: the bytes\' sha256 is the API\'s', async () => {
+  it("makes a CSV export, watches it succeed and downloads it: the bytes' sha256 is the API's", async () => {
     const known = await exportIds(page);
     await page.selectOption('#dataset', 'install_events');
     await page.locator('input[name=format][value=csv]').check();
@@ -124,8 +139,11 @@ describe('a publisher', () => {
     const made = await newExport(page, known);
     expect(made.status).toBe('succeeded');
     const row = page.locator(`tr[data-export-id="${made.id}"]`);
-    const [download] = await Promise.all([page.waitForEvent('download'), row.getByRole('link', { name: 'Download' }).click()]);
-    const bytes = readFileSync((await download.path()));
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      row.getByRole('link', { name: 'Download' }).click(),
+    ]);
+    const bytes = readFileSync(await download.path());
     const api = (await apiGet(`/v1/exports/${made.id}`, pubA)).body;
     expect(createHash('sha256').update(bytes).digest('hex')).toBe(api.result.sha256);
     expect(await row.locator('[data-testid=sha256]').getAttribute('data-sha')).toBe(api.result.sha256);
@@ -145,7 +163,11 @@ describe('a publisher', () => {
     await page.locator(`tr[data-export-id="${made.id}"]`).getByRole('button', { name: 'Chart' }).click();
     const chart = page.getByTestId('chart');
     await chart.getByTestId('period-count').waitFor();
-    const file = (await apiGet(`/v1/exports/${made.id}/json`, pubA)).body as { periods: unknown[]; from: string; to: string };
+    const file = (await apiGet(`/v1/exports/${made.id}/json`, pubA)).body as {
+      periods: unknown[];
+      from: string;
+      to: string;
+    };
     // A calendar month spans 5 or 6 ISO weeks (the first and last clipped).
     expect(file.periods.length).toBeGreaterThanOrEqual(5);
     expect(await chart.getByTestId('period-count').innerText()).toBe(`${file.periods.length} periods`);
@@ -157,7 +179,10 @@ describe('a publisher', () => {
   });
 
   it('sees an export whose file expired as Expired, its figures kept and no download', async () => {
-    const done = (await apiGet('/v1/exports?status=succeeded', pubA)).body.data as { id: string; result: { row_count: number; bytes: number; sha256: string } }[];
+    const done = (await apiGet('/v1/exports?status=succeeded', pubA)).body.data as {
+      id: string;
+      result: { row_count: number; bytes: number; sha256: string };
+    }[];
     const old = done[0]!;
     await h.db.sql`update app.exports set finished_at = now() - interval '31 days' where id = ${old.id}`;
     expect(await sweepExpiredFiles({ sql: h.db.sql, storage: h.storage, ttlDays: 30 })).toBe(1);
@@ -184,7 +209,9 @@ describe('a publisher', () => {
 
 /** The SES emulator's mail to `to` since `sinceS` (epoch seconds). */
 async function mailTo(to: string, sinceS: number): Promise<{ subject: string }[]> {
-  const store = (await (await fetch(`${SES_TEST_ENDPOINT}/store?since=${sinceS}`)).json()) as { emails: { subject: string; destination: { to: string[] } }[] };
+  const store = (await (await fetch(`${SES_TEST_ENDPOINT}/store?since=${sinceS}`)).json()) as {
+    emails: { subject: string; destination: { to: string[] } }[];
+  };
   return store.emails.filter((m) => m.destination.to.includes(to));
 }
 
@@ -195,7 +222,12 @@ describe('scheduled reports', () => {
   let scheduleId: string;
   beforeAll(async () => {
     ({ page } = await newPage(browser, base));
-    await signIn(page, pubA, '/sign-in?next=%2Fanalytics%2Fexport%2Fscheduled-reports', '**/analytics/export/scheduled-reports');
+    await signIn(
+      page,
+      pubA,
+      '/sign-in?next=%2Fanalytics%2Fexport%2Fscheduled-reports',
+      '**/analytics/export/scheduled-reports',
+    );
   });
 
   it('creates a weekly schedule with two recipients, sends a past week now, and both deliveries are sent', async () => {
@@ -204,7 +236,9 @@ describe('scheduled reports', () => {
     await page.locator('#s-name').fill(`Weekly installs ${tag}`);
     await page.selectOption('#s-dataset', 'install_events');
     await page.locator('#s-timezone').fill('Europe/Berlin');
-    expect(await page.getByTestId('rule').innerText()).toBe('Runs every Monday 06:00 Europe/Berlin, for the previous Monday–Sunday.');
+    expect(await page.getByTestId('rule').innerText()).toBe(
+      'Runs every Monday 06:00 Europe/Berlin, for the previous Monday–Sunday.',
+    );
     for (const r of [one, two]) {
       await page.locator('#s-recipients').fill(r);
       await page.locator('#s-recipients').press('Enter');
@@ -213,20 +247,36 @@ describe('scheduled reports', () => {
     // The e-mail preview comes from the real template: the subject the recipients will see.
     await page.getByRole('button', { name: 'Preview the e-mail' }).click();
     // Dataset and period first, the schedule's name last.
-    expect(await page.getByTestId('email-subject').innerText()).toMatch(new RegExp(`^Installs, .+: [\\d,]+ rows .*· Weekly installs ${tag}$`));
+    expect(await page.getByTestId('email-subject').innerText()).toMatch(
+      new RegExp(`^Installs, .+: [\\d,]+ rows .*· Weekly installs ${tag}$`),
+    );
     await page.getByRole('button', { name: 'Create schedule' }).click();
     const card = page.locator('li.schedule', { hasText: `Weekly installs ${tag}` });
     await card.waitFor();
     scheduleId = (await card.getAttribute('data-schedule-id'))!;
     const api = (await apiGet(`/v1/schedules/${scheduleId}`, pubA)).body;
-    expect(api).toMatchObject({ frequency: 'weekly', timezone: 'Europe/Berlin', recipients: [one, two], paused: false });
+    expect(api).toMatchObject({
+      frequency: 'weekly',
+      timezone: 'Europe/Berlin',
+      recipients: [one, two],
+      paused: false,
+    });
     // The next run, in the viewer's local time.
     expect(await card.getByTestId('next-run').innerText()).toBe(
-      new Date(api.next_run_at).toLocaleString('en-US', { year: 'numeric', month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit', timeZoneName: 'short' }));
+      new Date(api.next_run_at).toLocaleString('en-US', {
+        year: 'numeric',
+        month: 'short',
+        day: 'numeric',
+        hour: 'numeric',
+        minute: '2-digit',
+        timeZoneName: 'short',
+      }),
+    );
 
     await card.getByRole('button', { name: 'Runs' }).click();
     await card.getByRole('button', { name: 'Send now' }).click();
-    for (const r of [one, two]) await card.locator(`li[data-recipient="${r}"][data-status="sent"]`).waitFor({ timeout: 30_000 });
+    for (const r of [one, two])
+      await card.locator(`li[data-recipient="${r}"][data-status="sent"]`).waitFor({ timeout: 30_000 });
     const runs = (await apiGet(`/v1/schedules/${scheduleId}/runs`, pubA)).body.data;
     expect(runs).toHaveLength(1);
     expect(runs[0].deliveries.map((d: { status: string }) => d.status)).toEqual(['sent', 'sent']);
@@ -260,7 +310,7 @@ describe('scheduled reports', () => {
     expect((await apiGet(`/v1/schedules/${scheduleId}`, pubA)).status).toBe(404);
   });
 
-  it('shows a bad recipient\'s error beside its chip, from the API', async () => {
+  it("shows a bad recipient's error beside its chip, from the API", async () => {
     const before = (await apiGet('/v1/schedules', pubA)).body.data.length;
     await page.getByRole('button', { name: 'New schedule' }).click();
     for (const r of [`ok-${tag}@example.com`, 'not-an-address']) {
@@ -281,7 +331,11 @@ describe('scheduled reports', () => {
     const ops = `ops-${tag}@example.com`;
     await page.getByRole('button', { name: 'New schedule' }).click();
     await page.locator('#s-name').fill(`Leaving ${tag}`);
-    for (const [input, r] of [['#s-recipients', keep], ['#s-recipients', gone], ['#s-contacts', ops]] as const) {
+    for (const [input, r] of [
+      ['#s-recipients', keep],
+      ['#s-recipients', gone],
+      ['#s-contacts', ops],
+    ] as const) {
       await page.locator(input).fill(r);
       await page.locator(input).press('Enter');
     }
@@ -289,11 +343,18 @@ describe('scheduled reports', () => {
     const card = page.locator('li.schedule', { hasText: `Leaving ${tag}` });
     await card.waitFor();
     const id = (await card.getAttribute('data-schedule-id'))!;
-    expect((await apiGet(`/v1/schedules/${id}`, pubA)).body).toMatchObject({ recipients: [keep, gone], failure_contacts: [ops], unsubscribed: [], paused_reason: null });
+    expect((await apiGet(`/v1/schedules/${id}`, pubA)).body).toMatchObject({
+      recipients: [keep, gone],
+      failure_contacts: [ops],
+      unsubscribed: [],
+      paused_reason: null,
+    });
     expect(await card.getByTestId('paused-reason').innerText()).toBe('Active');
 
     // The recipient's one-click unsubscribe (the token their e-mail carries).
-    expect((await request(h.app).post(`/v1/unsubscribe/${signUnsubscribe(TEST_LINK_SECRET, id, gone)}`)).status).toBe(200);
+    expect((await request(h.app).post(`/v1/unsubscribe/${signUnsubscribe(TEST_LINK_SECRET, id, gone)}`)).status).toBe(
+      200,
+    );
     await page.reload();
     await card.locator(`li[data-recipient="${gone}"][data-unsubscribed="true"]`).waitFor();
     expect(await card.locator(`li[data-recipient="${keep}"]`).getAttribute('data-unsubscribed')).toBeNull();
@@ -308,13 +369,16 @@ describe('scheduled reports', () => {
     // Past the daily manual-run limit: the 429 says when (Retry-After runs to UTC midnight, so a time, not seconds).
     await card.getByLabel('Send again if already sent').check();
     await card.getByRole('button', { name: 'Send now' }).click();
-    expect(await card.getByRole('alert').filter({ hasText: 'manual runs' }).innerText())
-      .toMatch(/^At most 1 manual runs per schedule per UTC day; try again tomorrow\. You can try again after \w{3} \d{1,2}, \d{4}, \d{1,2}:\d{2}\s[AP]M \S+\.$/);
+    expect(await card.getByRole('alert').filter({ hasText: 'manual runs' }).innerText()).toMatch(
+      /^At most 1 manual runs per schedule per UTC day; try again tomorrow\. You can try again after \w{3} \d{1,2}, \d{4}, \d{1,2}:\d{2}\s[AP]M \S+\.$/,
+    );
 
     // Once removed, adding the address back is refused by the API, beside its chip.
     await card.getByRole('button', { name: 'Edit' }).click();
     const form = page.getByTestId('schedule-form');
-    expect(await form.locator(`.chip[data-recipient="${gone}"][data-unsubscribed="true"]`).innerText()).toContain('unsubscribed');
+    expect(await form.locator(`.chip[data-recipient="${gone}"][data-unsubscribed="true"]`).innerText()).toContain(
+      'unsubscribed',
+    );
     await form.getByRole('button', { name: `Remove ${gone}` }).click();
     await page.getByRole('button', { name: 'Save changes' }).click();
     await form.waitFor({ state: 'detached' });
@@ -356,7 +420,9 @@ describe('scheduled reports', () => {
     await tabTo(page, 'button[type=submit]');
     await page.keyboard.press('Enter');
     await page.locator('li.schedule', { hasText: `Keyboard ${tag}` }).waitFor();
-    const made = (await apiGet('/v1/schedules', pubA)).body.data.find((s: { name: string }) => s.name === `Keyboard ${tag}`);
+    const made = (await apiGet('/v1/schedules', pubA)).body.data.find(
+      (s: { name: string }) => s.name === `Keyboard ${tag}`,
+    );
     expect(made).toMatchObject({ frequency: 'monthly', recipients: [`kb-${tag}@example.com`] });
   });
 });
@@ -371,7 +437,10 @@ describe('retention', () => {
     const first = retention.months[0];
     await screenshots(page, 'retention');
     violations.retention = await seriousViolations(page);
-    await page.locator(`li.month[data-month="${first.month}"]`).getByRole('button', { name: `Export ${first.month}` }).click();
+    await page
+      .locator(`li.month[data-month="${first.month}"]`)
+      .getByRole('button', { name: `Export ${first.month}` })
+      .click();
     await page.getByText(`Export of ${first.from} → ${first.to} requested`).waitFor();
     const exports = (await apiGet('/v1/exports', pubA)).body.data;
     expect(exports.some((e: { from: string; to: string }) => e.from === first.from && e.to === first.to)).toBe(true);
@@ -384,8 +453,14 @@ describe('retention', () => {
     await page.locator('#s-recipients').press('Enter');
     await page.getByRole('button', { name: 'Create schedule' }).click();
     await page.locator('li.schedule', { hasText: 'Monthly archive' }).waitFor();
-    const made = (await apiGet('/v1/schedules', pubA)).body.data.find((s: { name: string }) => s.name === 'Monthly archive');
-    expect(made).toMatchObject({ frequency: 'monthly', compression: 'gzip', recipients: [`archive-${tag}@example.com`] });
+    const made = (await apiGet('/v1/schedules', pubA)).body.data.find(
+      (s: { name: string }) => s.name === 'Monthly archive',
+    );
+    expect(made).toMatchObject({
+      frequency: 'monthly',
+      compression: 'gzip',
+      recipients: [`archive-${tag}@example.com`],
+    });
   });
 });
 
@@ -394,7 +469,9 @@ describe('an admin', () => {
     const { page } = await newPage(browser, base);
     await signIn(page, admin);
     await page.locator('#dataset option').first().waitFor({ state: 'attached' });
-    expect(await page.locator('#dataset option').allTextContents()).toEqual(expect.arrayContaining(['marketplace_summary', 'leaderboard_history']));
+    expect(await page.locator('#dataset option').allTextContents()).toEqual(
+      expect.arrayContaining(['marketplace_summary', 'leaderboard_history']),
+    );
     await page.locator('#publisher option[value="pub-b"]').waitFor({ state: 'attached' });
     await page.selectOption('#publisher', 'pub-b');
     await page.locator('#packages option[value="pkg-b1"]').waitFor({ state: 'attached' });
@@ -403,7 +480,10 @@ describe('an admin', () => {
     let known = await exportIds(page);
     await page.getByRole('button', { name: 'Export', exact: true }).click();
     const scoped = await newExport(page, known);
-    expect((await apiGet(`/v1/exports/${scoped.id}`, admin)).body).toMatchObject({ status: 'succeeded', filters: { publisher_id: 'pub-b' } });
+    expect((await apiGet(`/v1/exports/${scoped.id}`, admin)).body).toMatchObject({
+      status: 'succeeded',
+      filters: { publisher_id: 'pub-b' },
+    });
 
     await page.selectOption('#publisher', '');
     await page.selectOption('#dataset', 'marketplace_summary');
@@ -417,7 +497,7 @@ describe('an admin', () => {
 });
 
 describe('a second publisher', () => {
-  it('never sees the first one\'s exports or schedules, in the page or through its API calls; signs out', async () => {
+  it("never sees the first one's exports or schedules, in the page or through its API calls; signs out", async () => {
     const aExports: string[] = (await apiGet('/v1/exports', pubA)).body.data.map((e: { id: string }) => e.id);
     const aSchedules: string[] = (await apiGet('/v1/schedules', pubA)).body.data.map((s: { id: string }) => s.id);
     expect(aExports.length).toBeGreaterThan(0);
@@ -425,7 +505,11 @@ describe('a second publisher', () => {
     const { page } = await newPage(browser, base);
     const bodies: string[] = [];
     page.on('response', (res) => {
-      if (res.url().includes('/v1/')) void res.text().then((t) => bodies.push(t), () => undefined);
+      if (res.url().includes('/v1/'))
+        void res.text().then(
+          (t) => bodies.push(t),
+          () => undefined,
+        );
     });
     await signIn(page, pubB);
     await page.getByRole('heading', { name: 'Your exports' }).waitFor();
@@ -440,7 +524,11 @@ describe('a second publisher', () => {
     const cookie = `ax_session=${cookies.find((c) => c.name === 'ax_session')!.value}`;
     expect((await request(h.app).get(`/v1/exports/${aExports[0]}`).set('Cookie', cookie)).status).toBe(404);
     expect((await request(h.app).get(`/v1/schedules/${aSchedules[0]}`).set('Cookie', cookie)).status).toBe(404);
-    expect(cookies.find((c) => c.name === 'ax_session')).toMatchObject({ httpOnly: true, sameSite: 'Strict', path: '/' });
+    expect(cookies.find((c) => c.name === 'ax_session')).toMatchObject({
+      httpOnly: true,
+      sameSite: 'Strict',
+      path: '/',
+    });
     // Signing out ends the session on the server too.
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.waitForURL('**/sign-in');

@@ -24,11 +24,17 @@ const signIn = async (token: string) => {
   return { res, setCookie, cookie: setCookie.split(';')[0]!, id: setCookie.split(';')[0]!.split('=')[1]! };
 };
 const keyIdOf = async (token: string) =>
-  (await h.db.sql`select id from app.api_keys where token_hash = ${createHash('sha256').update(token).digest()}`)[0]!.id as string;
-const validExport = { dataset: 'install_events', format: 'csv', from: new Date(Date.now() - 3 * 864e5).toISOString().slice(0, 10), to: new Date().toISOString().slice(0, 10) };
+  (await h.db.sql`select id from app.api_keys where token_hash = ${createHash('sha256').update(token).digest()}`)[0]!
+    .id as string;
+const validExport = {
+  dataset: 'install_events',
+  format: 'csv',
+  from: new Date(Date.now() - 3 * 864e5).toISOString().slice(0, 10),
+  to: new Date().toISOString().slice(0, 10),
+};
 
 describe('POST /v1/sessions', () => {
-  it('trades a key for an HttpOnly, SameSite=Strict cookie of 12 hours, storing only the id\'s hash', async () => {
+  it("trades a key for an HttpOnly, SameSite=Strict cookie of 12 hours, storing only the id's hash", async () => {
     const before = Date.now();
     const { res, setCookie, id } = await signIn(pubA);
     expect(res.body).toEqual({ role: 'publisher', publisher_id: 'pub-a', expires_at: expect.any(String) });
@@ -61,7 +67,12 @@ describe('the session cookie', () => {
     const { cookie } = await signIn(pubA);
     const me = await request(h.app).get('/v1/me').set('Cookie', cookie);
     expect(me.status).toBe(200);
-    expect(me.body).toEqual({ role: 'publisher', publisher_id: 'pub-a', key_id: await keyIdOf(pubA), key_name: 'test publisher' });
+    expect(me.body).toEqual({
+      role: 'publisher',
+      publisher_id: 'pub-a',
+      key_id: await keyIdOf(pubA),
+      key_name: 'test publisher',
+    });
     const datasets = await request(h.app).get('/v1/datasets').set('Cookie', cookie);
     expect(datasets.body.data.map((d: { id: string }) => d.id)).not.toContain('marketplace_summary');
   });
@@ -73,10 +84,18 @@ describe('the session cookie', () => {
     const refused = await request(h.app).post('/v1/exports').set('Cookie', cookie).send(validExport);
     expect(refused.status).toBe(403);
     expect(refused.body.error.code).toBe('csrf_required');
-    const wrong = await request(h.app).post('/v1/exports').set('Cookie', cookie).set('X-Requested-With', 'XMLHttpRequest').send(validExport);
+    const wrong = await request(h.app)
+      .post('/v1/exports')
+      .set('Cookie', cookie)
+      .set('X-Requested-With', 'XMLHttpRequest')
+      .send(validExport);
     expect(wrong.status).toBe(403);
     expect(await count()).toBe(before);
-    const ok = await request(h.app).post('/v1/exports').set('Cookie', cookie).set('X-Requested-With', 'ax-web').send(validExport);
+    const ok = await request(h.app)
+      .post('/v1/exports')
+      .set('Cookie', cookie)
+      .set('X-Requested-With', 'ax-web')
+      .send(validExport);
     expect(ok.status).toBe(202);
     const bearer = await request(h.app).post('/v1/exports').set('Authorization', `Bearer ${pubA}`).send(validExport);
     expect(bearer.status).toBe(202);
@@ -102,31 +121,48 @@ describe('the session cookie', () => {
     const { cookie } = await signIn(pubA);
     expect((await request(h.app).delete('/v1/sessions/current').set('Cookie', cookie)).status).toBe(403);
     expect((await request(h.app).get('/v1/me').set('Cookie', cookie)).status).toBe(200);
-    const out = await request(h.app).delete('/v1/sessions/current').set('Cookie', cookie).set('X-Requested-With', 'ax-web');
+    const out = await request(h.app)
+      .delete('/v1/sessions/current')
+      .set('Cookie', cookie)
+      .set('X-Requested-With', 'ax-web');
     expect(out.status).toBe(204);
-    expect((out.headers['set-cookie'] as unknown as string[])[0]).toMatch(/^ax_session=; Path=\/; HttpOnly; SameSite=Strict; Max-Age=0/);
+    expect((out.headers['set-cookie'] as unknown as string[])[0]).toMatch(
+      /^ax_session=; Path=\/; HttpOnly; SameSite=Strict; Max-Age=0/,
+    );
     expect((await request(h.app).get('/v1/me').set('Cookie', cookie)).status).toBe(401);
   });
 });
 
 describe('lookups', () => {
-  it('GET /v1/packages: a publisher\'s own, an admin\'s all or one publisher\'s', async () => {
+  it("GET /v1/packages: a publisher's own, an admin's all or one publisher's", async () => {
     const own = await request(h.app).get('/v1/packages').set('Authorization', `Bearer ${pubA}`);
     expect(own.body.data).toEqual([
       { package_id: 'pkg-a1', name: 'A one', publisher_id: 'pub-a' },
       { package_id: 'pkg-a2', name: 'A two', publisher_id: 'pub-a' },
     ]);
-    expect((await request(h.app).get('/v1/packages?publisher_id=pub-b').set('Authorization', `Bearer ${pubA}`)).status).toBe(403);
+    expect(
+      (await request(h.app).get('/v1/packages?publisher_id=pub-b').set('Authorization', `Bearer ${pubA}`)).status,
+    ).toBe(403);
     const all = await request(h.app).get('/v1/packages').set('Authorization', `Bearer ${admin}`);
-    expect(all.body.data.map((p: { package_id: string }) => p.package_id)).toEqual(['pkg-a1', 'pkg-a2', 'pkg-b1', 'pkg-b2']);
+    expect(all.body.data.map((p: { package_id: string }) => p.package_id)).toEqual([
+      'pkg-a1',
+      'pkg-a2',
+      'pkg-b1',
+      'pkg-b2',
+    ]);
     const b = await request(h.app).get('/v1/packages?publisher_id=pub-b').set('Authorization', `Bearer ${admin}`);
     expect(b.body.data.map((p: { package_id: string }) => p.package_id)).toEqual(['pkg-b1', 'pkg-b2']);
-    expect((await request(h.app).get('/v1/packages?colour=red').set('Authorization', `Bearer ${admin}`)).status).toBe(400);
+    expect((await request(h.app).get('/v1/packages?colour=red').set('Authorization', `Bearer ${admin}`)).status).toBe(
+      400,
+    );
   });
 
   it('GET /v1/publishers: admins only', async () => {
     const res = await request(h.app).get('/v1/publishers').set('Authorization', `Bearer ${admin}`);
-    expect(res.body.data).toEqual([{ publisher_id: 'pub-a', name: 'Publisher A' }, { publisher_id: 'pub-b', name: 'Publisher B' }]);
+    expect(res.body.data).toEqual([
+      { publisher_id: 'pub-a', name: 'Publisher A' },
+      { publisher_id: 'pub-b', name: 'Publisher B' },
+    ]);
     expect((await request(h.app).get('/v1/publishers').set('Authorization', `Bearer ${pubA}`)).status).toBe(403);
     expect((await request(h.app).get('/v1/publishers')).status).toBe(401);
   });

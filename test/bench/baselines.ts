@@ -22,7 +22,10 @@ export function baselineCommands(dbUrl: string, s3: { endpoint: string; bucket: 
   const scriptFile = `/tmp/ax-bench-${process.pid}.sql`;
   // The backend reads its own CPU just before psql quits; the COPY's output went to the file or pipe before it.
   const session = (body: string) => {
-    writeFileSync(scriptFile, `begin read only;\n${body}\ncommit;\n\\o ${cpuFile}\n\\t on\nselect pg_read_file('/proc/' || pg_backend_pid() || '/stat');\n`);
+    writeFileSync(
+      scriptFile,
+      `begin read only;\n${body}\ncommit;\n\\o ${cpuFile}\n\\t on\nselect pg_read_file('/proc/' || pg_backend_pid() || '/stat');\n`,
+    );
     return `${psql} -f ${scriptFile}`;
   };
 
@@ -37,14 +40,18 @@ export function baselineCommands(dbUrl: string, s3: { endpoint: string; bucket: 
     unlinkSync(cpuFile);
     return { seconds, bytes, backendCpu };
   };
-  const removeObject = () => spawnSync('bash', ['-c', `${aws} rm s3://${s3.bucket}/${key} >/dev/null`], { stdio: 'ignore' });
+  const removeObject = () =>
+    spawnSync('bash', ['-c', `${aws} rm s3://${s3.bucket}/${key} >/dev/null`], { stdio: 'ignore' });
 
   return {
     /** \copy of `select` to a local file. */
-    toFile: (select: string) => run(session(`\\copy (${oneLine(select)}) to '${csvFile}' with (format csv, header)`), csvFile),
+    toFile: (select: string) =>
+      run(session(`\\copy (${oneLine(select)}) to '${csvFile}' with (format csv, header)`), csvFile),
     /** \copy of `select` piped (through gzip -1 when asked) into `aws s3 cp -`. */
     toS3: (select: string, gzip: boolean) => {
-      const t = run(`${session(`\\copy (${oneLine(select)}) to stdout with (format csv, header)`)} ${gzip ? '| gzip -1 ' : ''}| ${aws} cp - s3://${s3.bucket}/${key}`);
+      const t = run(
+        `${session(`\\copy (${oneLine(select)}) to stdout with (format csv, header)`)} ${gzip ? '| gzip -1 ' : ''}| ${aws} cp - s3://${s3.bucket}/${key}`,
+      );
       removeObject();
       return t;
     },

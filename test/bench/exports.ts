@@ -19,7 +19,16 @@ import { cutoffInstant, retentionCutoff } from '@ax/retention';
 import { createQueues, producerConnection } from '@ax/jobs';
 import { createLogger } from '@ax/runtime';
 import { deleteObject } from '@ax/storage';
-import { apiKey, createTestDatabase, prepareTemplate, REDIS_URL, TEST_RETENTION_MONTHS, testStorage, testStorageConfig, uniquePrefix } from '@ax/testing';
+import {
+  apiKey,
+  createTestDatabase,
+  prepareTemplate,
+  REDIS_URL,
+  TEST_RETENTION_MONTHS,
+  testStorage,
+  testStorageConfig,
+  uniquePrefix,
+} from '@ax/testing';
 import { seed } from '@ax/seed';
 import { baselineCommands, literal, statCpuSeconds, type Timed } from './baselines';
 import { cpuSeconds, freePort, peakRssMb, sleep, stop, waitHttp, exportWorkerArgv } from './processes';
@@ -64,7 +73,14 @@ export async function benchExports(opts: {
   const redis = producerConnection(REDIS_URL);
   const queues = createQueues(redis, prefix);
   const storage = await testStorage();
-  const server = buildApp({ sql: db.sql, redis, queues, storage, logger: createLogger('bench', 'silent'), retentionMonths: TEST_RETENTION_MONTHS }).listen(0, '127.0.0.1');
+  const server = buildApp({
+    sql: db.sql,
+    redis,
+    queues,
+    storage,
+    logger: createLogger('bench', 'silent'),
+    retentionMonths: TEST_RETENTION_MONTHS,
+  }).listen(0, '127.0.0.1');
   await new Promise((r) => server.once('listening', r));
   const api = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const results: ExportBenchRow[] = [];
@@ -79,25 +95,45 @@ export async function benchExports(opts: {
     const token = publisherId ? await apiKey(db.sql, 'publisher', publisherId) : await apiKey(db.sql, 'admin');
     const from = retentionCutoff(new Date(), TEST_RETENTION_MONTHS);
     const to = new Date(Date.now() + 86400_000).toISOString().slice(0, 10);
-    const scope: DatasetScope = { from: cutoffInstant(from), to: new Date(`${to}T00:00:00Z`), timezone: 'UTC', granularity: 'day', publisherId, packageIds: null };
+    const scope: DatasetScope = {
+      from: cutoffInstant(from),
+      to: new Date(`${to}T00:00:00Z`),
+      timezone: 'UTC',
+      granularity: 'day',
+      publisherId,
+      packageIds: null,
+    };
     const range = `install_date >= ${literal(scope.from.toISOString())} and install_date < ${literal(scope.to.toISOString())}`;
-    const owner = publisherId ? ` and package_id in (select package_id from analytics.packages where publisher_id = ${literal(publisherId)})` : '';
+    const owner = publisherId
+      ? ` and package_id in (select package_id from analytics.packages where publisher_id = ${literal(publisherId)})`
+      : '';
     const b0 = `select package_id, version, tenant_region, install_date from analytics.install_events where ${range}${owner}`;
     const b1 = `${b0} order by install_date`;
     const { template, args } = formatTemplate(getDataset('install_events')!.csv(scope));
     const ourText = template.replace(/%(\d+)\$L/g, (_, i: string) => literal(args[Number(i) - 1]!)).replace(/%%/g, '%');
     const groupBy = `select date_trunc('day', install_date at time zone 'UTC'), count(*), count(distinct tenant_id)
                      from analytics.install_events where ${range}${owner} group by 1`;
-    const baseline = baselineCommands(db.url, { endpoint: testStorageConfig.S3_ENDPOINT, bucket: testStorageConfig.S3_BUCKET });
+    const baseline = baselineCommands(db.url, {
+      endpoint: testStorageConfig.S3_ENDPOINT,
+      bucket: testStorageConfig.S3_BUCKET,
+    });
 
     const runExport = async (body: object): Promise<Ours> => {
       const port = await freePort();
       const worker = spawn(process.execPath, await exportWorkerArgv(), {
         cwd: ROOT,
         env: {
-          ...process.env, DATABASE_URL: db.url, REDIS_URL, QUEUE_PREFIX: prefix, METRICS_PORT: String(port), LOG_LEVEL: 'warn',
-          S3_ENDPOINT: testStorageConfig.S3_ENDPOINT, S3_BUCKET: testStorageConfig.S3_BUCKET, EXPORT_CONCURRENCY: '1',
-          REPORT_RECONCILE_INTERVAL_MS: '3600000', NODE_OPTIONS: process.env.BENCH_WORKER_NODE_OPTIONS ?? '--max-semi-space-size=2 --max-old-space-size=96',
+          ...process.env,
+          DATABASE_URL: db.url,
+          REDIS_URL,
+          QUEUE_PREFIX: prefix,
+          METRICS_PORT: String(port),
+          LOG_LEVEL: 'warn',
+          S3_ENDPOINT: testStorageConfig.S3_ENDPOINT,
+          S3_BUCKET: testStorageConfig.S3_BUCKET,
+          EXPORT_CONCURRENCY: '1',
+          REPORT_RECONCILE_INTERVAL_MS: '3600000',
+          NODE_OPTIONS: process.env.BENCH_WORKER_NODE_OPTIONS ?? '--max-semi-space-size=2 --max-old-space-size=96',
         },
         stdio: ['ignore', 'inherit', 'inherit'],
       });
@@ -107,20 +143,27 @@ export async function benchExports(opts: {
         const cpuBefore = await cpuSeconds(worker.pid!);
         const pgBefore = await backendCpu();
         const res = await fetch(`${api}/v1/exports`, {
-          method: 'POST', headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' }, body: JSON.stringify(body),
+          method: 'POST',
+          headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+          body: JSON.stringify(body),
         });
         const created = (await res.json()) as { id: string };
         if (res.status !== 202) throw new Error(`POST /v1/exports: ${res.status} ${JSON.stringify(created)}`);
         // The time is taken from finished_at, so polling slowly costs no precision, and leaves the cores alone.
         for (;;) {
           await sleep(100);
-          const [row] = await db.sql`select status, finished_at, row_count, bytes, error_message, s3_key from app.exports where id = ${created.id}`;
+          const [row] =
+            await db.sql`select status, finished_at, row_count, bytes, error_message, s3_key from app.exports where id = ${created.id}`;
           if (row!.status === 'succeeded') {
             const pgAfter = await backendCpu();
             const pgCpu = [...pgAfter].reduce((sum, [pid, cpu]) => sum + cpu - (pgBefore.get(pid) ?? 0), 0);
             const result = {
-              seconds: (row!.finished_at.getTime() - started) / 1000, rows: row!.row_count as number, bytes: row!.bytes as number,
-              rss: await peakRssMb(worker.pid!), cpu: (await cpuSeconds(worker.pid!)) - cpuBefore, pgCpu,
+              seconds: (row!.finished_at.getTime() - started) / 1000,
+              rows: row!.row_count as number,
+              bytes: row!.bytes as number,
+              rss: await peakRssMb(worker.pid!),
+              cpu: (await cpuSeconds(worker.pid!)) - cpuBefore,
+              pgCpu,
             };
             await deleteObject(storage, row!.s3_key as string).catch(() => {});
             return result;
@@ -140,48 +183,91 @@ export async function benchExports(opts: {
       return new Map(rows.map((r) => [r.pid, statCpuSeconds(r.stat)]));
     };
 
-    const pairs = async (format: string, what: string, ours: () => Promise<Ours>, baselines: Record<string, () => Timed>, pgBaseline: string) => {
+    const pairs = async (
+      format: string,
+      what: string,
+      ours: () => Promise<Ours>,
+      baselines: Record<string, () => Timed>,
+      pgBaseline: string,
+    ) => {
       if (opts.formats && !opts.formats.includes(format)) return;
       const runs: { ours: Ours; base: Record<string, Timed> }[] = [];
       for (let i = 0; i < (opts.repeat ?? 1); i++) {
         const o = await ours();
         const base = Object.fromEntries(Object.entries(baselines).map(([name, fn]) => [name, fn()]));
         runs.push({ ours: o, base });
-        log(`${what} run ${i + 1}: ours ${round(o.seconds)} s (worker CPU ${round(o.cpu)} s, PostgreSQL CPU ${round(o.pgCpu)} s, peak RSS ${o.rss} MB); ` +
-          Object.entries(base).map(([n, b]) => `${n} ${round(b.seconds)} s → ${round(b.seconds / o.seconds)}×`).join(', ') +
-          `; psql's backend CPU (${pgBaseline}) ${round(base[pgBaseline]!.backendCpu)} s`);
+        log(
+          `${what} run ${i + 1}: ours ${round(o.seconds)} s (worker CPU ${round(o.cpu)} s, PostgreSQL CPU ${round(o.pgCpu)} s, peak RSS ${o.rss} MB); ` +
+            Object.entries(base)
+              .map(([n, b]) => `${n} ${round(b.seconds)} s → ${round(b.seconds / o.seconds)}×`)
+              .join(', ') +
+            `; psql's backend CPU (${pgBaseline}) ${round(base[pgBaseline]!.backendCpu)} s`,
+        );
       }
       const oursSeconds = median(runs.map((r) => r.ours.seconds));
       const names = Object.keys(baselines);
       const ratioOf = (n: string) => runs.map((r) => r.base[n]!.seconds / r.ours.seconds);
       const row: ExportBenchRow = {
-        what, rows: runs[0]!.ours.rows, runs: runs.length, oursSeconds: round(oursSeconds),
+        what,
+        rows: runs[0]!.ours.rows,
+        runs: runs.length,
+        oursSeconds: round(oursSeconds),
         baselines: Object.fromEntries(names.map((n) => [n, round(median(runs.map((r) => r.base[n]!.seconds)))])),
-        ratios: Object.fromEntries(names.map((n) => [n, `${round(median(ratioOf(n)))}× (${round(Math.min(...ratioOf(n)))}–${round(Math.max(...ratioOf(n)))})`])),
+        ratios: Object.fromEntries(
+          names.map((n) => [
+            n,
+            `${round(median(ratioOf(n)))}× (${round(Math.min(...ratioOf(n)))}–${round(Math.max(...ratioOf(n)))})`,
+          ]),
+        ),
         rowsPerSecond: Math.round(runs[0]!.ours.rows / oursSeconds),
         workerCpuSeconds: round(median(runs.map((r) => r.ours.cpu))),
         pgCpuSeconds: round(median(runs.map((r) => r.ours.pgCpu))),
         psqlPgCpuSeconds: round(median(runs.map((r) => r.base[pgBaseline]!.backendCpu))),
-        workerPeakRssMb: Math.max(...runs.map((r) => r.ours.rss)), bytes: runs[0]!.ours.bytes,
+        workerPeakRssMb: Math.max(...runs.map((r) => r.ours.rss)),
+        bytes: runs[0]!.ours.bytes,
       };
       results.push(row);
-      log(`${what}: ours ${row.oursSeconds} s (${row.rowsPerSecond.toLocaleString()} rows/s, worker peak RSS ${row.workerPeakRssMb} MB, ` +
-        `PostgreSQL CPU ${row.pgCpuSeconds} s vs psql's ${row.psqlPgCpuSeconds} s); ` + names.map((n) => `${n} ${row.ratios[n]}`).join(', '));
+      log(
+        `${what}: ours ${row.oursSeconds} s (${row.rowsPerSecond.toLocaleString()} rows/s, worker peak RSS ${row.workerPeakRssMb} MB, ` +
+          `PostgreSQL CPU ${row.pgCpuSeconds} s vs psql's ${row.psqlPgCpuSeconds} s); ` +
+          names.map((n) => `${n} ${row.ratios[n]}`).join(', '),
+      );
     };
 
     // Warm the cache once so neither side pays for the first read from disk.
     baseline.toFile(b0);
 
     const base = { dataset: 'install_events', from, to };
-    await pairs('csv', 'CSV', () => runExport({ ...base, format: 'csv' }), {
-      B0: () => baseline.toFile(b0), B1: () => baseline.toFile(b1), B2: () => baseline.toS3(b1, false), 'our text in psql': () => baseline.toFile(ourText),
-    }, 'B1');
-    await pairs('gzip', 'CSV gzip', () => runExport({ ...base, format: 'csv', compression: 'gzip' }), {
-      B2: () => baseline.toS3(b1, true),
-    }, 'B2');
-    await pairs('json', 'JSON (day)', async () => ({ ...(await runExport({ ...base, format: 'json', granularity: 'day' })), rows: opts.rows }), {
-      'GROUP BY': () => baseline.query(groupBy),
-    }, 'GROUP BY');
+    await pairs(
+      'csv',
+      'CSV',
+      () => runExport({ ...base, format: 'csv' }),
+      {
+        B0: () => baseline.toFile(b0),
+        B1: () => baseline.toFile(b1),
+        B2: () => baseline.toS3(b1, false),
+        'our text in psql': () => baseline.toFile(ourText),
+      },
+      'B1',
+    );
+    await pairs(
+      'gzip',
+      'CSV gzip',
+      () => runExport({ ...base, format: 'csv', compression: 'gzip' }),
+      {
+        B2: () => baseline.toS3(b1, true),
+      },
+      'B2',
+    );
+    await pairs(
+      'json',
+      'JSON (day)',
+      async () => ({ ...(await runExport({ ...base, format: 'json', granularity: 'day' })), rows: opts.rows }),
+      {
+        'GROUP BY': () => baseline.query(groupBy),
+      },
+      'GROUP BY',
+    );
   } finally {
     server.close();
     await queues.close();
@@ -191,9 +277,12 @@ export async function benchExports(opts: {
   return results;
 }
 
-
 if (require.main === module) {
-  benchExports({ rows: Number(process.argv[2] ?? 1_000_000), repeat: Number(process.argv[3] ?? 1), log: (l) => console.log(l) }).then(
+  benchExports({
+    rows: Number(process.argv[2] ?? 1_000_000),
+    repeat: Number(process.argv[3] ?? 1),
+    log: (l) => console.log(l),
+  }).then(
     () => process.exit(0),
     (err) => {
       console.error(err);

@@ -68,7 +68,13 @@ let bundle: Promise<string> | undefined;
 export async function exportWorkerArgv(): Promise<string[]> {
   const extra = process.env.BENCH_WORKER_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
   if (process.env.BENCH_WORKER_FROM_SOURCE === '1') {
-    return [...extra, '--conditions=source', '--require', 'tsx/cjs', join(__dirname, '..', '..', 'services/export-worker/src/main.ts')];
+    return [
+      ...extra,
+      '--conditions=source',
+      '--require',
+      'tsx/cjs',
+      join(__dirname, '..', '..', 'services/export-worker/src/main.ts'),
+    ];
   }
   bundle ??= (async () => {
     const out = mkdtempSync(join(tmpdir(), 'ax-bench-dist-'));

@@ -61,7 +61,9 @@ export async function benchRetention(opts: RetentionBenchOptions = {}): Promise<
   try {
     for (const t of ['install_events', 'reviews', 'reputation_events'])
       await db.sql`select analytics.ensure_month_partitions(${t}, ${`${firstMonth}-01`}::date, ${`${addMonths(monthOf(now), 3)}-01`}::date)`;
-    log(`seeding ${installs.toLocaleString('en')} install events over ${days} days (${months} months, from ${firstMonth}-01) …`);
+    log(
+      `seeding ${installs.toLocaleString('en')} install events over ${days} days (${months} months, from ${firstMonth}-01) …`,
+    );
     let t0 = Date.now();
     await seed(db.sql, { installs, reviews: 100_000, reputationEvents: 50_000, days, replace: true, seed: 7 });
     await db.sql`vacuum analyze`;
@@ -77,7 +79,11 @@ export async function benchRetention(opts: RetentionBenchOptions = {}): Promise<
     const before = await sizeMiB(main);
 
     t0 = Date.now();
-    const pass = await runRetentionPass(main, { retentionMonths: TEST_RETENTION_MONTHS, now, batchSize: opts.batchSize });
+    const pass = await runRetentionPass(main, {
+      retentionMonths: TEST_RETENTION_MONTHS,
+      now,
+      batchSize: opts.batchSize,
+    });
     const passSeconds = (Date.now() - t0) / 1000;
     if (pass.outcome !== 'succeeded') throw new Error(`pass ${pass.outcome}: ${pass.error}`);
     const ie = pass.tables.find((t) => t.table === 'install_events')!;
@@ -93,8 +99,12 @@ export async function benchRetention(opts: RetentionBenchOptions = {}): Promise<
     const deleteSeconds = (Date.now() - t0) / 1000;
     const afterPass = await sizeMiB(main);
     const afterPlainDelete = await sizeMiB(copy);
-    log(`plain DELETE of install_events before ${cutoff} on the copy: ${deleteSeconds.toFixed(2)} s (${deleted.count} rows)`);
-    log(`install_events on disk: ${before} MiB before, ${afterPass} MiB after the pass, ${afterPlainDelete} MiB after the plain DELETE`);
+    log(
+      `plain DELETE of install_events before ${cutoff} on the copy: ${deleteSeconds.toFixed(2)} s (${deleted.count} rows)`,
+    );
+    log(
+      `install_events on disk: ${before} MiB before, ${afterPass} MiB after the pass, ${afterPlainDelete} MiB after the plain DELETE`,
+    );
 
     return {
       installs,

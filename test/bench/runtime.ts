@@ -15,7 +15,16 @@ import { buildApp } from '@ax/api';
 import { retentionCutoff } from '@ax/retention';
 import { createQueues, producerConnection } from '@ax/jobs';
 import { createLogger } from '@ax/runtime';
-import { apiKey, createTestDatabase, prepareTemplate, REDIS_URL, TEST_RETENTION_MONTHS, testStorage, testStorageConfig, uniquePrefix } from '@ax/testing';
+import {
+  apiKey,
+  createTestDatabase,
+  prepareTemplate,
+  REDIS_URL,
+  TEST_RETENTION_MONTHS,
+  testStorage,
+  testStorageConfig,
+  uniquePrefix,
+} from '@ax/testing';
 import { seed } from '@ax/seed';
 import { buildDist } from '../../scripts/build';
 import { freePort, peakRssMb, sleep, stop } from './processes';
@@ -37,8 +46,14 @@ export type RuntimeBenchRow = {
 
 type Way = { label: string; argv: (service: Service) => string[]; node: string };
 type Service = 'api' | 'export-worker';
-const SOURCES: Record<Service, string> = { api: 'services/api/src/main.ts', 'export-worker': 'services/export-worker/src/main.ts' };
-const FLAGS: Record<Service, string[]> = { api: [], 'export-worker': ['--max-semi-space-size=2', '--max-old-space-size=96'] };
+const SOURCES: Record<Service, string> = {
+  api: 'services/api/src/main.ts',
+  'export-worker': 'services/export-worker/src/main.ts',
+};
+const FLAGS: Record<Service, string[]> = {
+  api: [],
+  'export-worker': ['--max-semi-space-size=2', '--max-old-space-size=96'],
+};
 
 const nodeVersion = (node: string) => spawnSync(node, ['--version'], { encoding: 'utf8' }).stdout.trim();
 
@@ -47,21 +62,35 @@ const rssMb = (pid: number) => {
   return Math.round(kb / 1024);
 };
 
-export async function benchRuntime(opts: { rows: number; repeat?: number; log?: (l: string) => void }): Promise<RuntimeBenchRow[]> {
+export async function benchRuntime(opts: {
+  rows: number;
+  repeat?: number;
+  log?: (l: string) => void;
+}): Promise<RuntimeBenchRow[]> {
   const log = opts.log ?? (() => {});
   const beforeNode = process.env.BENCH_BEFORE_NODE ?? '/usr/bin/node';
   const out = mkdtempSync(join(tmpdir(), 'ax-bench-dist-'));
   const ways: Way[] = [];
   if (existsSync(beforeNode)) {
-    ways.push({ label: `Node ${nodeVersion(beforeNode)} + tsx (sources)`, node: beforeNode,
-      argv: (s) => [...FLAGS[s], '--conditions=source', '--require', 'tsx/cjs', join(ROOT, SOURCES[s])] });
+    ways.push({
+      label: `Node ${nodeVersion(beforeNode)} + tsx (sources)`,
+      node: beforeNode,
+      argv: (s) => [...FLAGS[s], '--conditions=source', '--require', 'tsx/cjs', join(ROOT, SOURCES[s])],
+    });
   } else {
     log(`no ${beforeNode}: set BENCH_BEFORE_NODE to the older node to compare with`);
   }
   // This Node.js with tsx too, so the change of runtime and the change to compiled output show apart.
-  ways.push({ label: `Node ${process.version} + tsx (sources)`, node: process.execPath,
-    argv: (s) => [...FLAGS[s], '--conditions=source', '--require', 'tsx/cjs', join(ROOT, SOURCES[s])] });
-  ways.push({ label: `Node ${process.version} + dist (bundle)`, node: process.execPath, argv: (s) => [...FLAGS[s], join(out, `${s}/main.js`)] });
+  ways.push({
+    label: `Node ${process.version} + tsx (sources)`,
+    node: process.execPath,
+    argv: (s) => [...FLAGS[s], '--conditions=source', '--require', 'tsx/cjs', join(ROOT, SOURCES[s])],
+  });
+  ways.push({
+    label: `Node ${process.version} + dist (bundle)`,
+    node: process.execPath,
+    argv: (s) => [...FLAGS[s], join(out, `${s}/main.js`)],
+  });
 
   log('building the bundles …');
   await buildDist(out);
@@ -71,7 +100,14 @@ export async function benchRuntime(opts: { rows: number; repeat?: number; log?: 
   const redis = producerConnection(REDIS_URL);
   const queues = createQueues(redis, prefix);
   const storage = await testStorage();
-  const server = buildApp({ sql: db.sql, redis, queues, storage, logger: createLogger('bench', 'silent'), retentionMonths: TEST_RETENTION_MONTHS }).listen(0, '127.0.0.1');
+  const server = buildApp({
+    sql: db.sql,
+    redis,
+    queues,
+    storage,
+    logger: createLogger('bench', 'silent'),
+    retentionMonths: TEST_RETENTION_MONTHS,
+  }).listen(0, '127.0.0.1');
   await new Promise((r) => server.once('listening', r));
   const inProcessApi = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const results: RuntimeBenchRow[] = [];
@@ -82,14 +118,26 @@ export async function benchRuntime(opts: { rows: number; repeat?: number; log?: 
     const token = await apiKey(db.sql, 'admin');
     const headers = { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' };
     const env = {
-      ...process.env, DATABASE_URL: db.url, REDIS_URL, QUEUE_PREFIX: prefix, LOG_LEVEL: 'warn', S3_ENDPOINT: testStorageConfig.S3_ENDPOINT,
-      S3_BUCKET: testStorageConfig.S3_BUCKET, EXPORT_CONCURRENCY: '1', REPORT_RECONCILE_INTERVAL_MS: '3600000', NODE_OPTIONS: '',
+      ...process.env,
+      DATABASE_URL: db.url,
+      REDIS_URL,
+      QUEUE_PREFIX: prefix,
+      LOG_LEVEL: 'warn',
+      S3_ENDPOINT: testStorageConfig.S3_ENDPOINT,
+      S3_BUCKET: testStorageConfig.S3_BUCKET,
+      EXPORT_CONCURRENCY: '1',
+      REPORT_RECONCILE_INTERVAL_MS: '3600000',
+      NODE_OPTIONS: '',
     };
 
     const exportOnce = async () => {
       const from = retentionCutoff(new Date(), TEST_RETENTION_MONTHS);
       const to = new Date(Date.now() + 86400_000).toISOString().slice(0, 10);
-      const res = await fetch(`${inProcessApi}/v1/exports`, { method: 'POST', headers, body: JSON.stringify({ dataset: 'install_events', format: 'csv', from, to }) });
+      const res = await fetch(`${inProcessApi}/v1/exports`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ dataset: 'install_events', format: 'csv', from, to }),
+      });
       const { id } = (await res.json()) as { id: string };
       if (res.status !== 202) throw new Error(`POST /v1/exports: ${res.status}`);
       const t = Date.now();
@@ -103,20 +151,26 @@ export async function benchRuntime(opts: { rows: number; repeat?: number; log?: 
 
     const apiLoad = async (base: string) => {
       const paths = Array.from({ length: 400 }, (_, i) => (i % 4 === 0 ? '/openapi.json' : '/v1/exports?limit=50'));
-      await Promise.all(Array.from({ length: 8 }, async () => {
-        for (let p = paths.pop(); p; p = paths.pop()) {
-          const res = await fetch(`${base}${p}`, { headers });
-          if (!res.ok) throw new Error(`GET ${p}: ${res.status}`);
-          await res.arrayBuffer();
-        }
-      }));
+      await Promise.all(
+        Array.from({ length: 8 }, async () => {
+          for (let p = paths.pop(); p; p = paths.pop()) {
+            const res = await fetch(`${base}${p}`, { headers });
+            if (!res.ok) throw new Error(`GET ${p}: ${res.status}`);
+            await res.arrayBuffer();
+          }
+        }),
+      );
     };
 
     const runOnce = async (service: Service, way: Way) => {
       const port = await freePort();
       const portEnv = service === 'api' ? { PORT: String(port) } : { METRICS_PORT: String(port) };
       const t0 = process.hrtime.bigint();
-      const child = spawn(way.node, way.argv(service), { cwd: ROOT, env: { ...env, ...portEnv }, stdio: ['ignore', 'ignore', 'inherit'] });
+      const child = spawn(way.node, way.argv(service), {
+        cwd: ROOT,
+        env: { ...env, ...portEnv },
+        stdio: ['ignore', 'ignore', 'inherit'],
+      });
       try {
         const url = `http://127.0.0.1:${port}/healthz`;
         for (;;) {
@@ -142,12 +196,18 @@ export async function benchRuntime(opts: { rows: number; repeat?: number; log?: 
         for (let i = 0; i < (opts.repeat ?? 3); i++) {
           const r = await runOnce(service, way);
           runs.push(r);
-          log(`${service}, ${way.label}, run ${i + 1}: start ${Math.round(r.startMs)} ms, idle ${r.idle} MB, peak ${r.peak} MB` +
-            (r.exportSeconds === undefined ? '' : `, ${round(r.exportSeconds)} s per export`));
+          log(
+            `${service}, ${way.label}, run ${i + 1}: start ${Math.round(r.startMs)} ms, idle ${r.idle} MB, peak ${r.peak} MB` +
+              (r.exportSeconds === undefined ? '' : `, ${round(r.exportSeconds)} s per export`),
+          );
         }
         const row: RuntimeBenchRow = {
-          service, runtime: way.label, runs: runs.length, startMs: Math.round(median(runs.map((r) => r.startMs))),
-          idleRssMb: median(runs.map((r) => r.idle)), peakRssMb: median(runs.map((r) => r.peak)),
+          service,
+          runtime: way.label,
+          runs: runs.length,
+          startMs: Math.round(median(runs.map((r) => r.startMs))),
+          idleRssMb: median(runs.map((r) => r.idle)),
+          peakRssMb: median(runs.map((r) => r.peak)),
         };
         if (service === 'export-worker') row.exportSeconds = round(median(runs.map((r) => r.exportSeconds!)));
         results.push(row);
@@ -163,9 +223,12 @@ export async function benchRuntime(opts: { rows: number; repeat?: number; log?: 
   return results;
 }
 
-
 if (require.main === module) {
-  benchRuntime({ rows: Number(process.argv[2] ?? 200_000), repeat: Number(process.argv[3] ?? 3), log: (l) => console.log(l) }).then(
+  benchRuntime({
+    rows: Number(process.argv[2] ?? 200_000),
+    repeat: Number(process.argv[3] ?? 3),
+    log: (l) => console.log(l),
+  }).then(
     (rows) => {
       console.table(rows);
       process.exit(0);

@@ -39,7 +39,11 @@ async function round(n: number, processes: number, opts: SchedulesBenchOptions):
   const prefix = uniquePrefix('bench-sch');
   const sesPort = await freePort();
   const children: ChildProcess[] = [];
-  const ses = spawn(process.execPath, [join(ROOT, 'node_modules/aws-ses-v2-local/dist/cli.js'), '--host', '127.0.0.1', '--port', String(sesPort)], { stdio: 'ignore' });
+  const ses = spawn(
+    process.execPath,
+    [join(ROOT, 'node_modules/aws-ses-v2-local/dist/cli.js'), '--host', '127.0.0.1', '--port', String(sesPort)],
+    { stdio: 'ignore' },
+  );
   const redis = producerConnection(REDIS_URL);
   const queues = createQueues(redis, prefix);
   try {
@@ -59,9 +63,14 @@ async function round(n: number, processes: number, opts: SchedulesBenchOptions):
         stdio: ['ignore', 'ignore', 'inherit'],
         env: {
           ...process.env,
-          DATABASE_URL: db.url, QUEUE_PREFIX: prefix, METRICS_PORT: String(metricsPort), LOG_LEVEL: 'error',
-          SES_ENDPOINT: `http://127.0.0.1:${sesPort}`, S3_BUCKET: 'analytics-exports-bench',
-          EXPORT_CONCURRENCY: String(opts.exportConcurrency ?? 4), REPORT_CONCURRENCY: String(opts.reportConcurrency ?? 8),
+          DATABASE_URL: db.url,
+          QUEUE_PREFIX: prefix,
+          METRICS_PORT: String(metricsPort),
+          LOG_LEVEL: 'error',
+          SES_ENDPOINT: `http://127.0.0.1:${sesPort}`,
+          S3_BUCKET: 'analytics-exports-bench',
+          EXPORT_CONCURRENCY: String(opts.exportConcurrency ?? 4),
+          REPORT_CONCURRENCY: String(opts.reportConcurrency ?? 8),
           REPORT_RECONCILE_INTERVAL_MS: '0',
           NODE_OPTIONS: process.env.BENCH_WORKER_NODE_OPTIONS ?? '--max-semi-space-size=2 --max-old-space-size=96',
         },
@@ -70,17 +79,21 @@ async function round(n: number, processes: number, opts: SchedulesBenchOptions):
       await waitHttp(`http://127.0.0.1:${metricsPort}/readyz`);
     }
 
-    const ids = (await db.sql<{ id: string }[]>`
+    const ids = (
+      await db.sql<{ id: string }[]>`
       insert into app.schedules (name, dataset, format, frequency, recipients, timezone, owner_publisher_id, scope_publisher_id, active_from)
       select 'Bench ' || i, 'install_events', 'csv', 'weekly', array['bench-' || i || '@bench.example.com'], 'UTC',
              'pub-bench', 'pub-bench', now() - interval '30 days'
       from generate_series(1, ${n}) i
-      returning id`).map((r) => r.id);
+      returning id`
+    ).map((r) => r.id);
     // One job scheduler per schedule, all firing at the same second T0 (a cron with seconds, in UTC).
     const t0 = new Date(Math.ceil((Date.now() + 15_000 + n * 3) / 1000) * 1000);
     const pattern = `${t0.getUTCSeconds()} ${t0.getUTCMinutes()} ${t0.getUTCHours()} ${t0.getUTCDate()} ${t0.getUTCMonth() + 1} *`;
     for (let i = 0; i < ids.length; i += 200)
-      await Promise.all(ids.slice(i, i + 200).map((id) => upsertReportScheduler(queues, { scheduleId: id, pattern, tz: 'UTC' })));
+      await Promise.all(
+        ids.slice(i, i + 200).map((id) => upsertReportScheduler(queues, { scheduleId: id, pattern, tz: 'UTC' })),
+      );
     if (Date.now() > t0.getTime() - 1000) throw new Error('setting up the schedulers took longer than planned');
     const setupSeconds = (Date.now() - setupStart) / 1000;
     log(`  ${n} schedules, ${processes} process(es): schedulers set, all due at ${t0.toISOString()}`);
@@ -100,11 +113,15 @@ async function round(n: number, processes: number, opts: SchedulesBenchOptions):
       if (Date.now() - t0.getTime() > 3600_000) throw new Error(`not done after an hour: ${JSON.stringify(c)}`);
     }
     const done = Date.now();
-    const store = (await (await fetch(`http://127.0.0.1:${sesPort}/store`)).json()) as { emails: { destination: { to: string[] } }[] };
+    const store = (await (await fetch(`http://127.0.0.1:${sesPort}/store`)).json()) as {
+      emails: { destination: { to: string[] } }[];
+    };
     const to = store.emails.map((e) => e.destination.to[0]!);
     const deliveredSeconds = (done - t0.getTime()) / 1000;
     return {
-      schedules: n, processes, setupSeconds,
+      schedules: n,
+      processes,
+      setupSeconds,
       runsSeconds: (runsAt - t0.getTime()) / 1000,
       exportsSeconds: (exportsAt - t0.getTime()) / 1000,
       deliveredSeconds,

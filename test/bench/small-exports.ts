@@ -8,7 +8,17 @@ import { join } from 'node:path';
 import { buildApp } from '@ax/api';
 import { createQueues, producerConnection } from '@ax/jobs';
 import { createLogger } from '@ax/runtime';
-import { apiKey, createTestDatabase, prepareTemplate, REDIS_URL, testStorage, testStorageConfig, uniquePrefix, TEST_RETENTION_MONTHS, type TestDb } from '@ax/testing';
+import {
+  apiKey,
+  createTestDatabase,
+  prepareTemplate,
+  REDIS_URL,
+  testStorage,
+  testStorageConfig,
+  uniquePrefix,
+  TEST_RETENTION_MONTHS,
+  type TestDb,
+} from '@ax/testing';
 import { seed } from '@ax/seed';
 import { statCpuSeconds } from './baselines';
 import { cpuSeconds, freePort, sleep, stop, waitHttp, exportWorkerArgv } from './processes';
@@ -29,13 +39,25 @@ export type SmallExportsResult = {
   pgCpuMs: number;
 };
 
-async function round(db: TestDb, n: number, processes: number, concurrency: number | undefined, log: (l: string) => void): Promise<SmallExportsResult> {
+async function round(
+  db: TestDb,
+  n: number,
+  processes: number,
+  concurrency: number | undefined,
+  log: (l: string) => void,
+): Promise<SmallExportsResult> {
   const prefix = uniquePrefix('bench-small');
   const redis = producerConnection(REDIS_URL);
   const queues = createQueues(redis, prefix);
   const storage = await testStorage();
   const server = buildApp({
-    sql: db.sql, redis, queues, storage, logger: createLogger('bench', 'silent'), limits: { activeExports: n + 1 }, retentionMonths: TEST_RETENTION_MONTHS,
+    sql: db.sql,
+    redis,
+    queues,
+    storage,
+    logger: createLogger('bench', 'silent'),
+    limits: { activeExports: n + 1 },
+    retentionMonths: TEST_RETENTION_MONTHS,
   }).listen(0, '127.0.0.1');
   await new Promise((r) => server.once('listening', r));
   const api = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -47,8 +69,15 @@ async function round(db: TestDb, n: number, processes: number, concurrency: numb
         cwd: ROOT,
         stdio: ['ignore', 'ignore', 'inherit'],
         env: {
-          ...process.env, DATABASE_URL: db.url, REDIS_URL, QUEUE_PREFIX: prefix, METRICS_PORT: String(port), LOG_LEVEL: 'warn',
-          S3_ENDPOINT: testStorageConfig.S3_ENDPOINT, S3_BUCKET: testStorageConfig.S3_BUCKET, REPORT_RECONCILE_INTERVAL_MS: '3600000',
+          ...process.env,
+          DATABASE_URL: db.url,
+          REDIS_URL,
+          QUEUE_PREFIX: prefix,
+          METRICS_PORT: String(port),
+          LOG_LEVEL: 'warn',
+          S3_ENDPOINT: testStorageConfig.S3_ENDPOINT,
+          S3_BUCKET: testStorageConfig.S3_BUCKET,
+          REPORT_RECONCILE_INTERVAL_MS: '3600000',
           NODE_OPTIONS: process.env.BENCH_WORKER_NODE_OPTIONS ?? '--max-semi-space-size=2 --max-old-space-size=96',
           ...(concurrency ? { EXPORT_CONCURRENCY: String(concurrency) } : {}),
         },
@@ -65,13 +94,19 @@ async function round(db: TestDb, n: number, processes: number, concurrency: numb
     const started = Date.now();
     // Clients send at most 16 requests at a time, as a few busy API clients would.
     let next = 0;
-    await Promise.all(Array.from({ length: 16 }, async () => {
-      while (next < n) {
-        next++;
-        const res = await fetch(`${api}/v1/exports`, { method: 'POST', headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' }, body });
-        if (res.status !== 202) throw new Error(`POST /v1/exports: ${res.status} ${await res.text()}`);
-      }
-    }));
+    await Promise.all(
+      Array.from({ length: 16 }, async () => {
+        while (next < n) {
+          next++;
+          const res = await fetch(`${api}/v1/exports`, {
+            method: 'POST',
+            headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+            body,
+          });
+          if (res.status !== 202) throw new Error(`POST /v1/exports: ${res.status} ${await res.text()}`);
+        }
+      }),
+    );
     for (;;) {
       const [c] = await db.sql<{ done: number; failed: number; last: Date | null; rows: number }[]>`
         select count(*) filter (where status = 'succeeded')::int as done, count(*) filter (where status = 'failed')::int as failed,
@@ -79,16 +114,28 @@ async function round(db: TestDb, n: number, processes: number, concurrency: numb
       if (c!.failed) throw new Error(`${c!.failed} exports failed`);
       if (c!.done >= n) {
         const seconds = (c!.last!.getTime() - started) / 1000;
-        const workerCpu = (await Promise.all(children.map((ch) => cpuSeconds(ch.pid!)))).reduce((a, b, i) => a + b - workerCpu0[i]!, 0);
+        const workerCpu = (await Promise.all(children.map((ch) => cpuSeconds(ch.pid!)))).reduce(
+          (a, b, i) => a + b - workerCpu0[i]!,
+          0,
+        );
         const pg1 = await backendCpu(db);
         const pgCpu = [...pg1].reduce((sum, [pid, cpu]) => sum + cpu - (pg0.get(pid) ?? 0), 0);
         const apiCpu = process.cpuUsage(api0);
         const result: SmallExportsResult = {
-          exports: n, processes, concurrency: concurrency ?? 'default', rowsEach: c!.rows, seconds: Math.round(seconds * 100) / 100, exportsPerSecond: Math.round(n / seconds),
-          workerCpuMs: Math.round((workerCpu * 1000) / n), apiCpuMs: Math.round((apiCpu.user + apiCpu.system) / 1000 / n), pgCpuMs: Math.round((pgCpu * 1000) / n),
+          exports: n,
+          processes,
+          concurrency: concurrency ?? 'default',
+          rowsEach: c!.rows,
+          seconds: Math.round(seconds * 100) / 100,
+          exportsPerSecond: Math.round(n / seconds),
+          workerCpuMs: Math.round((workerCpu * 1000) / n),
+          apiCpuMs: Math.round((apiCpu.user + apiCpu.system) / 1000 / n),
+          pgCpuMs: Math.round((pgCpu * 1000) / n),
         };
-        log(`  ${n} exports of ${c!.rows} rows, ${processes} worker process(es), EXPORT_CONCURRENCY ${concurrency ?? 'default'}: ${result.seconds} s, ${result.exportsPerSecond}/s; CPU per export: ` +
-          `workers ${result.workerCpuMs} ms, API ${result.apiCpuMs} ms, PostgreSQL ${result.pgCpuMs} ms`);
+        log(
+          `  ${n} exports of ${c!.rows} rows, ${processes} worker process(es), EXPORT_CONCURRENCY ${concurrency ?? 'default'}: ${result.seconds} s, ${result.exportsPerSecond}/s; CPU per export: ` +
+            `workers ${result.workerCpuMs} ms, API ${result.apiCpuMs} ms, PostgreSQL ${result.pgCpuMs} ms`,
+        );
         return result;
       }
       await sleep(100);
@@ -134,7 +181,12 @@ export async function benchSmallExports(opts: {
 
 if (require.main === module) {
   const concurrency = process.argv[4]?.split(',').map((c) => (c === 'default' ? undefined : Number(c)));
-  benchSmallExports({ exports: Number(process.argv[2] ?? 300), processes: (process.argv[3] ?? '1,2').split(',').map(Number), concurrency, log: (l) => console.log(l) })
+  benchSmallExports({
+    exports: Number(process.argv[2] ?? 300),
+    processes: (process.argv[3] ?? '1,2').split(',').map(Number),
+    concurrency,
+    log: (l) => console.log(l),
+  })
     .then((r) => {
       console.table(r);
       process.exit(0);

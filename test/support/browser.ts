@@ -12,14 +12,29 @@ export async function launchChromium(): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--disable-dev-shm-usage',
+    ],
   });
 }
 
-export async function newPage(browser: Browser, base: string, opts: { width?: number; dark?: boolean } = {}): Promise<{ context: BrowserContext; page: Page }> {
+export async function newPage(
+  browser: Browser,
+  base: string,
+  opts: { width?: number; dark?: boolean } = {},
+): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext({
-    baseURL: base, acceptDownloads: true, viewport: { width: opts.width ?? 1280, height: 900 }, colorScheme: opts.dark ? 'dark' : 'light',
+    baseURL: base,
+    acceptDownloads: true,
+    viewport: { width: opts.width ?? 1280, height: 900 },
+    colorScheme: opts.dark ? 'dark' : 'light',
   });
   const page = await context.newPage();
   page.setDefaultTimeout(20_000);
@@ -27,7 +42,12 @@ export async function newPage(browser: Browser, base: string, opts: { width?: nu
 }
 
 /** Signs in through the page's form and waits for the page it lands on. */
-export async function signIn(page: Page, token: string, path = '/sign-in', lands = '**/analytics/export'): Promise<void> {
+export async function signIn(
+  page: Page,
+  token: string,
+  path = '/sign-in',
+  lands = '**/analytics/export',
+): Promise<void> {
   await page.goto(path);
   await page.getByLabel('API key').fill(token);
   await page.getByRole('button', { name: 'Sign in' }).click();
@@ -39,7 +59,13 @@ export async function seriousViolations(page: Page): Promise<string[]> {
   const result = await new AxeBuilder({ page }).analyze();
   return result.violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')})`);
+    .map(
+      (v) =>
+        `${v.id}: ${v.help} (${v.nodes
+          .map((n) => n.target.join(' '))
+          .slice(0, 3)
+          .join(', ')})`,
+    );
 }
 
 /** Full-page screenshots: desktop light and 375 px dark; all four combinations with BROWSER_SCREENSHOTS_ALL=1. */
@@ -48,10 +74,17 @@ export async function screenshots(page: Page, name: string): Promise<void> {
   const viewport = page.viewportSize();
   const all = process.env.BROWSER_SCREENSHOTS_ALL === '1';
   await page.mouse.move(0, 0); // no hover tooltip in the picture
-  for (const [width, label] of [[1280, 'desktop'], [375, 'mobile']] as const) {
+  for (const [width, label] of [
+    [1280, 'desktop'],
+    [375, 'mobile'],
+  ] as const) {
     await page.setViewportSize({ width, height: 900 });
     await page.waitForTimeout(300); // charts re-measure their box after a resize
-    for (const scheme of all ? (['light', 'dark'] as const) : label === 'desktop' ? (['light'] as const) : (['dark'] as const)) {
+    for (const scheme of all
+      ? (['light', 'dark'] as const)
+      : label === 'desktop'
+        ? (['light'] as const)
+        : (['dark'] as const)) {
       await page.emulateMedia({ colorScheme: scheme });
       await page.screenshot({ path: join(SCREENSHOTS, `${name}-${label}-${scheme}.png`), fullPage: true });
     }

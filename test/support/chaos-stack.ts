@@ -7,8 +7,19 @@ import { Redis } from 'ioredis';
 import { createStorage, type Storage } from '@ax/storage';
 import { apiKey, basicMarketplace, createTestDatabase, uniquePrefix, type TestDb } from '@ax/testing';
 import {
-  eventually, freePort, jsonLogs, killLaunched, launch, startRedis, startS3, startSes, stopProc,
-  type PrivateRedis, type PrivateS3, type PrivateSes, type Proc,
+  eventually,
+  freePort,
+  jsonLogs,
+  killLaunched,
+  launch,
+  startRedis,
+  startS3,
+  startSes,
+  stopProc,
+  type PrivateRedis,
+  type PrivateS3,
+  type PrivateSes,
+  type Proc,
 } from './private-services';
 
 export type Service = Proc & { port: number; base: string };
@@ -36,35 +47,73 @@ export async function createChaosStack(label: string, opts: { persistRedis?: boo
   const db = await createTestDatabase();
   const [redis, s3, ses] = await Promise.all([startRedis({ persist: opts.persistRedis }), startS3(), startSes()]);
   const prefix = uniquePrefix(label);
-  const storage = createStorage({ S3_ENDPOINT: s3.endpoint, S3_BUCKET: s3.bucket, S3_REGION: 'us-east-1', S3_PRESIGN_TTL_SECONDS: 300 });
+  const storage = createStorage({
+    S3_ENDPOINT: s3.endpoint,
+    S3_BUCKET: s3.bucket,
+    S3_REGION: 'us-east-1',
+    S3_PRESIGN_TTL_SECONDS: 300,
+  });
   const base = {
-    DATABASE_URL: db.url, REDIS_URL: redis.url, QUEUE_PREFIX: prefix,
-    S3_ENDPOINT: s3.endpoint, S3_BUCKET: s3.bucket, SES_ENDPOINT: ses.endpoint,
-    PUBLIC_BASE_URL: 'http://reports.chaos.test', LINK_SIGNING_SECRET: 'chaos-test-link-signing-secret',
-    LOG_LEVEL: 'info', SHUTDOWN_TIMEOUT_MS: '10000',
+    DATABASE_URL: db.url,
+    REDIS_URL: redis.url,
+    QUEUE_PREFIX: prefix,
+    S3_ENDPOINT: s3.endpoint,
+    S3_BUCKET: s3.bucket,
+    SES_ENDPOINT: ses.endpoint,
+    PUBLIC_BASE_URL: 'http://reports.chaos.test',
+    LINK_SIGNING_SECRET: 'chaos-test-link-signing-secret',
+    LOG_LEVEL: 'info',
+    SHUTDOWN_TIMEOUT_MS: '10000',
   };
   const services: Service[] = [];
   let queue: { redis: Redis; queue: Queue } | undefined;
 
-  const start = async (name: string, main: string, env: Record<string, string>, portVar: string, readyPath: string): Promise<Service> => {
+  const start = async (
+    name: string,
+    main: string,
+    env: Record<string, string>,
+    portVar: string,
+    readyPath: string,
+  ): Promise<Service> => {
     const port = await freePort();
     const proc = launch(name, process.execPath, tsxArgs(main), { ...base, ...env, [portVar]: String(port) });
     const service = Object.assign(proc, { port, base: `http://127.0.0.1:${port}` });
     services.push(service);
-    await eventually(`${name} ready`, async () => {
-      if (!proc.running()) throw new Error(`${name} exited: ${proc.lines.slice(-10).join(' | ')}`);
-      return (await fetch(`${service.base}${readyPath}`, { signal: AbortSignal.timeout(2000) }).catch(() => null))?.ok;
-    }, 60_000, 100);
+    await eventually(
+      `${name} ready`,
+      async () => {
+        if (!proc.running()) throw new Error(`${name} exited: ${proc.lines.slice(-10).join(' | ')}`);
+        return (await fetch(`${service.base}${readyPath}`, { signal: AbortSignal.timeout(2000) }).catch(() => null))
+          ?.ok;
+      },
+      60_000,
+      100,
+    );
     return service;
   };
 
   return {
-    db, redis, s3, ses, prefix, storage,
+    db,
+    redis,
+    s3,
+    ses,
+    prefix,
+    storage,
     worker: (env = {}) =>
-      start(`worker-${services.length + 1}`, 'services/export-worker/src/main.ts', {
-        EXPORT_CONCURRENCY: '1', REPORT_CATCH_UP_PERIODS: '0', REPORT_RECONCILE_INTERVAL_MS: '0', ...env,
-      }, 'METRICS_PORT', '/readyz'),
-    api: (env = {}) => start('api', 'services/api/src/main.ts', { HOST: '127.0.0.1', METRICS_PORT: '0', ...env }, 'PORT', '/healthz'),
+      start(
+        `worker-${services.length + 1}`,
+        'services/export-worker/src/main.ts',
+        {
+          EXPORT_CONCURRENCY: '1',
+          REPORT_CATCH_UP_PERIODS: '0',
+          REPORT_RECONCILE_INTERVAL_MS: '0',
+          ...env,
+        },
+        'METRICS_PORT',
+        '/readyz',
+      ),
+    api: (env = {}) =>
+      start('api', 'services/api/src/main.ts', { HOST: '127.0.0.1', METRICS_PORT: '0', ...env }, 'PORT', '/healthz'),
     exportsQueue() {
       if (!queue) {
         const connection = new Redis(redis.url, { maxRetriesPerRequest: null });
@@ -123,8 +172,18 @@ export function client(api: Service, token: string) {
   };
 }
 
-export type ExportRowView = { id: string; status: string; attempts: number; error_code: string | null; error_message: string | null;
-  s3_key: string | null; sha256: string | null; bytes: number | null; row_count: number | null; rows_written: number };
+export type ExportRowView = {
+  id: string;
+  status: string;
+  attempts: number;
+  error_code: string | null;
+  error_message: string | null;
+  s3_key: string | null;
+  sha256: string | null;
+  bytes: number | null;
+  row_count: number | null;
+  rows_written: number;
+};
 
 export async function exportRow(db: TestDb, id: string): Promise<ExportRowView> {
   const [row] = await db.sql<ExportRowView[]>`
@@ -136,10 +195,15 @@ export async function exportRow(db: TestDb, id: string): Promise<ExportRowView> 
 
 /** Waits until the export leaves queued/running. */
 export const settled = (db: TestDb, id: string, timeoutMs = 60_000) =>
-  eventually(`export ${id} to finish`, async () => {
-    const row = await exportRow(db, id);
-    return ['queued', 'running'].includes(row.status) ? null : row;
-  }, timeoutMs, 200);
+  eventually(
+    `export ${id} to finish`,
+    async () => {
+      const row = await exportRow(db, id);
+      return ['queued', 'running'].includes(row.status) ? null : row;
+    },
+    timeoutMs,
+    200,
+  );
 
 export async function objectExists(storage: Storage, key: string): Promise<boolean> {
   try {
@@ -160,10 +224,14 @@ export async function objectSha256(storage: Storage, key: string): Promise<strin
 
 /** Every object key under exports/<id>/. */
 export async function objectKeys(storage: Storage, exportId: string): Promise<string[]> {
-  const out = await storage.client.send(new ListObjectsV2Command({ Bucket: storage.bucket, Prefix: `exports/${exportId}/` }));
+  const out = await storage.client.send(
+    new ListObjectsV2Command({ Bucket: storage.bucket, Prefix: `exports/${exportId}/` }),
+  );
   return (out.Contents ?? []).map((o) => o.Key!);
 }
 
 /** Ids of the exports a worker process logged as succeeded. */
 export const succeededIn = (p: Proc): string[] =>
-  jsonLogs(p).filter((l) => l.msg === 'export succeeded' && typeof l.exportId === 'string').map((l) => l.exportId as string);
+  jsonLogs(p)
+    .filter((l) => l.msg === 'export succeeded' && typeof l.exportId === 'string')
+    .map((l) => l.exportId as string);

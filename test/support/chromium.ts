@@ -11,7 +11,11 @@ export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const ARTIFACTS_DIR = resolve(__dirname, '..', '..', 'test-artifacts');
 
 /** Screenshots `html` at the given viewport; returns the PNG's path under test-artifacts/. */
-export async function screenshotHtml(html: string, name: string, viewport: { width: number; height: number }): Promise<string> {
+export async function screenshotHtml(
+  html: string,
+  name: string,
+  viewport: { width: number; height: number },
+): Promise<string> {
   if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM} (apt-get install -y chromium)`);
   mkdirSync(ARTIFACTS_DIR, { recursive: true });
   const work = mkdtempSync(join(tmpdir(), 'ax-shot-'));
@@ -19,11 +23,25 @@ export async function screenshotHtml(html: string, name: string, viewport: { wid
   const out = join(ARTIFACTS_DIR, `${name}.png`);
   writeFileSync(page, html);
   try {
-    await run(CHROMIUM, [
-      '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', '--hide-scrollbars', `--user-data-dir=${join(work, 'profile')}`,
-      `--window-size=${viewport.width},${viewport.height}`, `--screenshot=${out}`, `file://${page}`,
-    ], { timeout: 60_000 });
+    await run(
+      CHROMIUM,
+      [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--hide-scrollbars',
+        `--user-data-dir=${join(work, 'profile')}`,
+        `--window-size=${viewport.width},${viewport.height}`,
+        `--screenshot=${out}`,
+        `file://${page}`,
+      ],
+      { timeout: 60_000 },
+    );
   } finally {
     rmSync(work, { recursive: true, force: true });
   }

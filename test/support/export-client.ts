@@ -15,11 +15,17 @@ export async function download(h: Harness, token: string, id: string): Promise<B
 }
 
 /** Requests an export and returns its final object and stored bytes; fails unless it succeeds. */
-export async function exportBytes(h: Harness, token: string, body: ExportBody): Promise<{ id: string; bytes: Buffer; result: Record<string, unknown> }> {
+export async function exportBytes(
+  h: Harness,
+  token: string,
+  body: ExportBody,
+): Promise<{ id: string; bytes: Buffer; result: Record<string, unknown> }> {
   const res = await postExport(h, token, body);
-  if (res.status !== 202) throw new Error(`POST /v1/exports ${JSON.stringify(body)}: ${res.status} ${JSON.stringify(res.body)}`);
+  if (res.status !== 202)
+    throw new Error(`POST /v1/exports ${JSON.stringify(body)}: ${res.status} ${JSON.stringify(res.body)}`);
   const done = await waitForExport(h.app, token, res.body.id);
-  if (done.status !== 'succeeded') throw new Error(`export ${res.body.id} ${done.status}: ${JSON.stringify(done.error)}`);
+  if (done.status !== 'succeeded')
+    throw new Error(`export ${res.body.id} ${done.status}: ${JSON.stringify(done.error)}`);
   return { id: res.body.id, bytes: await download(h, token, res.body.id), result: done.result };
 }
 

@@ -9,12 +9,24 @@ import type pg from 'pg';
 import { buildApp } from '@ax/api';
 import { createCopyPool, createSql } from '@ax/db';
 import {
-  createExportWorker, createReportsWorker, reconcileReports, reportExportFinished, type ReconcileOptions, type ReportDeps,
+  createExportWorker,
+  createReportsWorker,
+  reconcileReports,
+  reportExportFinished,
+  type ReconcileOptions,
+  type ReportDeps,
 } from '@ax/export-worker';
 import { createSesSender } from '@ax/mailer';
 import { createQueues, producerConnection, workerConnection, type Queues } from '@ax/jobs';
 import { createLogger, type Logger, type Metrics } from '@ax/runtime';
-import { REDIS_URL, TEST_RETENTION_MONTHS, createTestDatabase, testStorage, uniquePrefix, type TestDb } from '@ax/testing';
+import {
+  REDIS_URL,
+  TEST_RETENTION_MONTHS,
+  createTestDatabase,
+  testStorage,
+  uniquePrefix,
+  type TestDb,
+} from '@ax/testing';
 import type { Storage } from '@ax/storage';
 
 const COPY_SLICES = 3;
@@ -28,9 +40,15 @@ export type Harness = {
   copyPool: pg.Pool;
   /** `analyticsUrl`: export queries read from this database (ANALYTICS_DATABASE_URL); control tables stay on db. */
   startWorker(opts?: {
-    concurrency?: number; progressIntervalMs?: number; metrics?: Metrics; analyticsUrl?: string; copyParallelism?: number; minRowsPerSlice?: number;
+    concurrency?: number;
+    progressIntervalMs?: number;
+    metrics?: Metrics;
+    analyticsUrl?: string;
+    copyParallelism?: number;
+    minRowsPerSlice?: number;
     /** ANALYTICS_STATEMENT_TIMEOUT_MS: the analytics clients get their own connections with this statement_timeout. */
-    statementTimeoutMs?: number; spoolMaxBytes?: number;
+    statementTimeoutMs?: number;
+    spoolMaxBytes?: number;
   }): Promise<Worker>;
   /** Scheduled reports: the deps the reports worker and reconciler get (overridable per test). */
   reportDeps(overrides?: Partial<ReportDeps>): ReportDeps;
@@ -64,12 +82,29 @@ export async function createHarness(label: string, opts: HarnessOptions = {}): P
   const redis = producerConnection(REDIS_URL);
   await new Promise<void>((resolve) => (redis.status === 'ready' ? resolve() : redis.once('ready', () => resolve())));
   const queues = createQueues(redis, prefix);
-  const app = buildApp({ sql: db.sql, redis, queues, storage, logger, reports: { linkSecret: TEST_LINK_SECRET, recipientDomains: [] },
-    limits: { activeExports: opts.activeExports, ...opts.limits }, now: opts.now, metrics: opts.metrics, retentionMonths: TEST_RETENTION_MONTHS,
+  const app = buildApp({
+    sql: db.sql,
+    redis,
+    queues,
+    storage,
+    logger,
+    reports: { linkSecret: TEST_LINK_SECRET, recipientDomains: [] },
+    limits: { activeExports: opts.activeExports, ...opts.limits },
+    now: opts.now,
+    metrics: opts.metrics,
+    retentionMonths: TEST_RETENTION_MONTHS,
   });
-  const sendMail = createSesSender({ SES_ENDPOINT: SES_TEST_ENDPOINT, SES_REGION: 'us-east-1', MAIL_FROM: 'reports@analytics-export.test' });
+  const sendMail = createSesSender({
+    SES_ENDPOINT: SES_TEST_ENDPOINT,
+    SES_REGION: 'us-east-1',
+    MAIL_FROM: 'reports@analytics-export.test',
+  });
   const reportDeps = (overrides: Partial<ReportDeps> = {}): ReportDeps => ({
-    sql: db.sql, queues, logger, sendMail, retentionMonths: TEST_RETENTION_MONTHS,
+    sql: db.sql,
+    queues,
+    logger,
+    sendMail,
+    retentionMonths: TEST_RETENTION_MONTHS,
     links: { publicBaseUrl: PUBLIC_BASE_URL, secret: TEST_LINK_SECRET, ttlDays: 14 },
     ...overrides,
   });
@@ -79,10 +114,21 @@ export async function createHarness(label: string, opts: HarnessOptions = {}): P
   const cleanups: (() => Promise<void>)[] = [];
 
   return {
-    db, app, queues, storage, prefix, copyPool, reportDeps,
+    db,
+    app,
+    queues,
+    storage,
+    prefix,
+    copyPool,
+    reportDeps,
     async startReportsWorker(overrides = {}) {
       const connection = workerConnection(REDIS_URL);
-      const worker = createReportsWorker(reportDeps(overrides), { connection, prefix, logger, concurrency: overrides.concurrency ?? 4 });
+      const worker = createReportsWorker(reportDeps(overrides), {
+        connection,
+        prefix,
+        logger,
+        concurrency: overrides.concurrency ?? 4,
+      });
       await worker.waitUntilReady();
       workers.push({ worker, connection });
       return worker;
@@ -93,25 +139,35 @@ export async function createHarness(label: string, opts: HarnessOptions = {}): P
       const own = opts.analyticsUrl ?? (opts.statementTimeoutMs ? db.url : undefined);
       const statementTimeoutMs = opts.statementTimeoutMs;
       const analytics = own
-        ? { sql: createSql(own, { max: 2, statementTimeoutMs }), copyPool: createCopyPool(own, 2 * COPY_SLICES, { statementTimeoutMs }) }
+        ? {
+            sql: createSql(own, { max: 2, statementTimeoutMs }),
+            copyPool: createCopyPool(own, 2 * COPY_SLICES, { statementTimeoutMs }),
+          }
         : { sql: db.sql, copyPool };
       const worker = createExportWorker(
         {
-          sql: db.sql, analyticsSql: analytics.sql, copyPool: analytics.copyPool, storage, metrics: opts.metrics,
-          progressIntervalMs: opts.progressIntervalMs ?? 200, onFinished: reportExportFinished({ sql: db.sql, queues }),
+          sql: db.sql,
+          analyticsSql: analytics.sql,
+          copyPool: analytics.copyPool,
+          storage,
+          metrics: opts.metrics,
+          progressIntervalMs: opts.progressIntervalMs ?? 200,
+          onFinished: reportExportFinished({ sql: db.sql, queues }),
           // Every raw-rows CSV export in the tests is copied in slices, however small: the files they check prove
           // that slices concatenate into exactly the file one query gives.
-          copyParallelism: opts.copyParallelism ?? COPY_SLICES, minRowsPerSlice: opts.minRowsPerSlice ?? 0,
+          copyParallelism: opts.copyParallelism ?? COPY_SLICES,
+          minRowsPerSlice: opts.minRowsPerSlice ?? 0,
           ...(opts.spoolMaxBytes !== undefined ? { spoolMaxBytes: opts.spoolMaxBytes } : {}),
         },
         { connection, prefix, logger, metrics: opts.metrics, concurrency: opts.concurrency ?? 2 },
       );
       await worker.waitUntilReady();
       workers.push({ worker, connection });
-      if (own) cleanups.push(async () => {
-        await analytics.copyPool.end();
-        await analytics.sql.end({ timeout: 1 });
-      });
+      if (own)
+        cleanups.push(async () => {
+          await analytics.copyPool.end();
+          await analytics.sql.end({ timeout: 1 });
+        });
       return worker;
     },
     async close() {

@@ -22,7 +22,12 @@ export function freePort(): Promise<number> {
 }
 
 /** Polls `probe` until it returns something truthy; throws naming `what` after `timeoutMs`. */
-export async function eventually<T>(what: string, probe: () => Promise<T | null | undefined | false> | T | null | undefined | false, timeoutMs = 30_000, everyMs = 100): Promise<T> {
+export async function eventually<T>(
+  what: string,
+  probe: () => Promise<T | null | undefined | false> | T | null | undefined | false,
+  timeoutMs = 30_000,
+  everyMs = 100,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
   for (;;) {
@@ -32,7 +37,10 @@ export async function eventually<T>(what: string, probe: () => Promise<T | null 
     } catch (err) {
       lastError = err;
     }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${lastError ? ` (last error: ${(lastError as Error).message})` : ''}`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `timed out after ${timeoutMs} ms waiting for ${what}${lastError ? ` (last error: ${(lastError as Error).message})` : ''}`,
+      );
     await sleep(everyMs);
   }
 }
@@ -53,7 +61,11 @@ const tcpOpen = (port: number) =>
     s.once('error', () => resolve(false));
   });
 
-const httpOk = (url: string) => fetch(url, { signal: AbortSignal.timeout(2000) }).then((r) => r.ok, () => false);
+const httpOk = (url: string) =>
+  fetch(url, { signal: AbortSignal.timeout(2000) }).then(
+    (r) => r.ok,
+    () => false,
+  );
 
 // ---------------------------------------------------------------------------------------------------------------
 // Processes
@@ -94,7 +106,14 @@ export function launch(name: string, command: string, args: string[], env: NodeJ
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     child.once('exit', (code, signal) => resolve({ code, signal })),
   );
-  const proc: Proc = { name, child, pid: child.pid!, lines, exited, running: () => child.exitCode === null && child.signalCode === null };
+  const proc: Proc = {
+    name,
+    child,
+    pid: child.pid!,
+    lines,
+    exited,
+    running: () => child.exitCode === null && child.signalCode === null,
+  };
   live.add(proc);
   void exited.then(() => live.delete(proc));
   return proc;
@@ -134,9 +153,20 @@ export function jsonLogs(p: Proc): Record<string, unknown>[] {
 // ---------------------------------------------------------------------------------------------------------------
 // Services
 
-type Restartable = { port: number; start(): Promise<void>; stop(signal?: NodeJS.Signals): Promise<void>; close(): Promise<void> };
+type Restartable = {
+  port: number;
+  start(): Promise<void>;
+  stop(signal?: NodeJS.Signals): Promise<void>;
+  close(): Promise<void>;
+};
 
-function restartable(name: string, port: number, argv: () => [string, string[]], ready: () => Promise<boolean>, dir?: string): Restartable {
+function restartable(
+  name: string,
+  port: number,
+  argv: () => [string, string[]],
+  ready: () => Promise<boolean>,
+  dir?: string,
+): Restartable {
   let proc: Proc | undefined;
   const self: Restartable = {
     port,
@@ -144,10 +174,15 @@ function restartable(name: string, port: number, argv: () => [string, string[]],
       if (proc?.running()) return;
       const [cmd, args] = argv();
       proc = launch(name, cmd, args);
-      await eventually(`${name} on port ${port}`, async () => {
-        if (!proc!.running()) throw new Error(`${name} exited: ${proc!.lines.slice(-5).join(' | ')}`);
-        return ready();
-      }, 30_000, 50);
+      await eventually(
+        `${name} on port ${port}`,
+        async () => {
+          if (!proc!.running()) throw new Error(`${name} exited: ${proc!.lines.slice(-5).join(' | ')}`);
+          return ready();
+        },
+        30_000,
+        50,
+      );
     },
     async stop(signal = 'SIGKILL') {
       if (proc) await stopProc(proc, signal);
@@ -171,8 +206,19 @@ export type PrivateRedis = Restartable & { url: string };
 export async function startRedis(opts: { persist?: boolean } = {}): Promise<PrivateRedis> {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'ax-redis-'));
-  const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--dir', dir, '--maxmemory-policy', 'noeviction',
-    ...(opts.persist ? ['--appendonly', 'yes', '--appendfsync', 'always'] : ['--appendonly', 'no'])];
+  const args = [
+    '--port',
+    String(port),
+    '--bind',
+    '127.0.0.1',
+    '--save',
+    '',
+    '--dir',
+    dir,
+    '--maxmemory-policy',
+    'noeviction',
+    ...(opts.persist ? ['--appendonly', 'yes', '--appendfsync', 'always'] : ['--appendonly', 'no']),
+  ];
   const ping = () =>
     new Promise<boolean>((resolve) => {
       const s = connect(port, '127.0.0.1');
@@ -193,13 +239,31 @@ export async function startS3(bucket = 'chaos-exports'): Promise<PrivateS3> {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'ax-s3-'));
   const bin = join(ROOT, 'node_modules/s3rver/bin/s3rver.js');
-  const r = restartable('s3rver', port, () => [process.execPath, [bin, '-d', dir, '-a', '127.0.0.1', '-p', String(port), '-s', '--configure-bucket', bucket]],
-    () => fetch(`http://127.0.0.1:${port}/${bucket}`, { method: 'HEAD', signal: AbortSignal.timeout(2000) }).then(() => true, () => false), dir);
+  const r = restartable(
+    's3rver',
+    port,
+    () => [
+      process.execPath,
+      [bin, '-d', dir, '-a', '127.0.0.1', '-p', String(port), '-s', '--configure-bucket', bucket],
+    ],
+    () =>
+      fetch(`http://127.0.0.1:${port}/${bucket}`, { method: 'HEAD', signal: AbortSignal.timeout(2000) }).then(
+        () => true,
+        () => false,
+      ),
+    dir,
+  );
   await r.start();
   return Object.assign(r, { endpoint: `http://127.0.0.1:${port}`, bucket });
 }
 
-export type SesMail = { messageId: string; destination: { to: string[] }; subject: string; body: { text?: string; html?: string }; at: number };
+export type SesMail = {
+  messageId: string;
+  destination: { to: string[] };
+  subject: string;
+  body: { text?: string; html?: string };
+  at: number;
+};
 export type PrivateSes = Restartable & { endpoint: string; mails(): Promise<SesMail[]> };
 
 /** A private SES emulator. Its store is in memory: mail it took is gone after a restart. */
@@ -207,7 +271,12 @@ export async function startSes(): Promise<PrivateSes> {
   const port = await freePort();
   const bin = join(ROOT, 'node_modules/aws-ses-v2-local/dist/cli.js');
   const endpoint = `http://127.0.0.1:${port}`;
-  const r = restartable('ses', port, () => [process.execPath, [bin, '--host', '127.0.0.1', '--port', String(port)]], () => httpOk(`${endpoint}/store`));
+  const r = restartable(
+    'ses',
+    port,
+    () => [process.execPath, [bin, '--host', '127.0.0.1', '--port', String(port)]],
+    () => httpOk(`${endpoint}/store`),
+  );
   await r.start();
   const mails = async () => {
     const res = await fetch(`${endpoint}/store`);

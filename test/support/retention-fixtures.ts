@@ -4,7 +4,11 @@ import type { Sql } from '@ax/db';
 import type { MonthKey } from '@ax/retention';
 
 export const EVENT_TABLES = ['install_events', 'reviews', 'reputation_events'] as const;
-export const PLAIN_TABLES = ['version_adoption_snapshots', 'marketplace_daily_summary', 'publisher_leaderboard_snapshots'] as const;
+export const PLAIN_TABLES = [
+  'version_adoption_snapshots',
+  'marketplace_daily_summary',
+  'publisher_leaderboard_snapshots',
+] as const;
 
 /** Empties every analytics time-series table and leaves exactly the month partitions first..last. */
 export async function resetPartitions(sql: Sql, first: MonthKey, last: MonthKey): Promise<void> {
@@ -54,6 +58,8 @@ export async function installTags(sql: Sql): Promise<string[]> {
 }
 
 export async function plainDays(sql: Sql, table: string, column: string): Promise<string[]> {
-  const rows = await sql<{ d: string }[]>`select to_char(${sql(column)}, 'YYYY-MM-DD') as d from ${sql(`analytics.${table}`)} order by 1`;
+  const rows = await sql<
+    { d: string }[]
+  >`select to_char(${sql(column)}, 'YYYY-MM-DD') as d from ${sql(`analytics.${table}`)} order by 1`;
   return rows.map((r) => r.d);
 }

@@ -10,7 +10,12 @@ export type ApiClient = {
 };
 
 export class ApiFailure extends Error {
-  constructor(readonly status: number, readonly code: string, message: string, readonly details: { field: string; message: string }[]) {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details: { field: string; message: string }[],
+  ) {
     super(message);
   }
 }
@@ -18,7 +23,10 @@ export class ApiFailure extends Error {
 export function apiClientFrom(values: Record<string, unknown>, env: NodeJS.ProcessEnv): ApiClient {
   const token = (values.token as string | undefined) ?? env.AX_API_TOKEN;
   if (!token) throw new UsageError('an API token is needed: --token T or the AX_API_TOKEN environment variable');
-  const base = ((values['api-url'] as string | undefined) ?? env.AX_API_URL ?? 'http://127.0.0.1:3000').replace(/\/+$/, '');
+  const base = ((values['api-url'] as string | undefined) ?? env.AX_API_URL ?? 'http://127.0.0.1:3000').replace(
+    /\/+$/,
+    '',
+  );
   if (!/^https?:\/\//.test(base)) throw new UsageError(`--api-url must be an http(s) URL, got ${base}`);
   const client = createApiClient({ baseUrl: base, headers: { Authorization: `Bearer ${token}` }, redirect: 'manual' });
   return {
@@ -28,10 +36,18 @@ export function apiClientFrom(values: Record<string, unknown>, env: NodeJS.Proce
       try {
         result = await request;
       } catch (err) {
-        throw new ApiFailure(0, 'unreachable', `cannot reach the API at ${base}: ${(err as { cause?: Error }).cause?.message ?? (err as Error).message}`, []);
+        throw new ApiFailure(
+          0,
+          'unreachable',
+          `cannot reach the API at ${base}: ${(err as { cause?: Error }).cause?.message ?? (err as Error).message}`,
+          [],
+        );
       }
       if (result.response.ok) return result.data as T;
-      const e = (result.error as { error?: { code?: string; message?: string; details?: { field: string; message: string }[] } } | undefined)?.error;
+      const e = (
+        result.error as
+          { error?: { code?: string; message?: string; details?: { field: string; message: string }[] } } | undefined
+      )?.error;
       const status = result.response.status;
       throw new ApiFailure(status, e?.code ?? `http_${status}`, e?.message ?? `HTTP ${status}`, e?.details ?? []);
     },
@@ -40,4 +56,7 @@ export function apiClientFrom(values: Record<string, unknown>, env: NodeJS.Proce
 
 /** One line per problem, as the API named them. */
 export const describeFailure = (f: ApiFailure): string =>
-  [`error: ${f.message} (${f.status ? `${f.status} ` : ''}${f.code})`, ...f.details.map((d) => `  ${d.field}: ${d.message}`)].join('\n') + '\n';
+  [
+    `error: ${f.message} (${f.status ? `${f.status} ` : ''}${f.code})`,
+    ...f.details.map((d) => `  ${d.field}: ${d.message}`),
+  ].join('\n') + '\n';

@@ -46,7 +46,12 @@ export async function dispatch(commands: Command[], argv: string[], io: Io): Pro
   }
   const rest = argv.slice(command.path.length);
   try {
-    const { values, positionals } = parseArgs({ args: rest, options: command.options, strict: true, allowPositionals: true });
+    const { values, positionals } = parseArgs({
+      args: rest,
+      options: command.options,
+      strict: true,
+      allowPositionals: true,
+    });
     const wanted = command.args ?? [];
     if (positionals.length > wanted.length) throw new UsageError(`unexpected argument: ${positionals[wanted.length]}`);
     if (positionals.length < wanted.length) throw new UsageError(`missing argument: ${wanted[positionals.length]}`);
@@ -64,6 +69,9 @@ export function intOption(values: Record<string, unknown>, name: string, fallbac
   const raw = values[name];
   if (raw === undefined) return fallback;
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < min) throw new UsageError(`--${name} must be an integer ≥ ${min}, got ${typeof raw === 'string' ? raw : JSON.stringify(raw)}`);
+  if (!Number.isInteger(n) || n < min)
+    throw new UsageError(
+      `--${name} must be an integer ≥ ${min}, got ${typeof raw === 'string' ? raw : JSON.stringify(raw)}`,
+    );
   return n;
 }

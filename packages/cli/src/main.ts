@@ -8,8 +8,15 @@ import { retentionHistoryCommand, retentionRunCommand } from './commands/retenti
 import { seedCommand } from './commands/seed';
 
 const commands: Command[] = [
-  migrateCommand, createApiKeyCommand, listApiKeysCommand, revokeApiKeyCommand, seedCommand, createExportCommand, listExportsCommand,
-  retentionRunCommand, retentionHistoryCommand,
+  migrateCommand,
+  createApiKeyCommand,
+  listApiKeysCommand,
+  revokeApiKeyCommand,
+  seedCommand,
+  createExportCommand,
+  listExportsCommand,
+  retentionRunCommand,
+  retentionHistoryCommand,
 ];
 
 dispatch(commands, process.argv.slice(2), {

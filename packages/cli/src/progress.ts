@@ -15,7 +15,13 @@ export function barLine(label: string, status: string, rows: number, seconds: nu
   return `${label} [${bar.slice(0, WIDTH)}] ${fmt(rows)} rows${rate} · ${status} · ${Math.floor(seconds)}s`;
 }
 
-export function progressView(opts: { label: string; tty: boolean; write: (s: string) => void; everyMs?: number; now?: () => number }): ProgressView {
+export function progressView(opts: {
+  label: string;
+  tty: boolean;
+  write: (s: string) => void;
+  everyMs?: number;
+  now?: () => number;
+}): ProgressView {
   const now = opts.now ?? Date.now;
   const started = now();
   let tick = 0;

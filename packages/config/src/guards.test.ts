@@ -21,21 +21,31 @@ describe('NODE_ENV=production and LINK_SIGNING_SECRET', () => {
     ['shorter than 32 bytes', 'x'.repeat(31)],
   ])('refuses %s, naming the variable', (_what, value) => {
     const env = value === undefined ? prod : { ...prod, LINK_SIGNING_SECRET: value };
-    expect(problemsOf(() => loadConfig(publicLinkEnv, env))).toMatch(/^invalid environment variable LINK_SIGNING_SECRET: /);
+    expect(problemsOf(() => loadConfig(publicLinkEnv, env))).toMatch(
+      /^invalid environment variable LINK_SIGNING_SECRET: /,
+    );
   });
   it('accepts 32 random bytes, and the default outside production', () => {
-    expect(problemsOf(() => loadConfig(publicLinkEnv, { ...prod, LINK_SIGNING_SECRET: randomBytes(32).toString('base64') }))).toBe('');
+    expect(
+      problemsOf(() => loadConfig(publicLinkEnv, { ...prod, LINK_SIGNING_SECRET: randomBytes(32).toString('base64') })),
+    ).toBe('');
     expect(problemsOf(() => loadConfig(publicLinkEnv, {}))).toBe('');
   });
   it('never prints the secret', () => {
-    expect(problemsOf(() => loadConfig(publicLinkEnv, { ...prod, LINK_SIGNING_SECRET: 'short-secret-value-123' }))).not.toMatch(/short-secret/);
+    expect(
+      problemsOf(() => loadConfig(publicLinkEnv, { ...prod, LINK_SIGNING_SECRET: 'short-secret-value-123' })),
+    ).not.toMatch(/short-secret/);
   });
 });
 
 describe('RETENTION_MONTHS', () => {
   it('below 24 needs RETENTION_ALLOW_SHORTER=true', () => {
-    expect(problemsOf(() => loadConfig(retentionEnv, { RETENTION_MONTHS: '23' }))).toMatch(/RETENTION_MONTHS.*RETENTION_ALLOW_SHORTER=true/);
-    expect(problemsOf(() => loadConfig(retentionEnv, { RETENTION_MONTHS: '23', RETENTION_ALLOW_SHORTER: 'true' }))).toBe('');
+    expect(problemsOf(() => loadConfig(retentionEnv, { RETENTION_MONTHS: '23' }))).toMatch(
+      /RETENTION_MONTHS.*RETENTION_ALLOW_SHORTER=true/,
+    );
+    expect(
+      problemsOf(() => loadConfig(retentionEnv, { RETENTION_MONTHS: '23', RETENTION_ALLOW_SHORTER: 'true' })),
+    ).toBe('');
     expect(problemsOf(() => loadConfig(retentionEnv, { RETENTION_MONTHS: '24' }))).toBe('');
   });
 });

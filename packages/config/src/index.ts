@@ -20,7 +20,10 @@ export const postgresEnv = {
 export const redisEnv = {
   REDIS_URL: url('redis://127.0.0.1:6379'),
   // Prefix of every BullMQ key. Wrap it in {braces} for Redis Cluster hash tags.
-  QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_{}.-]+$/).default('ax'),
+  QUEUE_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_{}.-]+$/)
+    .default('ax'),
 };
 
 export const s3Env = {
@@ -46,7 +49,9 @@ export const sesEnv = {
 export const DEFAULT_LINK_SIGNING_SECRET = 'local-development-link-secret';
 /** Secrets anyone can read in this repository (the default, docker-compose and k8s examples): never in production. */
 const KNOWN_LINK_SECRETS = new Set([
-  DEFAULT_LINK_SIGNING_SECRET, 'change-me-in-production-please', 'change-me-to-32-random-bytes-in-base64',
+  DEFAULT_LINK_SIGNING_SECRET,
+  'change-me-in-production-please',
+  'change-me-to-32-random-bytes-in-base64',
 ]);
 export const MIN_PRODUCTION_SECRET_BYTES = 32;
 
@@ -88,7 +93,11 @@ export const workerEnv = {
   EXPORT_SPOOL_DIR: z.string().min(1).optional(),
   // Upper bound of the spool files of one export (bytes, estimated from the slice plan): past it, fewer slices
   // (down to one, which spools nothing). Keep it under the spool volume's size (k8s emptyDir sizeLimit).
-  EXPORT_SPOOL_MAX_BYTES: z.coerce.number().int().min(0).default(4 * 1024 ** 3),
+  EXPORT_SPOOL_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(4 * 1024 ** 3),
   // statement_timeout of every analytics query (COPY, JSON aggregates, slice plans); 0 = none. 15 min is ~10 times
   // what a 20M-row CSV export takes here; a COPY waiting on a slow upload counts against it too.
   ANALYTICS_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).default(900_000),
@@ -146,18 +155,29 @@ export const retentionPassEnv = {
  */
 const crossChecks: ((c: Record<string, unknown>, env: NodeJS.ProcessEnv) => string[])[] = [
   (c) =>
-    typeof c.RETENTION_MONTHS === 'number' && c.RETENTION_MONTHS < MIN_RETENTION_MONTHS && c.RETENTION_ALLOW_SHORTER !== true
-      ? [`invalid environment variable RETENTION_MONTHS: ${c.RETENTION_MONTHS} is below ${MIN_RETENTION_MONTHS} months; ` +
-          `set RETENTION_ALLOW_SHORTER=true to delete data that early on purpose`]
+    typeof c.RETENTION_MONTHS === 'number' &&
+    c.RETENTION_MONTHS < MIN_RETENTION_MONTHS &&
+    c.RETENTION_ALLOW_SHORTER !== true
+      ? [
+          `invalid environment variable RETENTION_MONTHS: ${c.RETENTION_MONTHS} is below ${MIN_RETENTION_MONTHS} months; ` +
+            `set RETENTION_ALLOW_SHORTER=true to delete data that early on purpose`,
+        ]
       : [],
   (c, env) => {
     if (env.NODE_ENV !== 'production' || typeof c.LINK_SIGNING_SECRET !== 'string') return [];
     const secret = c.LINK_SIGNING_SECRET;
-    const why = KNOWN_LINK_SECRETS.has(secret) || /change[-_ ]?me/i.test(secret)
-      ? 'is the default or an example value'
-      : Buffer.byteLength(secret) < MIN_PRODUCTION_SECRET_BYTES ? `is shorter than ${MIN_PRODUCTION_SECRET_BYTES} bytes` : null;
-    return why ? [`invalid environment variable LINK_SIGNING_SECRET: ${why}; NODE_ENV=production needs at least ` +
-      `${MIN_PRODUCTION_SECRET_BYTES} random bytes (e.g. openssl rand -base64 32) (value hidden)`] : [];
+    const why =
+      KNOWN_LINK_SECRETS.has(secret) || /change[-_ ]?me/i.test(secret)
+        ? 'is the default or an example value'
+        : Buffer.byteLength(secret) < MIN_PRODUCTION_SECRET_BYTES
+          ? `is shorter than ${MIN_PRODUCTION_SECRET_BYTES} bytes`
+          : null;
+    return why
+      ? [
+          `invalid environment variable LINK_SIGNING_SECRET: ${why}; NODE_ENV=production needs at least ` +
+            `${MIN_PRODUCTION_SECRET_BYTES} random bytes (e.g. openssl rand -base64 32) (value hidden)`,
+        ]
+      : [];
   },
 ];
 
@@ -172,7 +192,10 @@ export class ConfigError extends Error {
 }
 
 /** Parses `env` against `shape`; throws ConfigError with one line per bad variable. */
-export function loadConfig<S extends z.ZodRawShape>(shape: S, env: NodeJS.ProcessEnv = process.env): z.infer<z.ZodObject<S>> {
+export function loadConfig<S extends z.ZodRawShape>(
+  shape: S,
+  env: NodeJS.ProcessEnv = process.env,
+): z.infer<z.ZodObject<S>> {
   const result = z.object(shape).safeParse(env);
   if (result.success) {
     const problems = crossChecks.flatMap((check) => check(result.data as Record<string, unknown>, env));
@@ -183,14 +206,22 @@ export function loadConfig<S extends z.ZodRawShape>(shape: S, env: NodeJS.Proces
     const name = String(issue.path[0] ?? '?');
     const value = env[name];
     const secret = /SECRET|PASSWORD|KEY|URL/.test(name);
-    const shown = value === undefined ? 'missing' : secret ? 'value hidden' : `got ${JSON.stringify(value.length > 60 ? value.slice(0, 60) + '…' : value)}`;
+    const shown =
+      value === undefined
+        ? 'missing'
+        : secret
+          ? 'value hidden'
+          : `got ${JSON.stringify(value.length > 60 ? value.slice(0, 60) + '…' : value)}`;
     return `invalid environment variable ${name}: ${issue.message} (${shown})`;
   });
   throw new ConfigError([...new Set(problems)]);
 }
 
 /** For main.ts: parse or print every problem, one line each, and exit 1. */
-export function loadConfigOrExit<S extends z.ZodRawShape>(shape: S, env: NodeJS.ProcessEnv = process.env): z.infer<z.ZodObject<S>> {
+export function loadConfigOrExit<S extends z.ZodRawShape>(
+  shape: S,
+  env: NodeJS.ProcessEnv = process.env,
+): z.infer<z.ZodObject<S>> {
   try {
     return loadConfig(shape, env);
   } catch (err) {

@@ -36,26 +36,56 @@ export type ExportSource = {
 const SPOOL_BYTES_PER_ROW = 100;
 
 /** Runs `consume` on the export's source; its connections are released (or cancelled, on failure) when it returns. */
-export function withExportSource<T>(deps: SourceDeps, dataset: Dataset, row: ExportRow, consume: (source: ExportSource) => Promise<T>): Promise<T> {
-  return row.format === 'csv' ? withCsvSource(deps, dataset, row, consume) : withJsonSource(deps, dataset, row, consume);
+export function withExportSource<T>(
+  deps: SourceDeps,
+  dataset: Dataset,
+  row: ExportRow,
+  consume: (source: ExportSource) => Promise<T>,
+): Promise<T> {
+  return row.format === 'csv'
+    ? withCsvSource(deps, dataset, row, consume)
+    : withJsonSource(deps, dataset, row, consume);
 }
 
-async function withCsvSource<T>(deps: SourceDeps, dataset: Dataset, row: ExportRow, consume: (source: ExportSource) => Promise<T>): Promise<T> {
+async function withCsvSource<T>(
+  deps: SourceDeps,
+  dataset: Dataset,
+  row: ExportRow,
+  consume: (source: ExportSource) => Promise<T>,
+): Promise<T> {
   const slices = await planTimeSlices(deps.analyticsSql, dataset, exportScope(row), {
-    maxSlices: deps.copyParallelism ?? 1, minRowsPerSlice: deps.minRowsPerSlice,
+    maxSlices: deps.copyParallelism ?? 1,
+    minRowsPerSlice: deps.minRowsPerSlice,
     maxSpoolRows: deps.spoolMaxBytes === undefined ? undefined : Math.floor(deps.spoolMaxBytes / SPOOL_BYTES_PER_ROW),
   });
   return withCopyStream(
-    deps.copyPool, slices.map((s) => dataset.csv(s)),
-    (csv) => consume({ readable: csv, get count() { return csv.records; }, slices: slices.length }),
+    deps.copyPool,
+    slices.map((s) => dataset.csv(s)),
+    (csv) =>
+      consume({
+        readable: csv,
+        get count() {
+          return csv.records;
+        },
+        slices: slices.length,
+      }),
     { prefix: csvHeader(dataset.columns, row.csv_bom), spoolDir: deps.spoolDir },
   );
 }
 
-function withJsonSource<T>(deps: SourceDeps, dataset: Dataset, row: ExportRow, consume: (source: ExportSource) => Promise<T>): Promise<T> {
+function withJsonSource<T>(
+  deps: SourceDeps,
+  dataset: Dataset,
+  row: ExportRow,
+  consume: (source: ExportSource) => Promise<T>,
+): Promise<T> {
   return withAggregateSession(deps.analyticsSql, (conn) => {
     const doc = jsonDocument(conn, dataset, exportScope(row), {
-      dataset: dataset.id, granularity: row.granularity, timezone: row.timezone, from: row.from_input, to: row.to_input,
+      dataset: dataset.id,
+      granularity: row.granularity,
+      timezone: row.timezone,
+      from: row.from_input,
+      to: row.to_input,
     });
     let periods = 0;
     const counted = (async function* () {
@@ -64,7 +94,13 @@ function withJsonSource<T>(deps: SourceDeps, dataset: Dataset, row: ExportRow, c
         yield Buffer.from(piece.text, 'utf8');
       }
     })();
-    return consume({ readable: Readable.from(counted), get count() { return periods; }, slices: 1 });
+    return consume({
+      readable: Readable.from(counted),
+      get count() {
+        return periods;
+      },
+      slices: 1,
+    });
   });
 }
 

@@ -10,7 +10,12 @@ export type JsonHeader = { dataset: string; granularity: string; timezone: strin
  * Yields the document in pieces: header, one object per period, footer. Periods come from
  * generate_series over local calendar units, so DST changes never shift a boundary.
  */
-export async function* jsonDocument(sql: Sql, dataset: Dataset, scope: DatasetScope, header: JsonHeader): AsyncGenerator<JsonPiece> {
+export async function* jsonDocument(
+  sql: Sql,
+  dataset: Dataset,
+  scope: DatasetScope,
+  header: JsonHeader,
+): AsyncGenerator<JsonPiece> {
   const tz = scope.timezone;
   const step = `1 ${scope.granularity}`;
   const periods = sql`
@@ -34,8 +39,12 @@ export async function* jsonDocument(sql: Sql, dataset: Dataset, scope: DatasetSc
     from bounded
     order by local_start`;
 
-  yield { periods: 0, text: `{"dataset":${JSON.stringify(header.dataset)},"granularity":${JSON.stringify(header.granularity)},` +
-    `"timezone":${JSON.stringify(header.timezone)},"from":${JSON.stringify(header.from)},"to":${JSON.stringify(header.to)},"periods":[` };
+  yield {
+    periods: 0,
+    text:
+      `{"dataset":${JSON.stringify(header.dataset)},"granularity":${JSON.stringify(header.granularity)},` +
+      `"timezone":${JSON.stringify(header.timezone)},"from":${JSON.stringify(header.from)},"to":${JSON.stringify(header.to)},"periods":[`,
+  };
   let first = true;
   for await (const rows of periods.cursor(500)) {
     let text = '';

@@ -6,8 +6,12 @@ const at = (iso: string) => new Date(iso);
 describe('firstDayStartingAtOrAfter', () => {
   it('keeps a day that starts exactly at the instant', () => {
     expect(firstDayStartingAtOrAfter(at('2026-03-02T00:00:00Z'), 'UTC')).toBe('2026-03-02');
-    expect(firstDayStartingAtOrAfter(resolveInstant('2026-03-29', 'Europe/Berlin')!, 'Europe/Berlin')).toBe('2026-03-29');
-    expect(firstDayStartingAtOrAfter(resolveInstant('2026-11-01', 'America/New_York')!, 'America/New_York')).toBe('2026-11-01');
+    expect(firstDayStartingAtOrAfter(resolveInstant('2026-03-29', 'Europe/Berlin')!, 'Europe/Berlin')).toBe(
+      '2026-03-29',
+    );
+    expect(firstDayStartingAtOrAfter(resolveInstant('2026-11-01', 'America/New_York')!, 'America/New_York')).toBe(
+      '2026-11-01',
+    );
   });
   it('moves to the next day when the instant is past the local midnight', () => {
     expect(firstDayStartingAtOrAfter(at('2026-03-02T00:00:00.001Z'), 'UTC')).toBe('2026-03-03');

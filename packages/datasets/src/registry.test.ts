@@ -23,8 +23,12 @@ const hostileScope: DatasetScope = {
 };
 
 describe('dataset registry', () => {
-  it('defines every dataset with the contract\'s columns, access and empty metrics', () => {
-    expect(allDatasets().map((d) => d.id).sort()).toEqual([...datasetIds].sort());
+  it("defines every dataset with the contract's columns, access and empty metrics", () => {
+    expect(
+      allDatasets()
+        .map((d) => d.id)
+        .sort(),
+    ).toEqual([...datasetIds].sort());
     for (const d of allDatasets()) {
       expect(d.columns.join(',')).toBe(contractColumns[d.id]);
       expect(d.adminOnly).toBe(d.id === 'marketplace_summary' || d.id === 'leaderboard_history');
@@ -42,11 +46,20 @@ describe('dataset registry', () => {
   it('keeps scope values out of the COPY text, and carries every value the text reads', () => {
     for (const d of allDatasets()) {
       const q = d.csv(hostileScope);
-      for (const v of [hostileScope.publisherId!, ...hostileScope.packageIds!, hostileScope.timezone, '2026-03-28', '2026-04-02'])
+      for (const v of [
+        hostileScope.publisherId!,
+        ...hostileScope.packageIds!,
+        hostileScope.timezone,
+        '2026-03-28',
+        '2026-04-02',
+      ])
         expect({ dataset: d.id, leaks: q.text.includes(v) }).toEqual({ dataset: d.id, leaks: false });
       const read = copyValueNames(q.text);
       expect(read.length).toBeGreaterThan(0);
-      expect({ dataset: d.id, missing: read.filter((name) => !(name in q.values)) }).toEqual({ dataset: d.id, missing: [] });
+      expect({ dataset: d.id, missing: read.filter((name) => !(name in q.values)) }).toEqual({
+        dataset: d.id,
+        missing: [],
+      });
       expect(q.text).not.toContain('current_setting');
       expect(q.text).not.toMatch(/reviewer_id|\bbody\b/);
     }
@@ -56,7 +69,11 @@ describe('dataset registry', () => {
     for (const d of allDatasets()) {
       const q = d.csv(hostileScope);
       if (d.ownership === 'none') expect(q.values.publisher_id).toBeUndefined();
-      else expect({ dataset: d.id, publisher: copyValueNames(q.text).includes('publisher_id') }).toEqual({ dataset: d.id, publisher: true });
+      else
+        expect({ dataset: d.id, publisher: copyValueNames(q.text).includes('publisher_id') }).toEqual({
+          dataset: d.id,
+          publisher: true,
+        });
       if (d.ownership === 'packages') expect(copyValueNames(q.text)).toContain('package_ids');
     }
   });

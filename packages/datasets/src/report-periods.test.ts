@@ -1,5 +1,12 @@
 import {
-  cronPattern, duePeriods, isComplete, nextPeriod, nextRunAt, periodCoveredBy, periodStartingOn, previousPeriod,
+  cronPattern,
+  duePeriods,
+  isComplete,
+  nextPeriod,
+  nextRunAt,
+  periodCoveredBy,
+  periodStartingOn,
+  previousPeriod,
 } from './report-periods';
 
 const iso = (d: Date) => d.toISOString();
@@ -117,7 +124,10 @@ describe('next run, due periods, alignment', () => {
   it('lists the last N due periods, oldest first', () => {
     const due = duePeriods('weekly', 'UTC', at('2026-01-12T06:00:00Z'), 3);
     expect(due.map((p) => p.startDate)).toEqual(['2025-12-22', '2025-12-29', '2026-01-05']);
-    expect(duePeriods('monthly', 'UTC', at('2026-03-01T05:00:00Z'), 2).map((p) => p.startDate)).toEqual(['2025-12-01', '2026-01-01']);
+    expect(duePeriods('monthly', 'UTC', at('2026-03-01T05:00:00Z'), 2).map((p) => p.startDate)).toEqual([
+      '2025-12-01',
+      '2026-01-01',
+    ]);
     expect(duePeriods('monthly', 'UTC', at('2026-03-01T05:00:00Z'), 0)).toEqual([]);
   });
 

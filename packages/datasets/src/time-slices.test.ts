@@ -2,7 +2,12 @@ import { samplePercent, SAMPLE_BLOCKS, sliceRanges } from './time-slices';
 import type { DatasetScope } from './types';
 
 const scope: DatasetScope = {
-  from: new Date('2026-01-01T00:00:00Z'), to: new Date('2026-01-05T00:00:00Z'), timezone: 'UTC', granularity: 'day', publisherId: 'p', packageIds: null,
+  from: new Date('2026-01-01T00:00:00Z'),
+  to: new Date('2026-01-05T00:00:00Z'),
+  timezone: 'UTC',
+  granularity: 'day',
+  publisherId: 'p',
+  packageIds: null,
 };
 const bounds = (slices: DatasetScope[]) => slices.map((s) => [s.from.toISOString(), s.to.toISOString()]);
 
@@ -17,7 +22,13 @@ describe('sliceRanges', () => {
   });
 
   it('cuts at the given points, dropping duplicates and points outside the range, and keeps the rest of the scope', () => {
-    const cuts = ['2026-01-03T06:00:00Z', '2026-01-01T00:00:00Z', '2026-01-02T12:00:00Z', '2026-01-03T06:00:00Z', '2026-02-01T00:00:00Z'].map((c) => new Date(c));
+    const cuts = [
+      '2026-01-03T06:00:00Z',
+      '2026-01-01T00:00:00Z',
+      '2026-01-02T12:00:00Z',
+      '2026-01-03T06:00:00Z',
+      '2026-02-01T00:00:00Z',
+    ].map((c) => new Date(c));
     const slices = sliceRanges(scope, 3, cuts);
     expect(bounds(slices)).toEqual([
       ['2026-01-01T00:00:00.000Z', '2026-01-02T12:00:00.000Z'],
@@ -42,7 +53,8 @@ describe('samplePercent', () => {
     expect(samplePercent(0)).toBe(100);
     expect(samplePercent(SAMPLE_BLOCKS / 2)).toBe(100);
     expect(samplePercent(SAMPLE_BLOCKS)).toBe(100);
-    for (const blocks of [2_200, 37_000, 880_000, 1e9]) expect((samplePercent(blocks) / 100) * blocks).toBeCloseTo(SAMPLE_BLOCKS);
+    for (const blocks of [2_200, 37_000, 880_000, 1e9])
+      expect((samplePercent(blocks) / 100) * blocks).toBeCloseTo(SAMPLE_BLOCKS);
     expect(samplePercent(2_200, 22)).toBeCloseTo(1);
   });
 });

@@ -40,12 +40,22 @@ export function samplePercent(blocks: number, sampleBlocks = SAMPLE_BLOCKS): num
  * sample of the partitions that hold the range, under the scope's filters; a small export stays one slice. A selective
  * filter leaves few rows in the sample: below MIN_SAMPLE_PER_SLICE per slice, the time is split evenly instead.
  */
-export async function planTimeSlices(sql: Sql, dataset: Dataset, scope: DatasetScope, options: SliceOptions): Promise<DatasetScope[]> {
+export async function planTimeSlices(
+  sql: Sql,
+  dataset: Dataset,
+  scope: DatasetScope,
+  options: SliceOptions,
+): Promise<DatasetScope[]> {
   if (!dataset.csvSplitsByTime || options.maxSlices < 2) return [scope];
   const minRows = options.minRowsPerSlice ?? MIN_ROWS_PER_SLICE;
   const col = sql.unsafe(`x.${dataset.timeColumn}`);
   const table = sql.unsafe(`analytics.${dataset.table}`);
-  const owner = dataset.ownership === 'packages' ? packageScope(sql, 'x', scope) : dataset.ownership === 'publisher' ? publisherScope(sql, 'x', scope) : sql``;
+  const owner =
+    dataset.ownership === 'packages'
+      ? packageScope(sql, 'x', scope)
+      : dataset.ownership === 'publisher'
+        ? publisherScope(sql, 'x', scope)
+        : sql``;
   const inRange = sql`${col} >= ${scope.from} and ${col} < ${scope.to}`;
   const where = sql`where ${inRange} ${owner}`;
   // The range's rows before the owner's filter: the planner estimates a time range well from its histogram, but not a
@@ -61,7 +71,12 @@ export async function planTimeSlices(sql: Sql, dataset: Dataset, scope: DatasetS
   const estimated = (sampled * 100) / percent;
   let slices = minRows === 0 ? options.maxSlices : Math.min(options.maxSlices, Math.floor(estimated / minRows));
   // Slices 2..n spool (n-1)/n of the rows: bound the disk one export may fill (EXPORT_SPOOL_MAX_BYTES).
-  while (options.maxSpoolRows !== undefined && slices >= 2 && (estimated * (slices - 1)) / slices > options.maxSpoolRows) slices--;
+  while (
+    options.maxSpoolRows !== undefined &&
+    slices >= 2 &&
+    (estimated * (slices - 1)) / slices > options.maxSpoolRows
+  )
+    slices--;
   if (slices < 2) return [scope];
   const cuts = sampled >= MIN_SAMPLE_PER_SLICE * slices && slices === options.maxSlices ? row!.cuts : null;
   return sliceRanges(scope, slices, cuts);
@@ -83,8 +98,10 @@ async function blocksOf(sql: Sql, names: string[]): Promise<number> {
 }
 
 type PlanNode = { 'Relation Name'?: string; 'Plan Rows'?: number; Plans?: PlanNode[] };
-const relationNames = (node: PlanNode): string[] =>
-  [...(node['Relation Name'] ? [node['Relation Name']] : []), ...(node.Plans ?? []).flatMap(relationNames)];
+const relationNames = (node: PlanNode): string[] => [
+  ...(node['Relation Name'] ? [node['Relation Name']] : []),
+  ...(node.Plans ?? []).flatMap(relationNames),
+];
 /** The partitions (or the table itself) of `table` that a plan reads; not the tables its filters look up. */
 const partitionsIn = (node: PlanNode, table: string) =>
   [...new Set(relationNames(node))].filter((n) => n === table || n.startsWith(`${table}_p`));

@@ -4,7 +4,12 @@ import type { Sql } from '@ax/db';
 import type { DatasetScope } from './types';
 
 /** Installs or reviews per package in the scope, largest first (ties by id), with the packages' names. */
-export async function topPackages(sql: Sql, scope: DatasetScope, table: 'install_events' | 'reviews', timeCol: 'install_date' | 'review_date') {
+export async function topPackages(
+  sql: Sql,
+  scope: DatasetScope,
+  table: 'install_events' | 'reviews',
+  timeCol: 'install_date' | 'review_date',
+) {
   const t = sql.unsafe(`analytics.${table}`);
   const c = sql.unsafe(`t.${timeCol}`);
   return sql<{ package_id: string; name: string | null; n: number; avg: string | null }[]>`

@@ -11,7 +11,8 @@ export async function createApiKey(
   sql: Sql,
   input: { role: Role; publisherId: string | null; name?: string },
 ): Promise<{ id: string; token: string }> {
-  if (input.role === 'publisher' && !input.publisherId?.trim()) throw new Error('a publisher key needs a non-empty publisher id');
+  if (input.role === 'publisher' && !input.publisherId?.trim())
+    throw new Error('a publisher key needs a non-empty publisher id');
   if (input.role === 'admin' && input.publisherId !== null) throw new Error('an admin key has no publisher id');
   const token = `axk_${randomBytes(32).toString('base64url')}`;
   const [row] = await sql<{ id: string }[]>`

@@ -33,9 +33,12 @@ export function copyValueNames(text: string): string[] {
 export function formatTemplate(query: CopyQuery): { template: string; args: string[] } {
   const names = copyValueNames(query.text);
   for (const name of names) {
-    if (typeof query.values[name] !== 'string') throw new Error(`COPY query reads {{${name}}} but carries no value for it`);
+    if (typeof query.values[name] !== 'string')
+      throw new Error(`COPY query reads {{${name}}} but carries no value for it`);
   }
-  const template = query.text.replace(/%/g, '%%').replace(PLACEHOLDER, (_, name: string) => `%${names.indexOf(name) + 1}$L`);
+  const template = query.text
+    .replace(/%/g, '%%')
+    .replace(PLACEHOLDER, (_, name: string) => `%${names.indexOf(name) + 1}$L`);
   return { template, args: names.map((name) => query.values[name]!) };
 }
 

@@ -16,7 +16,9 @@ export type CopyPool = pg.Pool;
 /** `statementTimeoutMs` (ANALYTICS_STATEMENT_TIMEOUT_MS): each COPY statement's limit, set at connection start; 0 = none. */
 export function createCopyPool(url: string, max = 8, opts: { statementTimeoutMs?: number } = {}): CopyPool {
   const pool = new pg.Pool({
-    connectionString: url, max, application_name: 'analytics-export-copy',
+    connectionString: url,
+    max,
+    application_name: 'analytics-export-copy',
     ...(opts.statementTimeoutMs ? { statement_timeout: opts.statementTimeoutMs } : {}),
   });
   pool.on('error', () => {}); // idle client errors: the pool drops the client; the next checkout reconnects
@@ -143,7 +145,10 @@ async function checkOut(pool: pg.Pool): Promise<Copy> {
         stream.once('end', () => resolve());
         stream.once('error', reject);
       });
-      ended.then(() => (copyEnded = true), () => {});
+      ended.then(
+        () => (copyEnded = true),
+        () => {},
+      );
     },
     async finish() {
       await ended;
@@ -164,7 +169,9 @@ async function checkOut(pool: pg.Pool): Promise<Copy> {
 async function cancelBackend(pool: pg.Pool, client: pg.PoolClient): Promise<void> {
   const pid = (client as unknown as { processID?: number }).processID;
   if (!pid) return;
-  const other = new pg.Client({ connectionString: (pool as unknown as { options: pg.PoolConfig }).options.connectionString });
+  const other = new pg.Client({
+    connectionString: (pool as unknown as { options: pg.PoolConfig }).options.connectionString,
+  });
   await other.connect();
   try {
     await other.query('select pg_cancel_backend($1)', [pid]);

@@ -43,8 +43,20 @@ export type ExportRow = {
 
 export type NewExport = Pick<
   ExportRow,
-  | 'dataset' | 'format' | 'compression' | 'csv_bom' | 'range_from' | 'range_to' | 'from_input' | 'to_input'
-  | 'timezone' | 'granularity' | 'filters' | 'scope_publisher_id' | 'owner_publisher_id' | 'api_key_id'
+  | 'dataset'
+  | 'format'
+  | 'compression'
+  | 'csv_bom'
+  | 'range_from'
+  | 'range_to'
+  | 'from_input'
+  | 'to_input'
+  | 'timezone'
+  | 'granularity'
+  | 'filters'
+  | 'scope_publisher_id'
+  | 'owner_publisher_id'
+  | 'api_key_id'
 > & { schedule_id?: string | null; run_id?: string | null };
 
 /**
@@ -162,7 +174,10 @@ export async function deleteQueuedExport(sql: Sql, id: string): Promise<void> {
 }
 
 /** Exports that may have lost their job: running without a heartbeat, or queued, for longer than `staleAfterMs`. */
-export async function findStalledExports(sql: Sql, staleAfterMs: number): Promise<{ id: string; status: 'queued' | 'running' }[]> {
+export async function findStalledExports(
+  sql: Sql,
+  staleAfterMs: number,
+): Promise<{ id: string; status: 'queued' | 'running' }[]> {
   const seconds = staleAfterMs / 1000;
   return sql<{ id: string; status: 'queued' | 'running' }[]>`
     select id, status from app.exports

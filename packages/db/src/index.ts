@@ -3,13 +3,87 @@ export { ensureDatabase, migrate, MigrationChangedError, migrationsDir } from '.
 export { withAggregateSession } from './aggregate-session';
 export { type CopyQuery, copyValue, copyValueNames, formatTemplate } from './copy-query';
 export { type CopyPool, createCopyPool, withCopyStream } from './copy-stream';
-export { type ApiKeyRow, createApiKey, findPrincipalByToken, listApiKeys, type Principal, revokeApiKey, type Role } from './api-keys';
+export {
+  type ApiKeyRow,
+  createApiKey,
+  findPrincipalByToken,
+  listApiKeys,
+  type Principal,
+  revokeApiKey,
+  type Role,
+} from './api-keys';
 export { foreignPackages, listPackages, listPublishers, publisherExists } from './publishers';
-export { cancelExport, claimExport, claimIdempotencyKey, completeExport, countActiveExports, deleteQueuedExport, type ExportRow, failExport, findIdempotentExport, findStalledExports, getExport, insertExport, listExports, type NewExport, releaseExport, reportProgress, requeueExport, type Viewer } from './exports';
-export { type ActiveSchedule, claimFailureNotice, deleteSchedule, getSchedule, getScheduleAnyState, insertSchedule, listLiveSchedules, listSchedules, owedFailureNotices, recordRunOutcome, releaseFailureNotice, type ScheduleRow, updateSchedule } from './schedules';
-export { claimRun, failRun, finishRunIfDone, getRun, getRunByExport, getRunForPeriod, lastRunError, listRunsWithDeliveries, markRunRunning, openRuns, type RunPeriod, runPeriodStarts, type RunRow, type RunView } from './schedule-runs';
-export { claimDelivery, type DeliveryRow, expireStaleClaims, failDisallowedRecipients, failUnclaimedDeliveries, getDeliveryLink, listDeliveries, markDeliveryFailed, markDeliverySent, OUTCOME_UNKNOWN, releaseDelivery } from './deliveries';
+export {
+  cancelExport,
+  claimExport,
+  claimIdempotencyKey,
+  completeExport,
+  countActiveExports,
+  deleteQueuedExport,
+  type ExportRow,
+  failExport,
+  findIdempotentExport,
+  findStalledExports,
+  getExport,
+  insertExport,
+  listExports,
+  type NewExport,
+  releaseExport,
+  reportProgress,
+  requeueExport,
+  type Viewer,
+} from './exports';
+export {
+  type ActiveSchedule,
+  claimFailureNotice,
+  deleteSchedule,
+  getSchedule,
+  getScheduleAnyState,
+  insertSchedule,
+  listLiveSchedules,
+  listSchedules,
+  owedFailureNotices,
+  recordRunOutcome,
+  releaseFailureNotice,
+  type ScheduleRow,
+  updateSchedule,
+} from './schedules';
+export {
+  claimRun,
+  failRun,
+  finishRunIfDone,
+  getRun,
+  getRunByExport,
+  getRunForPeriod,
+  lastRunError,
+  listRunsWithDeliveries,
+  markRunRunning,
+  openRuns,
+  type RunPeriod,
+  runPeriodStarts,
+  type RunRow,
+  type RunView,
+} from './schedule-runs';
+export {
+  claimDelivery,
+  type DeliveryRow,
+  expireStaleClaims,
+  failDisallowedRecipients,
+  failUnclaimedDeliveries,
+  getDeliveryLink,
+  listDeliveries,
+  markDeliveryFailed,
+  markDeliverySent,
+  OUTCOME_UNKNOWN,
+  releaseDelivery,
+} from './deliveries';
 export { listExpiringExports, maintenanceRunAge, markExportExpired, recordMaintenanceRun } from './export-expiry';
-export { isUnsubscribed, suppressUnsubscribed, undoUnsubscribe, unsubscribe, unsubscribedBySchedule } from './unsubscribes';
+export {
+  isUnsubscribed,
+  suppressUnsubscribed,
+  undoUnsubscribe,
+  unsubscribe,
+  unsubscribedBySchedule,
+} from './unsubscribes';
 export { LimitReached, returnEmailSlot, secondsToUtcMidnight, takeEmailSlot } from './limits';
 export { apiKeyName, createSession, deleteSession, findPrincipalBySession } from './sessions';

@@ -5,7 +5,10 @@ import type { Sql } from './client';
 
 /** Thrown inside a transaction to roll it back when a limit is reached. */
 export class LimitReached extends Error {
-  constructor(readonly limit: number, message: string) {
+  constructor(
+    readonly limit: number,
+    message: string,
+  ) {
     super(message);
     this.name = 'LimitReached';
   }

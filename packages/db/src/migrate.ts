@@ -49,7 +49,9 @@ const checksum = (text: string) => createHash('sha256').update(text).digest('hex
  * were kept get the file's current checksum the first time.
  */
 export async function migrate(sql: Sql, dir = migrationsDir): Promise<string[]> {
-  const files = readdirSync(dir).filter((f) => /^\d+_.+\.sql$/.test(f)).sort();
+  const files = readdirSync(dir)
+    .filter((f) => /^\d+_.+\.sql$/.test(f))
+    .sort();
   const texts = new Map(files.map((f) => [f, readFileSync(join(dir, f), 'utf8')]));
   const applied: string[] = [];
   const conn = await sql.reserve();
@@ -57,8 +59,12 @@ export async function migrate(sql: Sql, dir = migrationsDir): Promise<string[]> 
     await conn`select pg_advisory_lock(hashtext('analytics-export.migrate'))`;
     await conn`create table if not exists public.schema_migrations (name text primary key, applied_at timestamptz not null default now())`;
     await conn`alter table public.schema_migrations add column if not exists checksum text`;
-    const recorded = await conn<{ name: string; checksum: string | null }[]>`select name, checksum from public.schema_migrations`;
-    const changed = recorded.filter((r) => r.checksum !== null && texts.has(r.name) && checksum(texts.get(r.name)!) !== r.checksum);
+    const recorded = await conn<
+      { name: string; checksum: string | null }[]
+    >`select name, checksum from public.schema_migrations`;
+    const changed = recorded.filter(
+      (r) => r.checksum !== null && texts.has(r.name) && checksum(texts.get(r.name)!) !== r.checksum,
+    );
     if (changed.length) throw new MigrationChangedError(changed.map((r) => r.name).sort());
     for (const r of recorded) {
       const text = texts.get(r.name);

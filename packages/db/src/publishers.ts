@@ -29,5 +29,7 @@ export async function listPackages(sql: Sql, publisherId: string | null): Promis
 }
 
 export async function listPublishers(sql: Sql): Promise<PublisherRow[]> {
-  return sql<PublisherRow[]>`select publisher_id, coalesce(name, '') as name from analytics.publishers order by publisher_id`;
+  return sql<
+    PublisherRow[]
+  >`select publisher_id, coalesce(name, '') as name from analytics.publishers order by publisher_id`;
 }

@@ -52,7 +52,10 @@ export async function claimRun(
       if (!run) return null;
       // A manual run counts against the schedule's daily limit; past it the whole claim rolls back.
       if (opts.manualRunsPerDay !== undefined && !(await takeManualRunSlot(tx, schedule.id, opts.manualRunsPerDay)))
-        throw new LimitReached(opts.manualRunsPerDay, `at most ${opts.manualRunsPerDay} manual runs per schedule per UTC day`);
+        throw new LimitReached(
+          opts.manualRunsPerDay,
+          `at most ${opts.manualRunsPerDay} manual runs per schedule per UTC day`,
+        );
       const exp = await insertExport(tx, {
         dataset: schedule.dataset,
         format: schedule.format,
@@ -71,7 +74,9 @@ export async function claimRun(
         schedule_id: schedule.id,
         run_id: run.id,
       });
-      const [linked] = await tx<RunRow[]>`update app.schedule_runs set export_id = ${exp.id} where id = ${run.id} returning *`;
+      const [linked] = await tx<
+        RunRow[]
+      >`update app.schedule_runs set export_id = ${exp.id} where id = ${run.id} returning *`;
       await tx`
         insert into app.deliveries (run_id, recipient)
         select ${run.id}, r from unnest(${schedule.recipients}::text[]) as r
@@ -88,7 +93,12 @@ export async function claimRun(
   }
 }
 
-export async function getRunForPeriod(sql: Sql, scheduleId: string, periodStart: Date, sequence = 0): Promise<RunRow | null> {
+export async function getRunForPeriod(
+  sql: Sql,
+  scheduleId: string,
+  periodStart: Date,
+  sequence = 0,
+): Promise<RunRow | null> {
   const [row] = await sql<RunRow[]>`
     select * from app.schedule_runs where schedule_id = ${scheduleId} and period_start = ${periodStart} and sequence = ${sequence}`;
   return row ?? null;
@@ -130,7 +140,10 @@ export async function listRunsWithDeliveries(
     limit ${q.limit}`;
   return rows.map((r) => ({
     ...r,
-    deliveries: r.deliveries.map((d) => ({ ...d, sent_at: d.sent_at ? new Date(d.sent_at as unknown as string) : null })),
+    deliveries: r.deliveries.map((d) => ({
+      ...d,
+      sent_at: d.sent_at ? new Date(d.sent_at as unknown as string) : null,
+    })),
   }));
 }
 

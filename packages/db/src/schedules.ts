@@ -35,8 +35,19 @@ export type ScheduleRow = {
 
 export type ScheduleFields = Pick<
   ScheduleRow,
-  | 'name' | 'dataset' | 'format' | 'frequency' | 'recipients' | 'timezone' | 'granularity' | 'compression' | 'csv_bom'
-  | 'filters' | 'scope_publisher_id' | 'paused' | 'failure_contacts'
+  | 'name'
+  | 'dataset'
+  | 'format'
+  | 'frequency'
+  | 'recipients'
+  | 'timezone'
+  | 'granularity'
+  | 'compression'
+  | 'csv_bom'
+  | 'filters'
+  | 'scope_publisher_id'
+  | 'paused'
+  | 'failure_contacts'
 >;
 export type NewSchedule = ScheduleFields & Pick<ScheduleRow, 'owner_publisher_id' | 'api_key_id'>;
 
@@ -46,7 +57,11 @@ const ownedBy = (sql: Sql, viewer?: Viewer) => ownerFilter(sql, viewer);
  * Inserts a schedule. With `perPublisherLimit`, a publisher's schedule is refused (LimitReached) once the publisher
  * has that many live ones; a per-publisher advisory lock makes concurrent creations count one after another.
  */
-export async function insertSchedule(sql: Sql, s: NewSchedule, opts: { perPublisherLimit?: number } = {}): Promise<ScheduleRow> {
+export async function insertSchedule(
+  sql: Sql,
+  s: NewSchedule,
+  opts: { perPublisherLimit?: number } = {},
+): Promise<ScheduleRow> {
   const limit = opts.perPublisherLimit;
   if (limit === undefined || s.owner_publisher_id === null) return insertScheduleRow(sql, s);
   const owner = s.owner_publisher_id;
@@ -84,8 +99,13 @@ export async function getScheduleAnyState(sql: Sql, id: string): Promise<Schedul
 }
 
 /** A page, newest first, after the schedule `after` (deleted since or not); null when this viewer has no such schedule. */
-export async function listSchedules(sql: Sql, viewer: Viewer, q: { limit: number; after?: string }): Promise<ScheduleRow[] | null> {
-  if (q.after && (await sql`select 1 from app.schedules where id = ${q.after} ${ownedBy(sql, viewer)}`).length === 0) return null;
+export async function listSchedules(
+  sql: Sql,
+  viewer: Viewer,
+  q: { limit: number; after?: string },
+): Promise<ScheduleRow[] | null> {
+  if (q.after && (await sql`select 1 from app.schedules where id = ${q.after} ${ownedBy(sql, viewer)}`).length === 0)
+    return null;
   return sql<ScheduleRow[]>`
     select * from app.schedules s
     where deleted_at is null ${ownedBy(sql, viewer)}
@@ -101,7 +121,11 @@ export async function listSchedules(sql: Sql, viewer: Viewer, q: { limit: number
  * schedule whose creator key was revoked becomes its key.
  */
 export async function updateSchedule(
-  sql: Sql, id: string, viewer: Viewer, next: ScheduleFields, resumedBy?: string,
+  sql: Sql,
+  id: string,
+  viewer: Viewer,
+  next: ScheduleFields,
+  resumedBy?: string,
 ): Promise<ScheduleRow | null> {
   const resuming = sql`(paused and not ${next.paused})`;
   const [row] = await sql<ScheduleRow[]>`
@@ -136,7 +160,12 @@ export async function deleteSchedule(sql: Sql, id: string, viewer: Viewer): Prom
  * Counts a run's outcome: a success resets the failure count; a failure adds one, and the failure that reaches
  * `pauseAfter` pauses a running schedule with the reason 'failing'. Returns the schedule when this call paused it.
  */
-export async function recordRunOutcome(sql: Sql, scheduleId: string, failed: boolean, pauseAfter: number): Promise<ScheduleRow | null> {
+export async function recordRunOutcome(
+  sql: Sql,
+  scheduleId: string,
+  failed: boolean,
+  pauseAfter: number,
+): Promise<ScheduleRow | null> {
   if (!failed) {
     await sql`update app.schedules set failure_streak = 0 where id = ${scheduleId} and failure_streak <> 0`;
     return null;

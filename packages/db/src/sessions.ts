@@ -10,7 +10,11 @@ const hashId = (id: string) => createHash('sha256').update(id).digest();
 
 export type SessionPrincipal = Principal & { keyName: string; expiresAt: Date };
 
-export async function createSession(sql: Sql, apiKeyId: string, now = new Date()): Promise<{ id: string; expiresAt: Date }> {
+export async function createSession(
+  sql: Sql,
+  apiKeyId: string,
+  now = new Date(),
+): Promise<{ id: string; expiresAt: Date }> {
   const id = randomBytes(32).toString('base64url');
   const expiresAt = new Date(now.getTime() + SESSION_TTL_MS);
   await sql`insert into app.sessions (id_hash, api_key_id, expires_at) values (${hashId(id)}, ${apiKeyId}, ${expiresAt})`;
@@ -24,7 +28,9 @@ export async function findPrincipalBySession(sql: Sql, id: string): Promise<Sess
     select k.id, k.role, k.publisher_id, k.name, s.expires_at
     from app.sessions s join app.api_keys k on k.id = s.api_key_id
     where s.id_hash = ${hashId(id)} and s.expires_at > now() and k.revoked_at is null`;
-  return row ? { keyId: row.id, role: row.role, publisherId: row.publisher_id, keyName: row.name, expiresAt: row.expires_at } : null;
+  return row
+    ? { keyId: row.id, role: row.role, publisherId: row.publisher_id, keyName: row.name, expiresAt: row.expires_at }
+    : null;
 }
 
 export async function deleteSession(sql: Sql, id: string): Promise<void> {

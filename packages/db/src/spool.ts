@@ -69,7 +69,7 @@ export class Spool {
 
   /** Writes all of `chunk` (a write may take only part of it) and tells a waiting reader. */
   private async append(chunk: Buffer): Promise<void> {
-    for (let at = 0; at < chunk.length; ) {
+    for (let at = 0; at < chunk.length;) {
       const { bytesWritten } = await this.file.write(chunk, at, chunk.length - at, this.written);
       at += bytesWritten;
       this.written += bytesWritten;

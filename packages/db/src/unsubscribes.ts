@@ -16,7 +16,8 @@ export async function undoUnsubscribe(sql: Sql, scheduleId: string, recipient: s
 }
 
 export async function isUnsubscribed(sql: Sql, scheduleId: string, recipient: string): Promise<boolean> {
-  const rows = await sql`select 1 from app.unsubscribes where schedule_id = ${scheduleId} and recipient = ${norm(recipient)}`;
+  const rows =
+    await sql`select 1 from app.unsubscribes where schedule_id = ${scheduleId} and recipient = ${norm(recipient)}`;
   return rows.length > 0;
 }
 

@@ -12,7 +12,10 @@ const fakeLogger = () => {
 describe('checkEvictionPolicy', () => {
   it('warns, naming the policy, when Redis may evict keys', async () => {
     const { warnings, logger } = fakeLogger();
-    await checkEvictionPolicy(fakeRedis(async () => ['maxmemory-policy', 'allkeys-lru']), logger);
+    await checkEvictionPolicy(
+      fakeRedis(async () => ['maxmemory-policy', 'allkeys-lru']),
+      logger,
+    );
     expect(warnings).toHaveLength(1);
     expect(warnings[0]![0]).toEqual({ policy: 'allkeys-lru' });
     expect(String(warnings[0]![1])).toMatch(/noeviction/);
@@ -20,14 +23,22 @@ describe('checkEvictionPolicy', () => {
 
   it('stays quiet for noeviction', async () => {
     const { warnings, logger } = fakeLogger();
-    await checkEvictionPolicy(fakeRedis(async () => ['maxmemory-policy', 'noeviction']), logger);
+    await checkEvictionPolicy(
+      fakeRedis(async () => ['maxmemory-policy', 'noeviction']),
+      logger,
+    );
     expect(warnings).toEqual([]);
   });
 
   it('does not fail when CONFIG is disabled (managed Redis)', async () => {
     const { warnings, logger } = fakeLogger();
     await expect(
-      checkEvictionPolicy(fakeRedis(async () => { throw new Error("ERR unknown command 'CONFIG'"); }), logger),
+      checkEvictionPolicy(
+        fakeRedis(async () => {
+          throw new Error("ERR unknown command 'CONFIG'");
+        }),
+        logger,
+      ),
     ).resolves.toBeUndefined();
     expect(warnings).toEqual([]);
   });

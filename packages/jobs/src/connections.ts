@@ -35,7 +35,7 @@ export async function closeConnection(redis: Redis): Promise<void> {
 /** BullMQ loses locks and jobs when Redis may evict keys: warn loudly at start. */
 export async function checkEvictionPolicy(redis: Redis, logger: Logger): Promise<void> {
   try {
-    const res = (await redis.config('GET', 'maxmemory-policy'));
+    const res = await redis.config('GET', 'maxmemory-policy');
     const policy = res[1];
     if (policy && policy !== 'noeviction')
       logger.warn({ policy }, 'Redis maxmemory-policy is not noeviction: queued jobs and locks can be lost');

@@ -4,7 +4,15 @@ import { QUEUE } from './catalog';
 import type { Queues } from './queues';
 
 /** The states an operator watches; `waiting` is what autoscaling keys on. */
-export const DEPTH_STATES = ['waiting', 'active', 'delayed', 'prioritized', 'waiting-children', 'completed', 'failed'] as const;
+export const DEPTH_STATES = [
+  'waiting',
+  'active',
+  'delayed',
+  'prioritized',
+  'waiting-children',
+  'completed',
+  'failed',
+] as const;
 
 export function queueDepthSource(queues: Queues): QueueDepthSource {
   return () =>

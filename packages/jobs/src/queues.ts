@@ -28,7 +28,8 @@ export async function enqueue<N extends JobName>(
 ): Promise<string> {
   const def = jobCatalog[name];
   const data = def.schema.parse(payload);
-  const jobId = options.jobId ?? (def.jobId ? (def.jobId as (p: PayloadOf<N>) => string)(data as PayloadOf<N>) : undefined);
+  const jobId =
+    options.jobId ?? (def.jobId ? (def.jobId as (p: PayloadOf<N>) => string)(data as PayloadOf<N>) : undefined);
   const job = await queues[def.queue].add(name, data, { ...def.options, delay: options.delay, jobId });
   return job.id!;
 }

@@ -24,7 +24,10 @@ export type Handlers<Q extends QueueName> = { [N in JobsOf<Q>]: Handler<N> };
 
 /** Thrown by handlers for failures a retry cannot fix: BullMQ fails the job at once. */
 export class PermanentError extends UnrecoverableError {
-  constructor(readonly code: string, message: string) {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
     super(message);
     this.name = 'PermanentError';
   }
@@ -88,7 +91,9 @@ export function closeWorker(worker: Worker, connection: Redis): Promise<void> {
       // into a forced one. So once our handlers are done, BullMQ gets a few seconds to record their results.
       const close = worker.close();
       let grace: NodeJS.Timeout | undefined;
-      const gaveUp = handlersFinished(worker).then(() => new Promise<void>((r) => (grace = setTimeout(r, RECORD_GRACE_MS))));
+      const gaveUp = handlersFinished(worker).then(
+        () => new Promise<void>((r) => (grace = setTimeout(r, RECORD_GRACE_MS))),
+      );
       try {
         return await Promise.race([close, gaveUp]);
       } finally {
@@ -111,7 +116,11 @@ export function createWorker<Q extends QueueName>(
   queue: Q,
   handlers: Handlers<Q>,
   deps: {
-    connection: Redis; prefix: string; logger: Logger; metrics?: Metrics; concurrency?: number;
+    connection: Redis;
+    prefix: string;
+    logger: Logger;
+    metrics?: Metrics;
+    concurrency?: number;
     /** How long a job's lock lives without renewal; a killed worker's job is recovered after about this long. */
     lockDuration?: number;
     /** How often this worker looks for jobs whose lock expired (stalled). */
@@ -167,7 +176,10 @@ export function createWorker<Q extends QueueName>(
   stopping.set(worker, new AbortController());
   worker.on('error', (err) => deps.logger.error({ err, queue }, 'worker error'));
   worker.on('failed', (job, err) =>
-    deps.logger.warn({ queue, job: job?.name, jobId: job?.id, ...idsOf(job?.data), attemptsMade: job?.attemptsMade, err: err.message }, 'job failed'),
+    deps.logger.warn(
+      { queue, job: job?.name, jobId: job?.id, ...idsOf(job?.data), attemptsMade: job?.attemptsMade, err: err.message },
+      'job failed',
+    ),
   );
   return worker;
 }

@@ -18,7 +18,9 @@ export type FailureNoticeInput = {
 export function renderFailureNotice(n: FailureNoticeInput): MailMessage {
   const what = `${datasetTitle(n.dataset)} · ${n.frequency} report`;
   const name = oneLine(n.scheduleName).slice(0, 200);
-  const subject = oneLine(`Paused: ${what} failed ${n.failedRuns} times in a row${name ? ` · ${name.slice(0, 60)}` : ''}`);
+  const subject = oneLine(
+    `Paused: ${what} failed ${n.failedRuns} times in a row${name ? ` · ${name.slice(0, 60)}` : ''}`,
+  );
   const lines = [
     `The scheduled report "${what}"${name ? ` (${name})` : ''} failed ${n.failedRuns} times in a row and is now paused.`,
     'No more runs happen until someone resumes it.',

@@ -18,33 +18,47 @@ function chart(s: ReportSummary): string {
     const bar = pct
       ? `<table role="presentation" width="${pct}%" cellpadding="0" cellspacing="0"><tr><td bgcolor="#3b82f6" style="background:#3b82f6;height:14px;font-size:0;line-height:0;border-radius:2px">&nbsp;</td></tr></table>`
       : '';
-    return `<tr><td style="padding:3px 8px 3px 0;white-space:nowrap;font-size:13px;${MUTED}">${e(b.label)}</td>` +
+    return (
+      `<tr><td style="padding:3px 8px 3px 0;white-space:nowrap;font-size:13px;${MUTED}">${e(b.label)}</td>` +
       `<td width="100%" style="padding:3px 0">${bar}</td>` +
-      `<td align="right" style="padding:3px 0 3px 8px;white-space:nowrap;font-size:13px">${e(formatCount(b.value))}</td></tr>`;
+      `<td align="right" style="padding:3px 0 3px 8px;white-space:nowrap;font-size:13px">${e(formatCount(b.value))}</td></tr>`
+    );
   });
-  return heading(s.chart.title) + `<table role="presentation" width="100%" cellpadding="0" cellspacing="0">${rows.join('')}</table>`;
+  return (
+    heading(s.chart.title) +
+    `<table role="presentation" width="100%" cellpadding="0" cellspacing="0">${rows.join('')}</table>`
+  );
 }
 
 function top(s: ReportSummary): string {
   if (!s.top || s.top.rows.length === 0) return '';
-  const rows = s.top.rows.map((r, i) =>
-    `<tr><td style="padding:5px 8px 5px 0;border-top:1px solid #e5e7eb;font-size:14px;${MUTED};width:1%">${i + 1}.</td>` +
-    `<td style="padding:5px 0;border-top:1px solid #e5e7eb;font-size:14px;word-break:break-word">${e(r.label)}</td>` +
-    `<td align="right" style="padding:5px 0 5px 8px;border-top:1px solid #e5e7eb;font-size:14px;white-space:nowrap">${e(r.value)}</td></tr>`,
+  const rows = s.top.rows.map(
+    (r, i) =>
+      `<tr><td style="padding:5px 8px 5px 0;border-top:1px solid #e5e7eb;font-size:14px;${MUTED};width:1%">${i + 1}.</td>` +
+      `<td style="padding:5px 0;border-top:1px solid #e5e7eb;font-size:14px;word-break:break-word">${e(r.label)}</td>` +
+      `<td align="right" style="padding:5px 0 5px 8px;border-top:1px solid #e5e7eb;font-size:14px;white-space:nowrap">${e(r.value)}</td></tr>`,
   );
-  return section(heading(s.top.title) + `<table role="presentation" width="100%" cellpadding="0" cellspacing="0">${rows.join('')}</table>`);
+  return section(
+    heading(s.top.title) +
+      `<table role="presentation" width="100%" cellpadding="0" cellspacing="0">${rows.join('')}</table>`,
+  );
 }
 
 function figures(v: ReportView, s: ReportSummary): string {
   const change = v.change!;
   const extra = s.figures
-    .map((f) => `<tr><td style="padding:2px 12px 2px 0;font-size:14px;${MUTED}">${e(f.label)}</td><td style="padding:2px 0;font-size:14px;font-weight:bold">${e(f.value)}</td></tr>`)
+    .map(
+      (f) =>
+        `<tr><td style="padding:2px 12px 2px 0;font-size:14px;${MUTED}">${e(f.label)}</td><td style="padding:2px 0;font-size:14px;font-weight:bold">${e(f.value)}</td></tr>`,
+    )
     .join('');
   return section(
     `<div style="font-size:13px;${MUTED}">${e(s.metric.label)}</div>` +
       `<div style="font-size:34px;line-height:1.2;font-weight:bold">${e(formatCount(s.metric.value))}</div>` +
       `<div style="font-size:14px;color:${CHANGE_COLOUR[change.direction]}">${e(change.text)}</div>` +
-      (extra ? `<table role="presentation" cellpadding="0" cellspacing="0" style="margin-top:10px">${extra}</table>` : ''),
+      (extra
+        ? `<table role="presentation" cellpadding="0" cellspacing="0" style="margin-top:10px">${extra}</table>`
+        : ''),
     '16px 24px 8px',
   );
 }
@@ -52,7 +66,9 @@ function figures(v: ReportView, s: ReportSummary): string {
 export function renderReportHtml(v: ReportView): string {
   const r = v.input;
   const s = r.summary;
-  const name = v.scheduleName ? `<div style="font-size:13px;color:#374151;margin-top:6px">Report: ${e(v.scheduleName)}</div>` : '';
+  const name = v.scheduleName
+    ? `<div style="font-size:13px;color:#374151;margin-top:6px">Report: ${e(v.scheduleName)}</div>`
+    : '';
   const body = [
     section(
       `<div style="font-size:12px;${MUTED};text-transform:uppercase;letter-spacing:.05em">${e(v.kicker)}</div>` +

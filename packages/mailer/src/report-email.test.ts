@@ -1,27 +1,70 @@
-import { classifySendError, dayLabel, describeChange, formatBytes, rangeLabel, renderReportEmail, type ReportSummary } from './index';
+import {
+  classifySendError,
+  dayLabel,
+  describeChange,
+  formatBytes,
+  rangeLabel,
+  renderReportEmail,
+  type ReportSummary,
+} from './index';
 
 const input = {
-  to: 'a@example.com', scheduleName: 'Weekly <b>installs</b> & "more"', frequency: 'weekly' as const, dataset: 'install_events',
-  format: 'csv', periodStart: '2026-01-05', periodEnd: '2026-01-12', periodLastDay: '2026-01-11', timezone: 'Europe/Berlin',
-  rowCount: 12345, rowUnit: 'rows' as const, bytes: 2_500_000, fileName: 'install_events_2026-01-05_2026-01-12.csv',
-  link: 'http://127.0.0.1:3000/v1/report-links/abc?x=1&y=<2>', linkExpiresAt: new Date('2026-01-26T06:00:00Z'),
-  unsubscribeUrl: 'http://127.0.0.1:3000/v1/unsubscribe/tok', summary: null,
+  to: 'a@example.com',
+  scheduleName: 'Weekly <b>installs</b> & "more"',
+  frequency: 'weekly' as const,
+  dataset: 'install_events',
+  format: 'csv',
+  periodStart: '2026-01-05',
+  periodEnd: '2026-01-12',
+  periodLastDay: '2026-01-11',
+  timezone: 'Europe/Berlin',
+  rowCount: 12345,
+  rowUnit: 'rows' as const,
+  bytes: 2_500_000,
+  fileName: 'install_events_2026-01-05_2026-01-12.csv',
+  link: 'http://127.0.0.1:3000/v1/report-links/abc?x=1&y=<2>',
+  linkExpiresAt: new Date('2026-01-26T06:00:00Z'),
+  unsubscribeUrl: 'http://127.0.0.1:3000/v1/unsubscribe/tok',
+  summary: null,
 };
 
 const summary: ReportSummary = {
   metric: { label: 'Installs', unit: 'installs', value: 1234, previous: 1100 },
   figures: [{ label: 'Unique tenants', value: '345' }],
-  chart: { title: 'Installs per day', bars: [{ label: 'Mon 5 Jan', value: 200 }, { label: 'Tue 6 Jan', value: 0 }, { label: 'Wed 7 Jan', value: 1034 }] },
-  top: { title: 'Top packages by installs', rows: [{ label: 'Acme <script>x</script> (pkg-a1)', value: '1,000' }, { label: 'pkg-a2', value: '234' }] },
+  chart: {
+    title: 'Installs per day',
+    bars: [
+      { label: 'Mon 5 Jan', value: 200 },
+      { label: 'Tue 6 Jan', value: 0 },
+      { label: 'Wed 7 Jan', value: 1034 },
+    ],
+  },
+  top: {
+    title: 'Top packages by installs',
+    rows: [
+      { label: 'Acme <script>x</script> (pkg-a1)', value: '1,000' },
+      { label: 'pkg-a2', value: '234' },
+    ],
+  },
 };
 
 describe('report e-mail', () => {
   it('puts dataset and period first in the subject, the figures next, the name last and on one line', () => {
-    expect(renderReportEmail(input).subject).toBe('Installs, 5–11 Jan 2026: weekly report · Weekly <b>installs</b> & "more"');
-    expect(renderReportEmail({ ...input, summary }).subject).toBe('Installs, 5–11 Jan 2026: 1,234 installs (▲ 12%) · Weekly <b>installs</b> & "more"');
+    expect(renderReportEmail(input).subject).toBe(
+      'Installs, 5–11 Jan 2026: weekly report · Weekly <b>installs</b> & "more"',
+    );
+    expect(renderReportEmail({ ...input, summary }).subject).toBe(
+      'Installs, 5–11 Jan 2026: 1,234 installs (▲ 12%) · Weekly <b>installs</b> & "more"',
+    );
     expect(renderReportEmail({ ...input, scheduleName: '' }).subject).toBe('Installs, 5–11 Jan 2026: weekly report');
     expect(renderReportEmail({ ...input, scheduleName: 'a\r\nBcc: x@evil.test' }).subject).not.toMatch(/[\r\n]/);
-    const monthly = renderReportEmail({ ...input, frequency: 'monthly', periodStart: '2026-01-01', periodEnd: '2026-02-01', periodLastDay: '2026-01-31' });
+    const monthly = renderReportEmail({
+      ...input,
+      frequency: 'monthly',
+      periodStart: '2026-01-01',
+      periodEnd: '2026-02-01',
+      periodLastDay: '2026-01-31',
+    });
     expect(monthly.subject).toMatch(/^Installs, January 2026: /);
   });
   it('escapes everything in HTML and carries count, size and link in both bodies', () => {
@@ -76,7 +119,8 @@ describe('report e-mail', () => {
 });
 
 describe('classifySendError', () => {
-  const aws = (name: string, status: number) => Object.assign(new Error(name), { name, $metadata: { httpStatusCode: status } });
+  const aws = (name: string, status: number) =>
+    Object.assign(new Error(name), { name, $metadata: { httpStatusCode: status } });
   it('retries throttling and 5xx, rejects other 4xx, and treats timeouts as unknown', () => {
     expect(classifySendError(aws('TooManyRequestsException', 429)).kind).toBe('retry');
     expect(classifySendError(aws('InternalFailure', 500)).kind).toBe('retry');

@@ -11,10 +11,21 @@ import { viewOf, type ReportEmailInput, type ReportView } from './report-view';
 export function renderReportEmail(r: ReportEmailInput): MailMessage {
   const v = viewOf(r);
   const s = r.summary;
-  const headline = s ? `${formatCount(s.metric.value)} ${s.metric.unit}${v.change?.direction === 'up' || v.change?.direction === 'down' ? ` (${v.change.text.split(' (')[0]})` : ''}` : `${r.frequency} report`;
-  const name = v.scheduleName ? ` · ${v.scheduleName.length > 60 ? `${v.scheduleName.slice(0, 59)}…` : v.scheduleName}` : '';
+  const headline = s
+    ? `${formatCount(s.metric.value)} ${s.metric.unit}${v.change?.direction === 'up' || v.change?.direction === 'down' ? ` (${v.change.text.split(' (')[0]})` : ''}`
+    : `${r.frequency} report`;
+  const name = v.scheduleName
+    ? ` · ${v.scheduleName.length > 60 ? `${v.scheduleName.slice(0, 59)}…` : v.scheduleName}`
+    : '';
   const subject = oneLine(`${datasetTitle(r.dataset)}, ${v.periodTitle}: ${headline}${name}`);
-  return { to: r.to, subject, html: renderReportHtml(v), text: renderReportText(v), headers: unsubscribeHeaders(r.unsubscribeUrl), attachments: [] };
+  return {
+    to: r.to,
+    subject,
+    html: renderReportHtml(v),
+    text: renderReportText(v),
+    headers: unsubscribeHeaders(r.unsubscribeUrl),
+    attachments: [],
+  };
 }
 
 function renderReportText(v: ReportView): string {

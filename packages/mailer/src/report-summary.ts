@@ -20,18 +20,28 @@ export type Change = { direction: 'up' | 'down' | 'same' | 'new' | 'none'; text:
 export function describeChange(value: number, previous: number | null, periodWord: string): Change {
   if (previous === null) return { direction: 'none', text: `No figures for the previous ${periodWord}` };
   const before = `previous ${periodWord}: ${formatCount(previous)}`;
-  if (previous === 0) return value === 0 ? { direction: 'same', text: `Same as the ${before}` } : { direction: 'new', text: `Up from none (${before})` };
+  if (previous === 0)
+    return value === 0
+      ? { direction: 'same', text: `Same as the ${before}` }
+      : { direction: 'new', text: `Up from none (${before})` };
   if (value === previous) return { direction: 'same', text: `Same as the ${before}` };
   const pct = ((value - previous) / Math.abs(previous)) * 100;
   const shown = Math.abs(pct) < 10 ? Math.abs(pct).toFixed(1) : Math.round(Math.abs(pct)).toString();
-  return value > previous ? { direction: 'up', text: `▲ ${shown}% (${before})` } : { direction: 'down', text: `▼ ${shown}% (${before})` };
+  return value > previous
+    ? { direction: 'up', text: `▲ ${shown}% (${before})` }
+    : { direction: 'down', text: `▼ ${shown}% (${before})` };
 }
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
 const parts = (date: string) => {
   const d = new Date(`${date.slice(0, 10)}T00:00:00Z`);
-  return { day: d.getUTCDate(), month: MONTHS[d.getUTCMonth()]!, year: d.getUTCFullYear(), weekday: WEEKDAYS[d.getUTCDay()]! };
+  return {
+    day: d.getUTCDate(),
+    month: MONTHS[d.getUTCMonth()]!,
+    year: d.getUTCFullYear(),
+    weekday: WEEKDAYS[d.getUTCDay()]!,
+  };
 };
 
 /** "Mon 5 Jan" */

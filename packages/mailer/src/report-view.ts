@@ -27,7 +27,20 @@ export type ReportEmailInput = {
   summary: ReportSummary | null;
 };
 
-const MONTH_NAMES = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+const MONTH_NAMES = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+];
 
 /** What the template shows, derived once for both bodies. */
 export type ReportView = {
@@ -61,4 +74,3 @@ export function viewOf(r: ReportEmailInput): ReportView {
     why: `You receive this ${r.frequency} report because your address (${r.to}) is on its recipient list.`,
   };
 }
-

@@ -27,7 +27,9 @@ export function createSesSender(config: MailerConfig): SendMail {
   const local = config.SES_ENDPOINT !== '';
   const client = new SESv2Client({
     region: config.SES_REGION,
-    ...(local ? { endpoint: config.SES_ENDPOINT, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
+    ...(local
+      ? { endpoint: config.SES_ENDPOINT, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }
+      : {}),
     // No SDK retries: a timed-out attempt may have been accepted, and resending it would duplicate the mail.
     // Definite refusals (throttling, 5xx) are retried by the delivery job, with backoff.
     maxAttempts: 1,
@@ -46,8 +48,12 @@ export function createSesSender(config: MailerConfig): SendMail {
             ...(msg.attachments?.length
               ? {
                   Attachments: msg.attachments.map((a) => ({
-                    FileName: a.fileName, ContentType: a.contentType, ContentId: a.contentId, RawContent: a.content,
-                    ContentDisposition: 'INLINE' as const, ContentTransferEncoding: 'BASE64' as const,
+                    FileName: a.fileName,
+                    ContentType: a.contentType,
+                    ContentId: a.contentId,
+                    RawContent: a.content,
+                    ContentDisposition: 'INLINE' as const,
+                    ContentTransferEncoding: 'BASE64' as const,
                   })),
                 }
               : {}),
@@ -68,14 +74,21 @@ export function createSesSender(config: MailerConfig): SendMail {
 export type SendFailure = { kind: 'retry' | 'rejected' | 'unknown'; reason: string };
 
 const NEVER_CONNECTED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
-const THROTTLED = new Set(['TooManyRequestsException', 'ThrottlingException', 'Throttling', 'LimitExceededException', 'SendingPausedException']);
+const THROTTLED = new Set([
+  'TooManyRequestsException',
+  'ThrottlingException',
+  'Throttling',
+  'LimitExceededException',
+  'SendingPausedException',
+]);
 
 export function classifySendError(err: unknown): SendFailure {
   const e = err as { name?: string; code?: string; message?: string; $metadata?: { httpStatusCode?: number } };
   const name = e?.name ?? 'Error';
   const reason = `${name}: ${e?.message ?? String(err)}`.slice(0, 500);
   const status = e?.$metadata?.httpStatusCode;
-  if (THROTTLED.has(name) || status === 429 || (status !== undefined && status >= 500)) return { kind: 'retry', reason };
+  if (THROTTLED.has(name) || status === 429 || (status !== undefined && status >= 500))
+    return { kind: 'retry', reason };
   if (status !== undefined && status >= 400) return { kind: 'rejected', reason };
   if (e?.code && NEVER_CONNECTED.has(e.code)) return { kind: 'retry', reason };
   return { kind: 'unknown', reason };

@@ -7,7 +7,11 @@ import { RETENTION_TABLES, type RetentionTable } from './tables';
 const instant = (d: string) => new Date(`${d}T00:00:00Z`);
 
 /** The months, in order, that hold some of the caller's rows and that no succeeded export of theirs covers. */
-export async function unexportedMonths(sql: Sql, p: Principal, months: readonly MonthDeletion[]): Promise<MonthDeletion[]> {
+export async function unexportedMonths(
+  sql: Sql,
+  p: Principal,
+  months: readonly MonthDeletion[],
+): Promise<MonthDeletion[]> {
   const out: MonthDeletion[] = [];
   for (const month of months) {
     if ((await holdsData(sql, p, month)) && !(await exported(sql, p, month))) out.push(month);

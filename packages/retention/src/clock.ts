@@ -14,6 +14,8 @@ export async function databaseNow(sql: Sql): Promise<Date> {
 export function clockProblem(worker: Date, database: Date, maxSkewMs = MAX_CLOCK_SKEW_MS): string | null {
   const skew = worker.getTime() - database.getTime();
   if (Math.abs(skew) <= maxSkewMs) return null;
-  return `refused: the worker's clock (${worker.toISOString()}) and PostgreSQL's (${database.toISOString()}) differ by ` +
-    `${Math.round(Math.abs(skew) / 1000)} s, more than ${maxSkewMs / 1000} s; nothing was deleted. Fix the host clock.`;
+  return (
+    `refused: the worker's clock (${worker.toISOString()}) and PostgreSQL's (${database.toISOString()}) differ by ` +
+    `${Math.round(Math.abs(skew) / 1000)} s, more than ${maxSkewMs / 1000} s; nothing was deleted. Fix the host clock.`
+  );
 }

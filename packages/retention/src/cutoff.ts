@@ -4,7 +4,8 @@ import { DateTime } from 'luxon';
 
 /** The first day kept: `today` (UTC) minus `months` calendar months, clamped at month ends. */
 export function retentionCutoff(today: Date | string, months: number): string {
-  const base = typeof today === 'string' ? DateTime.fromISO(today, { zone: 'utc' }) : DateTime.fromJSDate(today, { zone: 'utc' });
+  const base =
+    typeof today === 'string' ? DateTime.fromISO(today, { zone: 'utc' }) : DateTime.fromJSDate(today, { zone: 'utc' });
   return base.startOf('day').minus({ months }).toISODate()!;
 }
 

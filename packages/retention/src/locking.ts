@@ -35,7 +35,9 @@ export type RetryPolicy = {
 
 export class LockBusyError extends Error {
   constructor(what: string, attempts: number) {
-    super(`${what}: still locked by other sessions after ${attempts} attempts (lock_timeout); will retry on the next pass`);
+    super(
+      `${what}: still locked by other sessions after ${attempts} attempts (lock_timeout); will retry on the next pass`,
+    );
     this.name = 'LockBusyError';
   }
 }

@@ -31,7 +31,9 @@ export async function isPartitioned(sql: Conn, table: string): Promise<boolean> 
  * (No backslashes in tagged templates: postgres.js sends the cooked strings, which drop them; hence `[(]`.)
  */
 export async function listPartitions(sql: Conn, parent: string): Promise<Partition[]> {
-  const rows = await sql<{ name: string; bound: string; lower: Date | null; upper: Date | null; detach_pending: boolean }[]>`
+  const rows = await sql<
+    { name: string; bound: string; lower: Date | null; upper: Date | null; detach_pending: boolean }[]
+  >`
     select c.relname as name, b.bound, i.inhdetachpending as detach_pending,
            substring(b.bound from $re$FROM [(]'([^']*)'[)]$re$)::timestamptz as lower,
            substring(b.bound from $re$TO [(]'([^']*)'[)]$re$)::timestamptz as upper
@@ -73,7 +75,10 @@ export function missingMonths(partitions: Partition[], from: MonthKey, ahead: nu
   return monthRange(from, addMonths(from, ahead)).filter((m) => {
     const start = monthStart(m).getTime();
     return !partitions.some(
-      (p) => !p.isDefault && (p.lower === null || p.lower.getTime() <= start) && (p.upper === null || start < p.upper.getTime()),
+      (p) =>
+        !p.isDefault &&
+        (p.lower === null || p.lower.getTime() <= start) &&
+        (p.upper === null || start < p.upper.getTime()),
     );
   });
 }
@@ -88,7 +93,11 @@ const boundLiteral = (month: MonthKey) => {
  * the parent, which inserts and reads never wait for). `CREATE TABLE … PARTITION OF` would need ACCESS
  * EXCLUSIVE on the parent and queue every insert behind it. One transaction: a timed-out ATTACH leaves nothing.
  */
-export async function createMonthPartition(conn: postgres.ReservedSql, parent: string, month: MonthKey): Promise<string> {
+export async function createMonthPartition(
+  conn: postgres.ReservedSql,
+  parent: string,
+  month: MonthKey,
+): Promise<string> {
   const child = partitionName(parent, month);
   await conn`begin`;
   try {
@@ -111,7 +120,12 @@ export async function createMonthPartition(conn: postgres.ReservedSql, parent: s
  * If lock_timeout interrupts that wait, the partition stays "detach pending" and FINALIZE completes it later.
  * With a DEFAULT partition CONCURRENTLY is not allowed: a plain DETACH (brief ACCESS EXCLUSIVE) is used instead.
  */
-export async function detachPartition(conn: postgres.ReservedSql, parent: string, p: Partition, concurrently: boolean): Promise<void> {
+export async function detachPartition(
+  conn: postgres.ReservedSql,
+  parent: string,
+  p: Partition,
+  concurrently: boolean,
+): Promise<void> {
   const mode = p.detachPending ? 'finalize' : concurrently ? 'concurrently' : '';
   await conn.unsafe(`alter table ${escapeIdent(parent)} detach partition ${escapeIdent(p.name)} ${mode}`);
 }

@@ -8,8 +8,11 @@ import { isCalendarDay, utcDay } from './months';
 export function passDay(requested: string | undefined, today: Date, dryRun: boolean): string {
   const now = utcDay(today);
   if (requested === undefined) return now;
-  if (!isCalendarDay(requested)) throw new RangeError(`the day must be a date YYYY-MM-DD, got ${JSON.stringify(requested)}`);
+  if (!isCalendarDay(requested))
+    throw new RangeError(`the day must be a date YYYY-MM-DD, got ${JSON.stringify(requested)}`);
   if (requested > now && !dryRun)
-    throw new RangeError(`${requested} is after today (${now}, UTC): that would delete data still inside retention; only a dry run may look ahead`);
+    throw new RangeError(
+      `${requested} is after today (${now}, UTC): that would delete data still inside retention; only a dry run may look ahead`,
+    );
   return requested;
 }

@@ -39,7 +39,12 @@ export type PassRow = {
 
 export const rowsDeleted = (t: TableOutcome) => t.rows_in_dropped_partitions + t.rows_trimmed;
 
-export async function startPass(sql: Sql, cutoff: string, dryRun: boolean, details: Partial<PassDetails>): Promise<string> {
+export async function startPass(
+  sql: Sql,
+  cutoff: string,
+  dryRun: boolean,
+  details: Partial<PassDetails>,
+): Promise<string> {
   const [row] = await sql<{ id: string }[]>`
     insert into app.retention_passes (cutoff, dry_run, details)
     values (${cutoff}::date, ${dryRun}, ${sql.json(details)})
@@ -70,7 +75,13 @@ export async function recordSkipped(sql: Sql, cutoff: string, details: Partial<P
 }
 
 /** A pass that refused to run (the clocks disagree): recorded, with why, and nothing deleted. */
-export async function recordRefused(sql: Sql, cutoff: string, dryRun: boolean, details: Partial<PassDetails>, why: string): Promise<string> {
+export async function recordRefused(
+  sql: Sql,
+  cutoff: string,
+  dryRun: boolean,
+  details: Partial<PassDetails>,
+  why: string,
+): Promise<string> {
   const [row] = await sql<{ id: string }[]>`
     insert into app.retention_passes (cutoff, dry_run, outcome, finished_at, details, error)
     values (${cutoff}::date, ${dryRun}, 'refused', now(), ${sql.json(details)}, ${why})
@@ -79,7 +90,12 @@ export async function recordRefused(sql: Sql, cutoff: string, dryRun: boolean, d
 }
 
 /** Records a partition this pass is about to detach: only recorded tables are ever dropped as leftovers. */
-export async function rememberDetached(sql: Sql | postgres.ReservedSql, name: string, parent: string, passId?: string): Promise<void> {
+export async function rememberDetached(
+  sql: Sql | postgres.ReservedSql,
+  name: string,
+  parent: string,
+  passId?: string,
+): Promise<void> {
   await sql`
     insert into app.retention_detached (table_name, parent, pass_id) values (${name}, ${parent}, ${passId ?? null})
     on conflict (table_name) do nothing`;

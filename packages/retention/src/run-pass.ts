@@ -4,17 +4,39 @@ import type postgres from 'postgres';
 import type { Sql } from '@ax/db';
 import type { Logger, Metrics } from '@ax/runtime';
 import {
-  PassAborted, releasePassLock, resetSession, setLockTimeout, tryPassLock, withLockRetry, type RetryPolicy,
+  PassAborted,
+  releasePassLock,
+  resetSession,
+  setLockTimeout,
+  tryPassLock,
+  withLockRetry,
+  type RetryPolicy,
 } from './locking';
 import { addMonths, isCalendarDay, monthOf, monthStart, partitionName, utcDay } from './months';
 import {
-  canDetachConcurrently, countRows, createMonthPartition, detachPartition, dropDetached, isPartitioned,
-  listDetachedLeftovers, listPartitions, missingMonths, type Partition,
+  canDetachConcurrently,
+  countRows,
+  createMonthPartition,
+  detachPartition,
+  dropDetached,
+  isPartitioned,
+  listDetachedLeftovers,
+  listPartitions,
+  missingMonths,
+  type Partition,
 } from './partitions';
 import { databaseNow, clockProblem } from './clock';
 import { cutoffInstant, retentionCutoff } from './cutoff';
 import {
-  failInterrupted, finishPass, forgetDetached, recordRefused, recordSkipped, rememberDetached, startPass, type PassDetails, type TableOutcome,
+  failInterrupted,
+  finishPass,
+  forgetDetached,
+  recordRefused,
+  recordSkipped,
+  rememberDetached,
+  startPass,
+  type PassDetails,
+  type TableOutcome,
 } from './passes';
 import { RETENTION_TABLES, type RetentionTable } from './tables';
 import { countBefore, deleteBefore, type Cutoff } from './trim';
@@ -91,8 +113,20 @@ export async function runRetentionPass(sql: Sql, options: PassOptions): Promise<
   const tables = o.tables ?? RETENTION_TABLES;
   const started = Date.now();
   const base = { now: today, retention_months: o.retentionMonths };
-  const result = (id: string, outcome: PassResult['outcome'], outcomes: TableOutcome[], error: string | null): PassResult => ({
-    id, outcome, dryRun: Boolean(o.dryRun), now: today, cutoff: day, durationMs: Date.now() - started, tables: outcomes, error,
+  const result = (
+    id: string,
+    outcome: PassResult['outcome'],
+    outcomes: TableOutcome[],
+    error: string | null,
+  ): PassResult => ({
+    id,
+    outcome,
+    dryRun: Boolean(o.dryRun),
+    now: today,
+    cutoff: day,
+    durationMs: Date.now() - started,
+    tables: outcomes,
+    error,
   });
 
   const skew = clockProblem((o.clock ?? (() => new Date()))(), dbNow, o.maxClockSkewMs);
@@ -162,21 +196,36 @@ async function eachTable(
       out.push({ ...(await fn(t)), duration_ms: Date.now() - started });
     } catch (err) {
       const done = (err as { outcome?: Partial<TableOutcome> }).outcome;
-      out.push({ ...emptyOutcome(t.table, false), ...done, error: (err as Error).message, duration_ms: Date.now() - started });
+      out.push({
+        ...emptyOutcome(t.table, false),
+        ...done,
+        error: (err as Error).message,
+        duration_ms: Date.now() - started,
+      });
     }
   }
   return out;
 }
 
 const emptyOutcome = (table: string, partitioned: boolean): TableOutcome => ({
-  table, partitioned, partitions_dropped: [], rows_in_dropped_partitions: 0, rows_trimmed: 0, partitions_created: [], error: null, duration_ms: 0,
+  table,
+  partitioned,
+  partitions_dropped: [],
+  rows_in_dropped_partitions: 0,
+  rows_trimmed: 0,
+  partitions_created: [],
+  error: null,
+  duration_ms: 0,
 });
 
-const endsBy = (p: Partition, cutoff: Cutoff) => !p.isDefault && p.upper !== null && p.upper.getTime() <= cutoff.instant.getTime();
+const endsBy = (p: Partition, cutoff: Cutoff) =>
+  !p.isDefault && p.upper !== null && p.upper.getTime() <= cutoff.instant.getTime();
 const straddles = (p: Partition, cutoff: Cutoff) =>
   p.isDefault ||
-  ((p.lower === null || p.lower.getTime() < cutoff.instant.getTime()) && (p.upper === null || p.upper.getTime() > cutoff.instant.getTime()));
-const leftoverDue = (month: string, cutoff: Cutoff) => monthStart(addMonths(month, 1)).getTime() <= cutoff.instant.getTime();
+  ((p.lower === null || p.lower.getTime() < cutoff.instant.getTime()) &&
+    (p.upper === null || p.upper.getTime() > cutoff.instant.getTime()));
+const leftoverDue = (month: string, cutoff: Cutoff) =>
+  monthStart(addMonths(month, 1)).getTime() <= cutoff.instant.getTime();
 
 async function applyTable(conn: postgres.ReservedSql, t: RetentionTable, ctx: Ctx): Promise<TableOutcome> {
   const { cutoff, retry, logger, metrics } = ctx;
@@ -192,7 +241,9 @@ async function applyTable(conn: postgres.ReservedSql, t: RetentionTable, ctx: Ct
     }
     // 1. Future partitions first: an insert must never fail for want of one, whatever happens below.
     for (const month of missingMonths(await listPartitions(conn, t.table), monthOf(ctx.today), ctx.futureMonths)) {
-      const name = await withLockRetry(`attach ${partitionName(t.table, month)}`, retry, () => createMonthPartition(conn, t.table, month));
+      const name = await withLockRetry(`attach ${partitionName(t.table, month)}`, retry, () =>
+        createMonthPartition(conn, t.table, month),
+      );
       out.partitions_created.push(name);
       logger?.info({ table: t.table, partition: name }, 'created partition');
     }
@@ -225,7 +276,13 @@ async function applyTable(conn: postgres.ReservedSql, t: RetentionTable, ctx: Ct
   }
 }
 
-async function dropWhole(conn: postgres.ReservedSql, parent: string, name: string, out: TableOutcome, ctx: Ctx): Promise<void> {
+async function dropWhole(
+  conn: postgres.ReservedSql,
+  parent: string,
+  name: string,
+  out: TableOutcome,
+  ctx: Ctx,
+): Promise<void> {
   const rows = await countRows(conn, name);
   await withLockRetry(`drop ${name}`, ctx.retry, () => dropDetached(conn, name));
   await forgetDetached(conn, name);
@@ -245,7 +302,9 @@ async function planTable(sql: Sql, t: RetentionTable, ctx: Ctx): Promise<TableOu
     return out;
   }
   const partitions = await listPartitions(sql, t.table);
-  out.partitions_created = missingMonths(partitions, monthOf(ctx.today), ctx.futureMonths).map((m) => partitionName(t.table, m));
+  out.partitions_created = missingMonths(partitions, monthOf(ctx.today), ctx.futureMonths).map((m) =>
+    partitionName(t.table, m),
+  );
   const whole = [
     ...(await listDetachedLeftovers(sql, t.table)).filter((l) => leftoverDue(l.month, cutoff)).map((l) => l.name),
     ...partitions.filter((p) => endsBy(p, cutoff)).map((p) => p.name),
@@ -254,6 +313,7 @@ async function planTable(sql: Sql, t: RetentionTable, ctx: Ctx): Promise<TableOu
     out.partitions_dropped.push(name);
     out.rows_in_dropped_partitions += await countRows(sql, name);
   }
-  for (const p of partitions.filter((x) => straddles(x, cutoff))) out.rows_trimmed += await countBefore(sql, p.name, t, cutoff);
+  for (const p of partitions.filter((x) => straddles(x, cutoff)))
+    out.rows_trimmed += await countBefore(sql, p.name, t, cutoff);
   return out;
 }

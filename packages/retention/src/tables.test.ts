@@ -14,8 +14,12 @@ describe('RETENTION_TABLES (derived from the dataset definitions)', () => {
   it('knows whose rows each table holds', () => {
     const owner = Object.fromEntries(RETENTION_TABLES.map((t) => [t.table, t.ownership]));
     expect(owner).toEqual({
-      install_events: 'packages', reviews: 'packages', version_adoption_snapshots: 'packages', reputation_events: 'publisher',
-      marketplace_daily_summary: 'none', publisher_leaderboard_snapshots: 'none',
+      install_events: 'packages',
+      reviews: 'packages',
+      version_adoption_snapshots: 'packages',
+      reputation_events: 'publisher',
+      marketplace_daily_summary: 'none',
+      publisher_leaderboard_snapshots: 'none',
     });
   });
 });

@@ -13,7 +13,9 @@ const ident = (sql: Conn, name: string) => sql(`analytics.${name}`);
 
 /** `column < cutoff`, compared in the column's own type (a date column never goes through the session time zone). */
 const beforeCutoff = (sql: Conn, t: RetentionTable, cutoff: Cutoff) =>
-  t.type === 'date' ? sql`${sql(t.column)} < ${cutoff.day}::date` : sql`${sql(t.column)} < ${cutoff.instant}::timestamptz`;
+  t.type === 'date'
+    ? sql`${sql(t.column)} < ${cutoff.day}::date`
+    : sql`${sql(t.column)} < ${cutoff.instant}::timestamptz`;
 
 /** How many rows of `relation` (the table or one of its partitions) are older than the cutoff. */
 export async function countBefore(sql: Conn, relation: string, t: RetentionTable, cutoff: Cutoff): Promise<number> {
@@ -36,10 +38,14 @@ export async function deleteBefore(
   let total = 0;
   for (;;) {
     throwIfAborted(opts.retry.signal);
-    const result = await withLockRetry(`delete from analytics.${relation}`, opts.retry, () => conn`
+    const result = await withLockRetry(
+      `delete from analytics.${relation}`,
+      opts.retry,
+      () => conn`
       delete from ${ident(conn, relation)}
       where ctid = any(array(
-        select ctid from ${ident(conn, relation)} where ${beforeCutoff(conn, t, cutoff)} limit ${opts.batchSize}))`);
+        select ctid from ${ident(conn, relation)} where ${beforeCutoff(conn, t, cutoff)} limit ${opts.batchSize}))`,
+    );
     total += result.count;
     if (result.count > 0) opts.onBatch?.(result.count);
     if (result.count < opts.batchSize) return total;

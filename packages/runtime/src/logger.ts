@@ -10,7 +10,17 @@ export function createLogger(service: string, level = 'info', destination?: pino
     base: { service },
     timestamp: pino.stdTimeFunctions.isoTime,
     redact: {
-      paths: ['token', 'authorization', 'headers.authorization', 'download_url', 'url', 'signedUrl', 'body', 'html', 'text'],
+      paths: [
+        'token',
+        'authorization',
+        'headers.authorization',
+        'download_url',
+        'url',
+        'signedUrl',
+        'body',
+        'html',
+        'text',
+      ],
       censor: '[redacted]',
     },
   };

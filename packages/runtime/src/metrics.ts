@@ -25,12 +25,18 @@ export function createMetrics(service: string, opts: { queueSampleTimeoutMs?: nu
     new client.Counter({ name, help, labelNames, registers: [registry] });
   return {
     registry,
-    exportsTotal: counter('ax_exports_total', 'Exports finished, by dataset, format and outcome', ['dataset', 'format', 'outcome']),
+    exportsTotal: counter('ax_exports_total', 'Exports finished, by dataset, format and outcome', [
+      'dataset',
+      'format',
+      'outcome',
+    ]),
     rowsWritten: counter('ax_export_rows_written_total', 'Rows written into export files', ['dataset']),
     bytesWritten: counter('ax_export_bytes_written_total', 'Bytes stored in S3 by exports', ['dataset']),
     emailsTotal: counter('ax_emails_total', 'Report e-mails by outcome', ['outcome']),
     retentionDeleted: counter('ax_retention_rows_deleted_total', 'Rows deleted by retention, by table', ['table']),
-    retentionPartitionsDropped: counter('ax_retention_partitions_dropped_total', 'Partitions dropped by retention', ['table']),
+    retentionPartitionsDropped: counter('ax_retention_partitions_dropped_total', 'Partitions dropped by retention', [
+      'table',
+    ]),
     jobDuration: new client.Histogram({
       name: 'ax_job_duration_seconds',
       help: 'Job processing time, by queue, job name and outcome',
@@ -53,7 +59,8 @@ export function createMetrics(service: string, opts: { queueSampleTimeoutMs?: nu
       async collect() {
         const { depths } = await sample();
         this.reset();
-        for (const d of depths) for (const [state, n] of Object.entries(d.counts)) this.set({ queue: d.queue, state }, n);
+        for (const d of depths)
+          for (const [state, n] of Object.entries(d.counts)) this.set({ queue: d.queue, state }, n);
       },
     }),
     queueDepthUp: new client.Gauge({
@@ -71,8 +78,18 @@ export function createMetrics(service: string, opts: { queueSampleTimeoutMs?: nu
   };
 }
 
-async function sampleAll(sources: QueueDepthSource[], timeoutMs: number): Promise<{ depths: QueueDepth[]; ok: boolean }> {
-  const results = await Promise.all(sources.map((s) => withTimeout(s(), timeoutMs).then((d) => d, () => null)));
+async function sampleAll(
+  sources: QueueDepthSource[],
+  timeoutMs: number,
+): Promise<{ depths: QueueDepth[]; ok: boolean }> {
+  const results = await Promise.all(
+    sources.map((s) =>
+      withTimeout(s(), timeoutMs).then(
+        (d) => d,
+        () => null,
+      ),
+    ),
+  );
   return { depths: results.flatMap((r) => r ?? []), ok: results.every((r) => r !== null) };
 }
 

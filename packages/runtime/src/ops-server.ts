@@ -25,7 +25,8 @@ export function startOpsServer(opts: OpsServerOptions): Promise<OpsServer> {
       res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store', ...headers });
       res.end(JSON.stringify(body));
     };
-    if (req.method !== 'GET' && req.method !== 'HEAD') return json(405, { status: 'method not allowed' }, { allow: 'GET, HEAD' });
+    if (req.method !== 'GET' && req.method !== 'HEAD')
+      return json(405, { status: 'method not allowed' }, { allow: 'GET, HEAD' });
     if (path === '/healthz') return json(200, { status: 'ok' });
     if (path === '/readyz') {
       void Promise.resolve()
@@ -34,7 +35,11 @@ export function startOpsServer(opts: OpsServerOptions): Promise<OpsServer> {
           (result) => {
             const checks = typeof result === 'boolean' ? undefined : result;
             const ok = typeof result === 'boolean' ? result : Object.values(result).every(Boolean);
-            json(ok ? 200 : 503, { status: ok ? 'ready' : 'unavailable', ...(checks ? { checks } : {}) }, ok ? {} : { 'retry-after': '5' });
+            json(
+              ok ? 200 : 503,
+              { status: ok ? 'ready' : 'unavailable', ...(checks ? { checks } : {}) },
+              ok ? {} : { 'retry-after': '5' },
+            );
           },
           (err) => json(503, { status: 'unavailable', error: (err as Error).message }, { 'retry-after': '5' }),
         );

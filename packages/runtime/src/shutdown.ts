@@ -25,7 +25,11 @@ export type Shutdown = {
 /** Exiting (rather than raising the signal again) runs the exit handlers, which write out the last log lines. */
 export const signalExitCode = (signal: NodeJS.Signals): number => 128 + constants.signals[signal];
 
-export function createShutdown(logger: Logger, deadlineMs: number, exit: (code: number) => void = (code) => process.exit(code)): Shutdown {
+export function createShutdown(
+  logger: Logger,
+  deadlineMs: number,
+  exit: (code: number) => void = (code) => process.exit(code),
+): Shutdown {
   const closers: Closer[] = [];
   let running: Promise<void> | undefined;
 

@@ -2,7 +2,9 @@
 // the sweep should have (EXPORT_FILE_TTL_DAYS + a margin), so a file outlives its time by days at worst, even if every
 // sweep failed. Other rules on the bucket are kept. The local emulator (s3rver) answers 501: not applied there.
 import {
-  GetBucketLifecycleConfigurationCommand, PutBucketLifecycleConfigurationCommand, type LifecycleRule,
+  GetBucketLifecycleConfigurationCommand,
+  PutBucketLifecycleConfigurationCommand,
+  type LifecycleRule,
 } from '@aws-sdk/client-s3';
 import type { Storage } from './s3';
 
@@ -24,10 +26,15 @@ export function exportLifecycleRule(ttlDays: number): LifecycleRule {
 export async function applyExportLifecycleRule(storage: Storage, ttlDays: number): Promise<void> {
   const current = await storage.client
     .send(new GetBucketLifecycleConfigurationCommand({ Bucket: storage.bucket }))
-    .then((r) => r.Rules ?? [], (err: { name?: string }) => {
-      if (err.name === 'NoSuchLifecycleConfiguration') return [] as LifecycleRule[];
-      throw err;
-    });
+    .then(
+      (r) => r.Rules ?? [],
+      (err: { name?: string }) => {
+        if (err.name === 'NoSuchLifecycleConfiguration') return [] as LifecycleRule[];
+        throw err;
+      },
+    );
   const rules = [...current.filter((r) => r.ID !== EXPORT_LIFECYCLE_RULE_ID), exportLifecycleRule(ttlDays)];
-  await storage.client.send(new PutBucketLifecycleConfigurationCommand({ Bucket: storage.bucket, LifecycleConfiguration: { Rules: rules } }));
+  await storage.client.send(
+    new PutBucketLifecycleConfigurationCommand({ Bucket: storage.bucket, LifecycleConfiguration: { Rules: rules } }),
+  );
 }

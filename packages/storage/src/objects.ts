@@ -1,7 +1,14 @@
 // Export objects: deterministic keys, streaming multipart upload, presigned downloads, removal.
 import {
-  AbortMultipartUploadCommand, CompleteMultipartUploadCommand, CreateMultipartUploadCommand, DeleteObjectCommand, GetObjectCommand,
-  HeadBucketCommand, PutObjectCommand, UploadPartCommand, type CompletedPart,
+  AbortMultipartUploadCommand,
+  CompleteMultipartUploadCommand,
+  CreateMultipartUploadCommand,
+  DeleteObjectCommand,
+  GetObjectCommand,
+  HeadBucketCommand,
+  PutObjectCommand,
+  UploadPartCommand,
+  type CompletedPart,
 } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { Readable } from 'node:stream';
@@ -11,7 +18,13 @@ import type { Storage } from './s3';
 export const exportKey = (exportId: string, fileName: string) => `exports/${exportId}/${fileName}`;
 
 /** An export's file name (from its dataset, range and format) and content type. */
-export function exportFile(row: { dataset: string; format: 'csv' | 'json'; compression: 'none' | 'gzip'; from_input: string; to_input: string }) {
+export function exportFile(row: {
+  dataset: string;
+  format: 'csv' | 'json';
+  compression: 'none' | 'gzip';
+  from_input: string;
+  to_input: string;
+}) {
   const label = (s: string) => s.replace(/[^0-9A-Za-z-]/g, '');
   const base = `${row.dataset}_${label(row.from_input)}_${label(row.to_input)}.${row.format}`;
   if (row.compression === 'gzip') return { name: `${base}.gz`, contentType: 'application/gzip' };
@@ -40,7 +53,12 @@ export async function uploadStream(
   meta: { contentType: string; fileName: string },
   signal?: AbortSignal,
 ): Promise<void> {
-  const object = { Bucket: storage.bucket, Key: key, ContentType: meta.contentType, ContentDisposition: `attachment; filename="${meta.fileName}"` };
+  const object = {
+    Bucket: storage.bucket,
+    Key: key,
+    ContentType: meta.contentType,
+    ContentDisposition: `attachment; filename="${meta.fileName}"`,
+  };
   // Every request listens to this: a failure anywhere (a part, the body, the caller's signal) stops the others, so
   // a part stuck on a stalled store cannot hold up the failure.
   const stop = new AbortController();
@@ -80,15 +98,20 @@ export async function uploadStream(
     const full = part;
     const PartNumber = nextPart++;
     const request = new UploadPartCommand({
-      Bucket: storage.bucket, Key: key, UploadId: uploadId, PartNumber, Body: full.subarray(0, filled), ContentLength: filled,
+      Bucket: storage.bucket,
+      Key: key,
+      UploadId: uploadId,
+      PartNumber,
+      Body: full.subarray(0, filled),
+      ContentLength: filled,
     });
-    const sending = storage.client.send(request, options).then(
-      (sent) => {
+    const sending = storage.client
+      .send(request, options)
+      .then((sent) => {
         parts.push({ PartNumber, ETag: sent.ETag });
         spare.push(full);
-      },
-      fail,
-    ).finally(() => inFlight.delete(sending));
+      }, fail)
+      .finally(() => inFlight.delete(sending));
     inFlight.add(sending);
     part = spare.pop() ?? Buffer.allocUnsafe(PART_SIZE);
     filled = 0;
@@ -97,7 +120,7 @@ export async function uploadStream(
   try {
     if (signal?.aborted) throw signal.reason;
     for await (const chunk of body as AsyncIterable<Buffer>) {
-      for (let at = 0; at < chunk.length; ) {
+      for (let at = 0; at < chunk.length;) {
         if (filled === part.length) grow();
         const copied = chunk.copy(part, filled, at);
         filled += copied;
@@ -106,7 +129,10 @@ export async function uploadStream(
       }
     }
     if (!uploadId) {
-      await storage.client.send(new PutObjectCommand({ ...object, Body: part.subarray(0, filled), ContentLength: filled }), options);
+      await storage.client.send(
+        new PutObjectCommand({ ...object, Body: part.subarray(0, filled), ContentLength: filled }),
+        options,
+      );
       return;
     }
     if (filled > 0) await sendPart();
@@ -131,7 +157,12 @@ export async function uploadStream(
   }
 }
 
-export async function presignDownload(storage: Storage, key: string, fileName: string, ttlSeconds = storage.presignTtlSeconds) {
+export async function presignDownload(
+  storage: Storage,
+  key: string,
+  fileName: string,
+  ttlSeconds = storage.presignTtlSeconds,
+) {
   const url = await getSignedUrl(
     storage.client,
     new GetObjectCommand({
@@ -145,13 +176,19 @@ export async function presignDownload(storage: Storage, key: string, fileName: s
 }
 
 /** Removes an object (none there is fine). Bounded: a stalled store must not hold up a cancellation or a shutdown. */
-export async function deleteObject(storage: Storage, key: string, signal: AbortSignal = AbortSignal.timeout(10_000)): Promise<void> {
+export async function deleteObject(
+  storage: Storage,
+  key: string,
+  signal: AbortSignal = AbortSignal.timeout(10_000),
+): Promise<void> {
   await storage.client.send(new DeleteObjectCommand({ Bucket: storage.bucket, Key: key }), { abortSignal: signal });
 }
 
 export async function storageReachable(storage: Storage): Promise<boolean> {
   try {
-    await storage.client.send(new HeadBucketCommand({ Bucket: storage.bucket }), { abortSignal: AbortSignal.timeout(2000) });
+    await storage.client.send(new HeadBucketCommand({ Bucket: storage.bucket }), {
+      abortSignal: AbortSignal.timeout(2000),
+    });
     return true;
   } catch {
     return false;

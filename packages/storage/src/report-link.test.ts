@@ -16,15 +16,28 @@ describe('report links', () => {
     const [, exp, sig] = token.split('.');
     const otherId = '1b7c6a2e-6a43-4a8e-9c59-2f5d1d2f1a10';
     expect(verifyReportLink(secret, `${otherId}.${exp}.${sig}`, now)).toEqual({ ok: false, reason: 'bad_signature' });
-    expect(verifyReportLink(secret, `${id}.${Number(exp) + 86400}.${sig}`, now)).toEqual({ ok: false, reason: 'bad_signature' });
+    expect(verifyReportLink(secret, `${id}.${Number(exp) + 86400}.${sig}`, now)).toEqual({
+      ok: false,
+      reason: 'bad_signature',
+    });
     const flipped = sig!.slice(0, -2) + (sig!.slice(-2) === 'AA' ? 'AB' : 'AA');
     expect(verifyReportLink(secret, `${id}.${exp}.${flipped}`, now)).toEqual({ ok: false, reason: 'bad_signature' });
     for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_') {
       if (c === sig!.slice(-1)) continue;
       expect(verifyReportLink(secret, `${id}.${exp}.${sig!.slice(0, -1)}${c}`, now).ok).toBe(false);
     }
-    expect(verifyReportLink('another-secret-of-enough-length', token, now)).toEqual({ ok: false, reason: 'bad_signature' });
-    for (const bad of ['', 'x', `${id}.${exp}`, `${id}.${exp}.${sig}.x`, `not-a-uuid.${exp}.${sig}`, `${id}.soon.${sig}`])
+    expect(verifyReportLink('another-secret-of-enough-length', token, now)).toEqual({
+      ok: false,
+      reason: 'bad_signature',
+    });
+    for (const bad of [
+      '',
+      'x',
+      `${id}.${exp}`,
+      `${id}.${exp}.${sig}.x`,
+      `not-a-uuid.${exp}.${sig}`,
+      `${id}.soon.${sig}`,
+    ])
       expect(verifyReportLink(secret, bad, now)).toEqual({ ok: false, reason: 'malformed' });
   });
   it('builds the public URL', () => {

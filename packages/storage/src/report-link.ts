@@ -15,8 +15,7 @@ export function signReportLink(secret: string, deliveryId: string, expiresAt: Da
 }
 
 export type LinkCheck =
-  | { ok: true; deliveryId: string; expiresAt: Date }
-  | { ok: false; reason: 'malformed' | 'bad_signature' | 'expired' };
+  { ok: true; deliveryId: string; expiresAt: Date } | { ok: false; reason: 'malformed' | 'bad_signature' | 'expired' };
 
 export function verifyReportLink(secret: string, token: string, now = new Date()): LinkCheck {
   const parts = token.split('.');
@@ -29,7 +28,8 @@ export function verifyReportLink(secret: string, token: string, now = new Date()
   const given = Buffer.from(sigText, 'base64url');
   // The 43rd character carries 2 unused bits: only the canonical spelling counts, so every edit is refused.
   if (given.toString('base64url') !== sigText) return { ok: false, reason: 'bad_signature' };
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { ok: false, reason: 'bad_signature' };
+  if (given.length !== expected.length || !timingSafeEqual(given, expected))
+    return { ok: false, reason: 'bad_signature' };
   if (exp * 1000 <= now.getTime()) return { ok: false, reason: 'expired' };
   return { ok: true, deliveryId, expiresAt: new Date(exp * 1000) };
 }

@@ -39,7 +39,8 @@ export function createStorage(config: StorageConfig): Storage {
   client.middlewareStack.add(
     (next) => (args) => {
       const request = args.request as { body?: unknown; headers?: Record<string, string> };
-      if (request.headers && request.body instanceof Uint8Array) request.headers['x-amz-content-sha256'] ??= 'UNSIGNED-PAYLOAD';
+      if (request.headers && request.body instanceof Uint8Array)
+        request.headers['x-amz-content-sha256'] ??= 'UNSIGNED-PAYLOAD';
       return next(args);
     },
     { step: 'build', name: 'unsignedPayload' },

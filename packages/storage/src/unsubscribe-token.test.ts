@@ -22,7 +22,8 @@ describe('unsubscribe tokens', () => {
       if (c === sig.slice(-1)) continue;
       expect(verifyUnsubscribe(secret, `${sid}.${addr}.${sig.slice(0, -1)}${c}`).ok).toBe(false);
     }
-    for (const bad of ['', 'x', `${sid}.${addr}`, `${sid}.${addr}.${sig}.x`, `nope.${addr}.${sig}`]) expect(verifyUnsubscribe(secret, bad).ok).toBe(false);
+    for (const bad of ['', 'x', `${sid}.${addr}`, `${sid}.${addr}.${sig}.x`, `nope.${addr}.${sig}`])
+      expect(verifyUnsubscribe(secret, bad).ok).toBe(false);
   });
   it('builds the public URL', () => {
     expect(unsubscribeUrl('http://x.test/', 'tok')).toBe('http://x.test/v1/unsubscribe/tok');

@@ -18,10 +18,12 @@ export function verifyUnsubscribe(secret: string, token: string): UnsubscribeChe
   const parts = token.split('.');
   if (parts.length !== 3) return { ok: false };
   const [scheduleId, addressText, sigText] = parts as [string, string, string];
-  if (!UUID.test(scheduleId) || !/^[A-Za-z0-9_-]{1,400}$/.test(addressText) || !/^[A-Za-z0-9_-]{43}$/.test(sigText)) return { ok: false };
+  if (!UUID.test(scheduleId) || !/^[A-Za-z0-9_-]{1,400}$/.test(addressText) || !/^[A-Za-z0-9_-]{43}$/.test(sigText))
+    return { ok: false };
   const address = Buffer.from(addressText, 'base64url').toString('utf8');
   // Only the canonical spellings count, so no edited token passes.
-  if (Buffer.from(address, 'utf8').toString('base64url') !== addressText || address !== address.toLowerCase()) return { ok: false };
+  if (Buffer.from(address, 'utf8').toString('base64url') !== addressText || address !== address.toLowerCase())
+    return { ok: false };
   const given = Buffer.from(sigText, 'base64url');
   if (given.toString('base64url') !== sigText) return { ok: false };
   const expected = mac(secret, scheduleId, address);

@@ -1,1 +1,15 @@
-export { apiKey, basicMarketplace, createTestDatabase, daysAgo, isoDay, prepareTemplate, REDIS_URL, TEST_PG_BASE, TEST_RETENTION_MONTHS, type TestDb, testStorage, testStorageConfig, uniquePrefix } from './fixtures';
+export {
+  apiKey,
+  basicMarketplace,
+  createTestDatabase,
+  daysAgo,
+  isoDay,
+  prepareTemplate,
+  REDIS_URL,
+  TEST_PG_BASE,
+  TEST_RETENTION_MONTHS,
+  type TestDb,
+  testStorage,
+  testStorageConfig,
+  uniquePrefix,
+} from './fixtures';

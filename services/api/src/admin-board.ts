@@ -19,7 +19,11 @@ function requireAdmin(sql: Sql): RequestHandler {
       if (req.method === 'GET' && req.accepts(['json', 'html']) === 'html')
         return res.redirect(303, `/sign-in?next=${encodeURIComponent(ADMIN_BOARD_PATH)}`);
       res.setHeader('WWW-Authenticate', 'Bearer');
-      throw new ApiError(401, 'unauthenticated', `Send an admin API key as "Authorization: Bearer <token>", or sign in at /sign-in.`);
+      throw new ApiError(
+        401,
+        'unauthenticated',
+        `Send an admin API key as "Authorization: Bearer <token>", or sign in at /sign-in.`,
+      );
     }
     if (principal.role !== 'admin') throw new ApiError(403, 'forbidden', 'The queue dashboard is for admin keys only.');
     next();

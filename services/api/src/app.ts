@@ -57,7 +57,11 @@ export function buildApp(deps: AppDeps): Express {
   app.use(ADMIN_BOARD_PATH, adminBoardRoutes(deps));
 
   // Report e-mail links carry their own signed token: mounted before the bearer-authenticated routes.
-  if (deps.reports) app.use('/v1/report-links', reportLinkRoutes({ ...deps, linkSecret: deps.reports.linkSecret, linkTtlDays: deps.reports.linkTtlDays ?? 14 }));
+  if (deps.reports)
+    app.use(
+      '/v1/report-links',
+      reportLinkRoutes({ ...deps, linkSecret: deps.reports.linkSecret, linkTtlDays: deps.reports.linkTtlDays ?? 14 }),
+    );
   if (deps.reports) app.use('/v1/unsubscribe', unsubscribeRoutes({ ...deps, linkSecret: deps.reports.linkSecret }));
 
   // Signing in and out come before authentication: they are how a browser gets and drops its session.
@@ -70,10 +74,16 @@ export function buildApp(deps: AppDeps): Express {
   const redisReady = () => deps.redis.status === 'ready';
   v1.use('/datasets', datasetRoutes(now, deps.retentionMonths));
   v1.use('/schedules/preview-email', emailPreviewRoutes({ now: deps.now }));
-  v1.use('/schedules', scheduleRoutes({
-    ...deps, redisReady, recipientDomains: deps.reports?.recipientDomains ?? [],
-    manualRunsPerDay: deps.limits?.manualRunsPerDay, schedulesPerPublisher: deps.limits?.schedulesPerPublisher,
-  }));
+  v1.use(
+    '/schedules',
+    scheduleRoutes({
+      ...deps,
+      redisReady,
+      recipientDomains: deps.reports?.recipientDomains ?? [],
+      manualRunsPerDay: deps.limits?.manualRunsPerDay,
+      schedulesPerPublisher: deps.limits?.schedulesPerPublisher,
+    }),
+  );
   v1.use('/exports', exportJsonRoutes(deps));
   v1.use('/exports', exportRoutes({ ...deps, redisReady, activeLimit: deps.limits?.activeExports ?? 20, now }));
   v1.use('/retention', retentionRoutes({ ...deps, now }));

@@ -25,7 +25,8 @@ export const cookieOf = (req: Request, name: string): string | undefined => {
   return undefined;
 };
 
-export const bearerOf = (req: Request): string | undefined => /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
+export const bearerOf = (req: Request): string | undefined =>
+  /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
 
 /** The caller from a bearer token (preferred) or the session cookie; null when neither is present. Throws 401/403. */
 export async function authenticate(sql: Sql, req: Request, res: Response): Promise<Principal | null> {
@@ -44,7 +45,11 @@ export async function authenticate(sql: Sql, req: Request, res: Response): Promi
   const principal = await findPrincipalBySession(sql, sessionId);
   if (!principal) throw new ApiError(401, 'session_expired', 'The session has expired or was ended; sign in again.');
   if (!SAFE_METHODS.has(req.method) && req.header(CSRF_HEADER) !== CSRF_VALUE)
-    throw new ApiError(403, 'csrf_required', `A change made with the session cookie needs the header "X-Requested-With: ${CSRF_VALUE}".`);
+    throw new ApiError(
+      403,
+      'csrf_required',
+      `A change made with the session cookie needs the header "X-Requested-With: ${CSRF_VALUE}".`,
+    );
   res.locals.authMethod = 'session' satisfies AuthMethod;
   return { keyId: principal.keyId, role: principal.role, publisherId: principal.publisherId };
 }

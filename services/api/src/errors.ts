@@ -28,7 +28,10 @@ export const unavailable = (message: string) =>
   new ApiError(503, 'service_unavailable', message, [], { 'Retry-After': '5' });
 
 /** A list's `cursor` that is no `next_cursor` this caller was given (an empty page would look like the end). */
-export const UNKNOWN_CURSOR: ErrorDetail = { field: 'cursor', message: 'Unknown cursor: pass the next_cursor of the previous page.' };
+export const UNKNOWN_CURSOR: ErrorDetail = {
+  field: 'cursor',
+  message: 'Unknown cursor: pass the next_cursor of the previous page.',
+};
 
 export function zodDetails(error: z.ZodError, prefix = ''): ErrorDetail[] {
   return error.issues.flatMap((issue) => {
@@ -48,10 +51,17 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (err, req, res, _next) => {
     if (err instanceof ApiError) return sendError(res, err);
     const e = err as { type?: string; status?: number };
-    if (e.type === 'entity.parse.failed') return sendError(res, badRequest([{ field: '(body)', message: 'Body is not valid JSON.' }]));
-    if (e.type === 'entity.too.large') return sendError(res, new ApiError(413, 'payload_too_large', 'The request body is too large.'));
+    if (e.type === 'entity.parse.failed')
+      return sendError(res, badRequest([{ field: '(body)', message: 'Body is not valid JSON.' }]));
+    if (e.type === 'entity.too.large')
+      return sendError(res, new ApiError(413, 'payload_too_large', 'The request body is too large.'));
     if (e.type === 'charset.unsupported' || e.type === 'encoding.unsupported')
-      return sendError(res, new ApiError(415, 'unsupported_media_type', 'Send the body as JSON in UTF-8.', [{ field: '(body)', message: 'Unsupported charset or encoding.' }]));
+      return sendError(
+        res,
+        new ApiError(415, 'unsupported_media_type', 'Send the body as JSON in UTF-8.', [
+          { field: '(body)', message: 'Unsupported charset or encoding.' },
+        ]),
+      );
     // Any other client error a body parser or the router raised (http-errors with expose): the caller's, in our shape.
     if (typeof e.status === 'number' && e.status >= 400 && e.status < 500 && (err as { expose?: boolean }).expose)
       return sendError(res, new ApiError(e.status, 'invalid_request', 'The request could not be read.'));

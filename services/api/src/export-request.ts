@@ -4,13 +4,26 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { foreignPackages, publisherExists, type NewExport, type Principal, type Sql } from '@ax/db';
 import {
-  countPeriods, datasetIds, MAX_JSON_PERIODS, effectivePublisher, formats, getDataset, granularities, isValidTimeZone,
-  mayExport, resolveInstant, type Dataset,
+  countPeriods,
+  datasetIds,
+  MAX_JSON_PERIODS,
+  effectivePublisher,
+  formats,
+  getDataset,
+  granularities,
+  isValidTimeZone,
+  mayExport,
+  resolveInstant,
+  type Dataset,
 } from '@ax/datasets';
 import { cutoffInstant, retentionCutoff } from '@ax/retention';
 import { ApiError, badRequest, forbidden, notFound, zodDetails, type ErrorDetail } from './errors';
 
-const id = z.string().min(1).max(200).regex(/^[^\s,{}"\\]+$/, 'must not contain whitespace, commas, braces, quotes or backslashes');
+const id = z
+  .string()
+  .min(1)
+  .max(200)
+  .regex(/^[^\s,{}"\\]+$/, 'must not contain whitespace, commas, braces, quotes or backslashes');
 
 export const filtersSchema = z
   .object({
@@ -22,7 +35,10 @@ export const filtersSchema = z
 const TIME_ZONE_HINT = 'Must be an IANA time zone such as "Europe/Berlin".';
 const RANGE_HINT = 'Must be a date YYYY-MM-DD or an RFC 3339 timestamp with offset.';
 /** A real calendar day or instant (checked in UTC; a day the zone skips, rare, is caught when resolved in the zone). */
-const rangeInput = z.string().max(40).refine((v) => resolveInstant(v, 'UTC') !== null, RANGE_HINT);
+const rangeInput = z
+  .string()
+  .max(40)
+  .refine((v) => resolveInstant(v, 'UTC') !== null, RANGE_HINT);
 
 /** What exports and schedules share: what to export and how to encode it. */
 export const exportShape = {
@@ -35,19 +51,21 @@ export const exportShape = {
   filters: filtersSchema.default({}),
 };
 
-export const createExportSchema = z
-  .object({ ...exportShape, from: rangeInput, to: rangeInput })
-  .strict();
+export const createExportSchema = z.object({ ...exportShape, from: rangeInput, to: rangeInput }).strict();
 export type CreateExportBody = z.infer<typeof createExportSchema>;
 
 /** The parsed body; a 400 naming every bad field otherwise, with `problems` found elsewhere (e.g. a header). */
 export function parseBody<T extends z.ZodType>(schema: T, body: unknown, problems: ErrorDetail[] = []): z.infer<T> {
   const parsed = schema.safeParse(body ?? {});
-  if (!parsed.success || problems.length) throw badRequest([...problems, ...(parsed.success ? [] : zodDetails(parsed.error))]);
+  if (!parsed.success || problems.length)
+    throw badRequest([...problems, ...(parsed.success ? [] : zodDetails(parsed.error))]);
   return parsed.data;
 }
 
-export type ExportSpec = Pick<CreateExportBody, 'dataset' | 'format' | 'timezone' | 'granularity' | 'compression' | 'csv_bom' | 'filters'>;
+export type ExportSpec = Pick<
+  CreateExportBody,
+  'dataset' | 'format' | 'timezone' | 'granularity' | 'compression' | 'csv_bom' | 'filters'
+>;
 
 /**
  * Checks zone, filters and access for a caller. Returns the dataset and the publisher the data is scoped to. A 400
@@ -70,12 +88,23 @@ export async function authorizeSpec(
   if (spec.filters.package_ids !== undefined && dataset.ownership !== 'packages')
     details.push({ field: 'filters.package_ids', message: `Dataset ${dataset.id} cannot be filtered by package.` });
   if (details.length) throw badRequest(details);
-  const scopePublisherId = dataset.ownership === 'none' ? null : effectivePublisher(principal, spec.filters.publisher_id);
-  if (principal.role === 'admin' && spec.filters.publisher_id !== undefined && !(await publisherExists(sql, spec.filters.publisher_id)))
+  const scopePublisherId =
+    dataset.ownership === 'none' ? null : effectivePublisher(principal, spec.filters.publisher_id);
+  if (
+    principal.role === 'admin' &&
+    spec.filters.publisher_id !== undefined &&
+    !(await publisherExists(sql, spec.filters.publisher_id))
+  )
     throw notFound('publisher');
   if (spec.filters.package_ids) {
     const foreign = await foreignPackages(sql, spec.filters.package_ids, scopePublisherId);
-    if (foreign.length) throw new ApiError(404, 'not_found', `No such package: ${foreign.join(', ')}.`, foreign.map((f) => ({ field: 'filters.package_ids', message: `unknown package ${f}` })));
+    if (foreign.length)
+      throw new ApiError(
+        404,
+        'not_found',
+        `No such package: ${foreign.join(', ')}.`,
+        foreign.map((f) => ({ field: 'filters.package_ids', message: `unknown package ${f}` })),
+      );
   }
   return { dataset, scopePublisherId };
 }
@@ -106,23 +135,37 @@ export function resolveRange(range: ReadRange, today: Date, retentionMonths: num
  * The one 422 outside_retention, for an export's `from` and a backfill's `period_start` alike: data starting before
  * the cutoff (today minus RETENTION_MONTHS) is gone or about to be.
  */
-export function requireRetained(start: Date, today: Date, retentionMonths: number, field: 'from' | 'period_start'): void {
+export function requireRetained(
+  start: Date,
+  today: Date,
+  retentionMonths: number,
+  field: 'from' | 'period_start',
+): void {
   const cutoff = retentionCutoff(today, retentionMonths);
   if (start >= cutoffInstant(cutoff)) return;
   const must = field === 'from' ? 'Must be on or after' : 'Must start on or after';
-  throw new ApiError(422, 'outside_retention', `Data before ${cutoff} is no longer kept (${retentionMonths}-month retention).`, [
-    { field, message: `${must} ${cutoff}.` },
-  ]);
+  throw new ApiError(
+    422,
+    'outside_retention',
+    `Data before ${cutoff} is no longer kept (${retentionMonths}-month retention).`,
+    [{ field, message: `${must} ${cutoff}.` }],
+  );
 }
 
 /** A JSON document has one entry per period, zero-filled: more than MAX_JSON_PERIODS → 422 range_too_large. */
-export function boundPeriods(spec: Pick<ExportSpec, 'format' | 'granularity' | 'timezone'>, range: { from: Date; to: Date }): void {
+export function boundPeriods(
+  spec: Pick<ExportSpec, 'format' | 'granularity' | 'timezone'>,
+  range: { from: Date; to: Date },
+): void {
   if (spec.format !== 'json') return;
   const periods = countPeriods(range.from, range.to, spec.granularity, spec.timezone);
   if (periods > MAX_JSON_PERIODS)
-    throw new ApiError(422, 'range_too_large', `The range has ${periods} ${spec.granularity} periods; a JSON export may have at most ${MAX_JSON_PERIODS}.`, [
-      { field: 'to', message: `At most ${MAX_JSON_PERIODS} periods of a ${spec.granularity} from "from".` },
-    ]);
+    throw new ApiError(
+      422,
+      'range_too_large',
+      `The range has ${periods} ${spec.granularity} periods; a JSON export may have at most ${MAX_JSON_PERIODS}.`,
+      [{ field: 'to', message: `At most ${MAX_JSON_PERIODS} periods of a ${spec.granularity} from "from".` }],
+    );
 }
 
 export function newExportFrom(
@@ -152,8 +195,16 @@ export function newExportFrom(
 /** Stable hash of a parsed body, for Idempotency-Key comparisons. */
 export function requestHash(body: unknown): string {
   const canonical = (v: unknown): unknown =>
-    Array.isArray(v) ? v.map(canonical) : v && typeof v === 'object'
-      ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, canonical((v as Record<string, unknown>)[k])]))
-      : v;
-  return createHash('sha256').update(JSON.stringify(canonical(body))).digest('hex');
+    Array.isArray(v)
+      ? v.map(canonical)
+      : v && typeof v === 'object'
+        ? Object.fromEntries(
+            Object.keys(v)
+              .sort()
+              .map((k) => [k, canonical((v as Record<string, unknown>)[k])]),
+          )
+        : v;
+  return createHash('sha256')
+    .update(JSON.stringify(canonical(body)))
+    .digest('hex');
 }

@@ -3,7 +3,13 @@ import type { ExportRow } from '@ax/db';
 import { presignDownload, type Storage } from '@ax/storage';
 
 export async function exportResource(row: ExportRow, storage: Storage) {
-  const file = { row_count: row.row_count, bytes: row.bytes, sha256: row.sha256, content_type: row.content_type, file_name: row.file_name };
+  const file = {
+    row_count: row.row_count,
+    bytes: row.bytes,
+    sha256: row.sha256,
+    content_type: row.content_type,
+    file_name: row.file_name,
+  };
   let result = null;
   if (row.status === 'succeeded' && row.s3_key && row.file_name) {
     const link = await presignDownload(storage, row.s3_key, row.file_name);

@@ -26,18 +26,35 @@ async function main() {
   await ensureBucket(storage).catch((err: Error) => logger.warn({ err: err.message }, 'bucket check failed'));
 
   const reports = {
-    linkSecret: config.LINK_SIGNING_SECRET, linkTtlDays: config.LINK_TTL_DAYS, recipientDomains: parseDomainList(config.RECIPIENT_DOMAIN_ALLOWLIST),
+    linkSecret: config.LINK_SIGNING_SECRET,
+    linkTtlDays: config.LINK_TTL_DAYS,
+    recipientDomains: parseDomainList(config.RECIPIENT_DOMAIN_ALLOWLIST),
   };
-  const app = buildApp({ sql, redis, queues, storage, logger, metrics, reports, limits: {
-      activeExports: config.EXPORT_ACTIVE_LIMIT, manualRunsPerDay: config.REPORT_MANUAL_RUNS_PER_DAY, schedulesPerPublisher: config.SCHEDULES_PER_PUBLISHER,
+  const app = buildApp({
+    sql,
+    redis,
+    queues,
+    storage,
+    logger,
+    metrics,
+    reports,
+    limits: {
+      activeExports: config.EXPORT_ACTIVE_LIMIT,
+      manualRunsPerDay: config.REPORT_MANUAL_RUNS_PER_DAY,
+      schedulesPerPublisher: config.SCHEDULES_PER_PUBLISHER,
     },
     retentionMonths: config.RETENTION_MONTHS,
   });
-  const server = app.listen(config.PORT, config.HOST, () => logger.info({ port: config.PORT, host: config.HOST }, 'api listening'));
+  const server = app.listen(config.PORT, config.HOST, () =>
+    logger.info({ port: config.PORT, host: config.HOST }, 'api listening'),
+  );
   shutdown.add('intake', 'http', () => new Promise((resolve) => server.close(() => resolve(undefined))));
   // Prometheus scrapes the ops port, never the public one.
   const ops = await startOpsServer({
-    metrics, port: config.METRICS_PORT, host: config.METRICS_HOST, logger,
+    metrics,
+    port: config.METRICS_PORT,
+    host: config.METRICS_HOST,
+    logger,
     ready: () => ({ redis: redis.status === 'ready' }),
   });
   shutdown.add('intake', 'metrics server', () => ops.close());

@@ -27,4 +27,5 @@ export function requestContext(deps: { logger: Logger; metrics?: Metrics }): Req
 }
 
 /** The request's logger (with its request id); `fallback` outside a request. */
-export const loggerOf = (res: Response, fallback: Logger): Logger => (res.locals.logger as Logger | undefined) ?? fallback;
+export const loggerOf = (res: Response, fallback: Logger): Logger =>
+  (res.locals.logger as Logger | undefined) ?? fallback;

@@ -6,7 +6,10 @@ describe('normalizeRecipients', () => {
     expect(normalizeRecipients(['B@x.com', 'a@x.com', 'b@X.COM', 'A@x.com'], [])).toEqual(['B@x.com', 'a@x.com']);
   });
   it('enforces the domain allow-list, naming each refused entry', () => {
-    expect(normalizeRecipients(['a@corp.example', 'b@Corp.Example'], ['corp.example'])).toEqual(['a@corp.example', 'b@Corp.Example']);
+    expect(normalizeRecipients(['a@corp.example', 'b@Corp.Example'], ['corp.example'])).toEqual([
+      'a@corp.example',
+      'b@Corp.Example',
+    ]);
     try {
       normalizeRecipients(['a@corp.example', 'x@gmail.com', 'y@corp.example.evil.test'], ['corp.example']);
       throw new Error('expected a refusal');

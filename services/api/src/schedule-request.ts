@@ -20,10 +20,16 @@ const recipient = z
 const scheduleShape = {
   ...exportShape,
   frequency: z.enum(frequencies),
-  recipients: z.array(recipient).min(1, 'At least one recipient.').max(MAX_RECIPIENTS, `At most ${MAX_RECIPIENTS} recipients.`),
+  recipients: z
+    .array(recipient)
+    .min(1, 'At least one recipient.')
+    .max(MAX_RECIPIENTS, `At most ${MAX_RECIPIENTS} recipients.`),
   name: z.string().max(200).regex(noControl, 'Must not contain control characters such as line breaks.').default(''),
   // Who hears (once) when the schedule is paused for failing (§6.4).
-  failure_contacts: z.array(recipient).max(MAX_FAILURE_CONTACTS, `At most ${MAX_FAILURE_CONTACTS} failure contacts.`).default([]),
+  failure_contacts: z
+    .array(recipient)
+    .max(MAX_FAILURE_CONTACTS, `At most ${MAX_FAILURE_CONTACTS} failure contacts.`)
+    .default([]),
 };
 
 export const createScheduleSchema = z.object(scheduleShape).strict();
@@ -52,7 +58,10 @@ export function normalizeRecipients(recipients: string[], allowedDomains: string
   recipients.forEach((r, i) => {
     const domain = r.slice(r.lastIndexOf('@') + 1).toLowerCase();
     if (allowedDomains.length && !allowedDomains.includes(domain))
-      details.push({ field: `${field}.${i}`, message: `The domain ${domain} is not allowed; allowed: ${allowedDomains.join(', ')}.` });
+      details.push({
+        field: `${field}.${i}`,
+        message: `The domain ${domain} is not allowed; allowed: ${allowedDomains.join(', ')}.`,
+      });
     if (seen.has(r.toLowerCase())) return;
     seen.add(r.toLowerCase());
     out.push(r);
@@ -62,4 +71,7 @@ export function normalizeRecipients(recipients: string[], allowedDomains: string
 }
 
 export const parseDomainList = (csv: string): string[] =>
-  csv.split(',').map((d) => d.trim().toLowerCase()).filter(Boolean);
+  csv
+    .split(',')
+    .map((d) => d.trim().toLowerCase())
+    .filter(Boolean);

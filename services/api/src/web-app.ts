@@ -8,16 +8,31 @@ import { findPrincipalBySession, type Sql } from '@ax/db';
 import type { Logger } from '@ax/runtime';
 import { SESSION_COOKIE, cookieOf } from './auth';
 
-export const WEB_PATHS = ['/sign-in', '/analytics/export', '/analytics/export/scheduled-reports', '/analytics/export/retention'];
+export const WEB_PATHS = [
+  '/sign-in',
+  '/analytics/export',
+  '/analytics/export/scheduled-reports',
+  '/analytics/export/retention',
+];
 /** The page's own router handles any other path below /analytics/export (the SPA fallback). */
 const PAGE_ROUTES = ['/sign-in', '/analytics/export', '/analytics/export/{*rest}'];
 /** The built page: services/web/dist beside the sources, or dist/web beside the bundled API (scripts/build.ts). */
-export const DEFAULT_WEB_DIST = [join(__dirname, '..', '..', 'web', 'dist'), join(__dirname, '..', 'web')]
-  .find((dir) => existsSync(join(dir, 'index.html'))) ?? join(__dirname, '..', '..', 'web', 'dist');
+export const DEFAULT_WEB_DIST =
+  [join(__dirname, '..', '..', 'web', 'dist'), join(__dirname, '..', 'web')].find((dir) =>
+    existsSync(join(dir, 'index.html')),
+  ) ?? join(__dirname, '..', '..', 'web', 'dist');
 
 export const CONTENT_SECURITY_POLICY = [
-  "default-src 'self'", "script-src 'self'", "style-src 'self'", "img-src 'self' data:", "font-src 'self'", "connect-src 'self'",
-  "object-src 'none'", "base-uri 'self'", "form-action 'self'", "frame-ancestors 'none'",
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data:",
+  "font-src 'self'",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'self'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
 ].join('; ');
 
 const securityHeaders: RequestHandler = (_req, res, next) => {
@@ -39,11 +54,18 @@ export function webAppRoutes(deps: { sql: Sql; logger: Logger; dist?: string }):
   });
   if (!existsSync(indexFile)) {
     deps.logger.warn({ dist }, 'web page not built (pnpm build:web); its paths answer 503');
-    router.get(PAGE_ROUTES, (_req, res) => void res.status(503).type('text').send('The web page is not built: run pnpm build:web.\n'));
+    router.get(
+      PAGE_ROUTES,
+      (_req, res) => void res.status(503).type('text').send('The web page is not built: run pnpm build:web.\n'),
+    );
     return router;
   }
   const index = readFileSync(indexFile);
-  router.use('/assets', securityHeaders, express.static(join(dist, 'assets'), { immutable: true, maxAge: '365d', index: false }));
+  router.use(
+    '/assets',
+    securityHeaders,
+    express.static(join(dist, 'assets'), { immutable: true, maxAge: '365d', index: false }),
+  );
   router.get(PAGE_ROUTES, securityHeaders, (_req, res) => {
     res.setHeader('Cache-Control', 'no-cache');
     res.type('html').send(index);

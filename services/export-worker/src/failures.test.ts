@@ -11,13 +11,25 @@ describe('classify', () => {
     expect(classify(reset)).toMatchObject({ code: 'storage_unavailable', transient: true });
   });
   it('retries 5xx and throttling answers, but not refusals', () => {
-    expect(classify(sdkError('InternalError', { $metadata: { httpStatusCode: 500 } }))).toMatchObject({ code: 'storage_unavailable', transient: true });
+    expect(classify(sdkError('InternalError', { $metadata: { httpStatusCode: 500 } }))).toMatchObject({
+      code: 'storage_unavailable',
+      transient: true,
+    });
     expect(classify(sdkError('SlowDown', { $metadata: { httpStatusCode: 503 } }))).toMatchObject({ transient: true });
-    expect(classify(sdkError('AccessDenied', { $metadata: { httpStatusCode: 403 } }))).toMatchObject({ code: 'storage_rejected', transient: false });
+    expect(classify(sdkError('AccessDenied', { $metadata: { httpStatusCode: 403 } }))).toMatchObject({
+      code: 'storage_rejected',
+      transient: false,
+    });
   });
   it('sorts database errors by SQLSTATE class', () => {
-    expect(classify(Object.assign(new Error('terminating connection'), { code: '57P01' }))).toMatchObject({ code: 'database_unavailable', transient: true });
-    expect(classify(Object.assign(new Error('column does not exist'), { code: '42703' }))).toMatchObject({ code: 'query_failed', transient: false });
+    expect(classify(Object.assign(new Error('terminating connection'), { code: '57P01' }))).toMatchObject({
+      code: 'database_unavailable',
+      transient: true,
+    });
+    expect(classify(Object.assign(new Error('column does not exist'), { code: '42703' }))).toMatchObject({
+      code: 'query_failed',
+      transient: false,
+    });
   });
   it('says when it gave up, without promising another retry', () => {
     const f = classify(sdkError('Error', { code: 'ECONNREFUSED', $metadata: { attempts: 4 } }));

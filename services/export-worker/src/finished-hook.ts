@@ -13,13 +13,18 @@ export const FINISHED_HOOK_GRACE_MS = 1000;
  * `graceMs` more; once `cancel` aborts (the job must stop now), not at all.
  */
 export async function notifyFinished(
-  hook: FinishedHook, exportId: string, outcome: 'succeeded' | 'failed',
+  hook: FinishedHook,
+  exportId: string,
+  outcome: 'succeeded' | 'failed',
   opts: { stopping: AbortSignal; cancel: AbortSignal; logger: Pick<Logger, 'warn'>; graceMs?: number },
 ): Promise<void> {
   const { stopping, cancel, logger, graceMs = FINISHED_HOOK_GRACE_MS } = opts;
   const done = hook(exportId, outcome).then(
     () => true,
-    (err: Error) => (logger.warn({ err: err.message }, 'finished hook failed; the reconciler will pick the report up'), true),
+    (err: Error) => (
+      logger.warn({ err: err.message }, 'finished hook failed; the reconciler will pick the report up'),
+      true
+    ),
   );
   let timer: NodeJS.Timeout | undefined;
   let giveUp = (): void => {};
@@ -30,7 +35,8 @@ export async function notifyFinished(
   stopping.addEventListener('abort', startGrace, { once: true });
   cancel.addEventListener('abort', giveUp, { once: true });
   try {
-    if (!(await Promise.race([done, gaveUp]))) logger.warn('shutting down before the finished hook returned; the reconciler will pick the report up');
+    if (!(await Promise.race([done, gaveUp])))
+      logger.warn('shutting down before the finished hook returned; the reconciler will pick the report up');
   } finally {
     clearTimeout(timer);
     stopping.removeEventListener('abort', startGrace);

@@ -1,7 +1,14 @@
 // Export worker process: loads config, connects, processes export jobs, serves /metrics, shuts down in time.
 import { loadConfigOrExit } from '@ax/config';
 import { createCopyPool, createSql } from '@ax/db';
-import { checkEvictionPolicy, closeConnection, closeWorker, createQueues, queueDepthSource, workerConnection } from '@ax/jobs';
+import {
+  checkEvictionPolicy,
+  closeConnection,
+  closeWorker,
+  createQueues,
+  queueDepthSource,
+  workerConnection,
+} from '@ax/jobs';
 import { createSesSender } from '@ax/mailer';
 import { createLogger, createMetrics, createShutdown, startOpsServer } from '@ax/runtime';
 import { createStorage, ensureBucket } from '@ax/storage';
@@ -23,14 +30,18 @@ async function main() {
   const statementTimeoutMs = config.ANALYTICS_STATEMENT_TIMEOUT_MS;
   const analyticsSql = createSql(analyticsUrl, { max: 5, applicationName: 'export-worker', statementTimeoutMs });
   // Every running export may hold one connection per slice: with fewer, two exports could each wait for the other's.
-  const copyPool = createCopyPool(analyticsUrl, config.EXPORT_CONCURRENCY * config.EXPORT_COPY_PARALLELISM, { statementTimeoutMs });
+  const copyPool = createCopyPool(analyticsUrl, config.EXPORT_CONCURRENCY * config.EXPORT_COPY_PARALLELISM, {
+    statementTimeoutMs,
+  });
   shutdown.add('connections', 'postgres', async () => {
     await copyPool.end();
     await sql.end({ timeout: 2 });
     await analyticsSql.end({ timeout: 2 });
   });
   const storage = createStorage(config);
-  await ensureBucket(storage).catch((err: Error) => logger.warn({ err: err.message }, 'bucket check failed; uploads will retry'));
+  await ensureBucket(storage).catch((err: Error) =>
+    logger.warn({ err: err.message }, 'bucket check failed; uploads will retry'),
+  );
 
   const connection = workerConnection(config.REDIS_URL, logger);
   shutdown.add('connections', 'redis', () => closeConnection(connection));
@@ -38,25 +49,41 @@ async function main() {
 
   // Scheduled reports: producers for follow-up jobs, the reports worker, and the reconciler loop.
   const queueConnection = workerConnection(config.REDIS_URL, logger);
-  const queues = createQueues(queueConnection, config.QUEUE_PREFIX, (err) => logger.warn({ err: err.message }, 'queue error'));
+  const queues = createQueues(queueConnection, config.QUEUE_PREFIX, (err) =>
+    logger.warn({ err: err.message }, 'queue error'),
+  );
   shutdown.add('producers', 'report queues', async () => {
     await queues.close();
     await closeConnection(queueConnection);
   });
   const reportDeps: ReportDeps = {
-    sql, analyticsSql, queues, logger, metrics, retentionMonths: config.RETENTION_MONTHS,
+    sql,
+    analyticsSql,
+    queues,
+    logger,
+    metrics,
+    retentionMonths: config.RETENTION_MONTHS,
     sendMail: createSesSender(config),
     links: { publicBaseUrl: config.PUBLIC_BASE_URL, secret: config.LINK_SIGNING_SECRET, ttlDays: config.LINK_TTL_DAYS },
     failuresBeforePause: config.REPORT_FAILURES_BEFORE_PAUSE,
     emailsPerPublisherPerDay: config.EMAILS_PER_PUBLISHER_PER_DAY,
-    recipientDomains: config.RECIPIENT_DOMAIN_ALLOWLIST.split(',').map((d) => d.trim().toLowerCase()).filter(Boolean),
+    recipientDomains: config.RECIPIENT_DOMAIN_ALLOWLIST.split(',')
+      .map((d) => d.trim().toLowerCase())
+      .filter(Boolean),
   };
 
   const locks = { lockDuration: config.JOB_LOCK_MS, stalledInterval: config.JOB_STALLED_CHECK_MS };
   const worker = createExportWorker(
     {
-      sql, analyticsSql, copyPool, storage, metrics, onFinished: reportExportFinished(reportDeps),
-      copyParallelism: config.EXPORT_COPY_PARALLELISM, spoolDir: config.EXPORT_SPOOL_DIR, spoolMaxBytes: config.EXPORT_SPOOL_MAX_BYTES,
+      sql,
+      analyticsSql,
+      copyPool,
+      storage,
+      metrics,
+      onFinished: reportExportFinished(reportDeps),
+      copyParallelism: config.EXPORT_COPY_PARALLELISM,
+      spoolDir: config.EXPORT_SPOOL_DIR,
+      spoolMaxBytes: config.EXPORT_SPOOL_MAX_BYTES,
     },
     { connection, prefix: config.QUEUE_PREFIX, logger, metrics, concurrency: config.EXPORT_CONCURRENCY, ...locks },
   );
@@ -67,10 +94,16 @@ async function main() {
   });
 
   const reportsWorker = createReportsWorker(reportDeps, {
-    connection, prefix: config.QUEUE_PREFIX, logger, metrics, concurrency: config.REPORT_CONCURRENCY, ...locks,
+    connection,
+    prefix: config.QUEUE_PREFIX,
+    logger,
+    metrics,
+    concurrency: config.REPORT_CONCURRENCY,
+    ...locks,
   });
   const reconciler = startReconciler(reportDeps, {
-    intervalMs: config.REPORT_RECONCILE_INTERVAL_MS, catchUpPeriods: config.REPORT_CATCH_UP_PERIODS,
+    intervalMs: config.REPORT_RECONCILE_INTERVAL_MS,
+    catchUpPeriods: config.REPORT_CATCH_UP_PERIODS,
   });
   shutdown.add('work', 'reports worker', async () => {
     await reconciler.stop();
@@ -79,13 +112,18 @@ async function main() {
 
   // No export stays queued or running forever: re-queue lost jobs, fail exports whose job ended without a result.
   const watchdog = setInterval(() => {
-    sweepStalledExports({ sql, queues, logger }).catch((err: Error) => logger.warn({ err: err.message }, 'watchdog sweep failed'));
+    sweepStalledExports({ sql, queues, logger }).catch((err: Error) =>
+      logger.warn({ err: err.message }, 'watchdog sweep failed'),
+    );
   }, 30_000);
   shutdown.add('intake', 'watchdog', async () => clearInterval(watchdog));
 
   metrics.addQueueDepthSource(queueDepthSource(queues));
   const ops = await startOpsServer({
-    metrics, port: config.METRICS_PORT, host: config.METRICS_HOST, logger,
+    metrics,
+    port: config.METRICS_PORT,
+    host: config.METRICS_HOST,
+    logger,
     ready: () => ({ worker: worker.isRunning() && reportsWorker.isRunning(), redis: connection.status === 'ready' }),
   });
   shutdown.add('intake', 'metrics server', () => ops.close());

@@ -6,7 +6,15 @@ import { runExport, type ExportDeps } from './run-export';
 
 export function createExportWorker(
   deps: ExportDeps,
-  opts: { connection: Redis; prefix: string; logger: Logger; metrics?: Metrics; concurrency?: number; lockDuration?: number; stalledInterval?: number },
+  opts: {
+    connection: Redis;
+    prefix: string;
+    logger: Logger;
+    metrics?: Metrics;
+    concurrency?: number;
+    lockDuration?: number;
+    stalledInterval?: number;
+  },
 ) {
   const handlers: Handlers<'exports'> = {
     'export.run': (payload, ctx) => runExport(payload, deps, ctx),

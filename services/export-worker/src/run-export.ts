@@ -8,10 +8,11 @@ import { ExportRun } from './export/export-run';
 import { recordFailure, recordSuccess, type RecordDeps } from './export/record';
 import { upload } from './export/upload';
 
-export type ExportDeps = SourceDeps & RecordDeps & {
-  /** How often a run writes its progress, which is also how soon it sees a cancellation. */
-  progressIntervalMs?: number;
-};
+export type ExportDeps = SourceDeps &
+  RecordDeps & {
+    /** How often a run writes its progress, which is also how soon it sees a cancellation. */
+    progressIntervalMs?: number;
+  };
 
 export async function runExport(payload: { exportId: string }, deps: ExportDeps, ctx: JobContext): Promise<void> {
   const claimed = await claim(deps.sql, payload.exportId, ctx.logger);
@@ -22,7 +23,9 @@ export async function runExport(payload: { exportId: string }, deps: ExportDeps,
     const encoded = await withExportSource(deps, claimed.dataset, claimed.row, (source) => {
       if (source.slices > 1) claimed.logger.info({ slices: source.slices }, 'copying in time slices');
       run.countFrom(source);
-      return upload(deps.storage, claimed, run.uploadSignal, (body) => encode(source.readable, claimed.row.compression, body, run));
+      return upload(deps.storage, claimed, run.uploadSignal, (body) =>
+        encode(source.readable, claimed.row.compression, body, run),
+      );
     });
     // Encoding and upload both finished: the file is complete, so even a shutdown signal now lets it be recorded.
     run.throwIfCancelled();

@@ -7,7 +7,10 @@ import type { Logger } from '@ax/runtime';
 
 export type WatchdogDeps = { sql: Sql; queues: Queues; logger: Logger };
 
-export async function sweepStalledExports(deps: WatchdogDeps, staleAfterMs = 120_000): Promise<{ requeued: number; failed: number }> {
+export async function sweepStalledExports(
+  deps: WatchdogDeps,
+  staleAfterMs = 120_000,
+): Promise<{ requeued: number; failed: number }> {
   let requeued = 0;
   let failed = 0;
   for (const row of await findStalledExports(deps.sql, staleAfterMs)) {
@@ -21,7 +24,14 @@ export async function sweepStalledExports(deps: WatchdogDeps, staleAfterMs = 120
       }
     } else if (state === 'failed' || state === 'completed') {
       const job = await deps.queues.exports.getJob(jobId);
-      if (await failExport(deps.sql, row.id, 'stalled', `The export stopped without finishing (${job?.failedReason ?? state}); please request it again.`)) {
+      if (
+        await failExport(
+          deps.sql,
+          row.id,
+          'stalled',
+          `The export stopped without finishing (${job?.failedReason ?? state}); please request it again.`,
+        )
+      ) {
         failed++;
         deps.logger.warn({ exportId: row.id, state }, 'export job ended without a result; marked failed');
       }

@@ -18,7 +18,11 @@ export type RetentionReplica = {
 export async function bootRetentionWorker(
   deps: RetentionDeps,
   opts: {
-    connection: Redis; prefix: string; logger: Logger; metrics?: Metrics; enabled: boolean;
+    connection: Redis;
+    prefix: string;
+    logger: Logger;
+    metrics?: Metrics;
+    enabled: boolean;
     /** RETENTION_RECONCILE_INTERVAL_MS: re-declare the scheduler and catch up a missed day this often (unset = only at boot). */
     reconcileIntervalMs?: number;
   },
@@ -30,8 +34,13 @@ export async function bootRetentionWorker(
   if (opts.enabled) await declareRetentionSchedule(queues);
   if (deps.expiry) await declareExpirySchedule(queues);
   const worker = createRetentionWorker(deps, opts);
-  const keeper = opts.reconcileIntervalMs === undefined ? null
-    : startRetentionKeeper({ sql: deps.sql, queues, logger: opts.logger, retention: opts.enabled, expiry: Boolean(deps.expiry) }, opts.reconcileIntervalMs);
+  const keeper =
+    opts.reconcileIntervalMs === undefined
+      ? null
+      : startRetentionKeeper(
+          { sql: deps.sql, queues, logger: opts.logger, retention: opts.enabled, expiry: Boolean(deps.expiry) },
+          opts.reconcileIntervalMs,
+        );
   return {
     queues,
     worker,

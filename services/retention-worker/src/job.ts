@@ -32,13 +32,20 @@ export async function runRetentionJob(
     throw new PermanentError('invalid_day', (err as Error).message);
   }
   const result = await runRetentionPass(deps.sql, {
-    ...deps.pass, now, dryRun, clock: deps.clock, signal: ctx.signal, logger: ctx.logger, metrics: deps.metrics,
+    ...deps.pass,
+    now,
+    dryRun,
+    clock: deps.clock,
+    signal: ctx.signal,
+    logger: ctx.logger,
+    metrics: deps.metrics,
   });
   ctx.logger.info(
     { passId: result.id, outcome: result.outcome, cutoff: result.cutoff, durationMs: result.durationMs, dryRun },
     'retention pass finished',
   );
   // Failed or refused: the job fails visibly and BullMQ retries it with backoff (a fixed clock then passes).
-  if (result.outcome === 'failed' || result.outcome === 'refused') throw new Error(`retention pass ${result.id} ${result.outcome}: ${result.error}`);
+  if (result.outcome === 'failed' || result.outcome === 'refused')
+    throw new Error(`retention pass ${result.id} ${result.outcome}: ${result.error}`);
   return result;
 }

@@ -44,7 +44,9 @@ export function startRetentionKeeper(deps: Parameters<typeof keepRetentionSchedu
   let stopped = false;
   let running: Promise<unknown> = Promise.resolve();
   const round = () => {
-    running = keepRetentionScheduled(deps).catch((err) => deps.logger.warn({ err: (err as Error).message }, 'retention keeper round failed'));
+    running = keepRetentionScheduled(deps).catch((err) =>
+      deps.logger.warn({ err: (err as Error).message }, 'retention keeper round failed'),
+    );
     return running;
   };
   const next = () => {

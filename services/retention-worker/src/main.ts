@@ -24,7 +24,11 @@ async function main() {
   const storage = createStorage(config);
   if (config.S3_ENDPOINT === '') {
     await applyExportLifecycleRule(storage, config.EXPORT_FILE_TTL_DAYS).catch((err) =>
-      logger.warn({ err: (err as Error).message }, 'could not apply the bucket lifecycle rule; apply infra/aws/s3-lifecycle.json by hand'));
+      logger.warn(
+        { err: (err as Error).message },
+        'could not apply the bucket lifecycle rule; apply infra/aws/s3-lifecycle.json by hand',
+      ),
+    );
   }
 
   const connection = workerConnection(config.REDIS_URL, logger);
@@ -38,26 +42,41 @@ async function main() {
       expiry: { storage, ttlDays: config.EXPORT_FILE_TTL_DAYS },
     },
     {
-      connection, prefix: config.QUEUE_PREFIX, logger, metrics, enabled: config.RETENTION_ENABLED,
+      connection,
+      prefix: config.QUEUE_PREFIX,
+      logger,
+      metrics,
+      enabled: config.RETENTION_ENABLED,
       reconcileIntervalMs: config.RETENTION_RECONCILE_INTERVAL_MS,
     },
   );
   const worker = replica.worker;
-  if (!config.RETENTION_ENABLED) logger.warn('RETENTION_ENABLED=false: scheduler removed, no passes run here (export files still expire)');
+  if (!config.RETENTION_ENABLED)
+    logger.warn('RETENTION_ENABLED=false: scheduler removed, no passes run here (export files still expire)');
   shutdown.add('work', 'worker', async () => {
     // A pass stops between batches when aborted; what it finished stays done and recorded, the job retries.
-    const grace = worker && setTimeout(() => worker.cancelAllJobs('shutdown'), Math.max(0, config.SHUTDOWN_TIMEOUT_MS - 3000));
+    const grace =
+      worker && setTimeout(() => worker.cancelAllJobs('shutdown'), Math.max(0, config.SHUTDOWN_TIMEOUT_MS - 3000));
     await replica.close();
     if (grace) clearTimeout(grace);
   });
 
   const ops = await startOpsServer({
-    metrics, port: config.METRICS_PORT, host: config.METRICS_HOST, logger,
+    metrics,
+    port: config.METRICS_PORT,
+    host: config.METRICS_HOST,
+    logger,
     ready: () => ({ worker: !worker || worker.isRunning(), redis: connection.status === 'ready' }),
   });
   shutdown.add('intake', 'metrics server', () => ops.close());
   logger.info(
-    { enabled: config.RETENTION_ENABLED, scheduler: RETENTION_SCHEDULER_ID, pattern: RETENTION_PATTERN, tz: RETENTION_TZ, metricsPort: config.METRICS_PORT },
+    {
+      enabled: config.RETENTION_ENABLED,
+      scheduler: RETENTION_SCHEDULER_ID,
+      pattern: RETENTION_PATTERN,
+      tz: RETENTION_TZ,
+      metricsPort: config.METRICS_PORT,
+    },
     'retention worker started',
   );
 }

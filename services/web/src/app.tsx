@@ -11,8 +11,14 @@ import { Layout } from './ui/layout';
 function Authed({ children }: { children: ReactNode }) {
   const me = useMe();
   const [location] = useLocation();
-  if (me.isPending) return <p className="loading" role="status">Loading…</p>;
-  if (me.isError) return <Redirect to={`/sign-in?next=${encodeURIComponent(location + window.location.search)}`} replace />;
+  if (me.isPending)
+    return (
+      <p className="loading" role="status">
+        Loading…
+      </p>
+    );
+  if (me.isError)
+    return <Redirect to={`/sign-in?next=${encodeURIComponent(location + window.location.search)}`} replace />;
   return <Layout me={me.data}>{children}</Layout>;
 }
 
@@ -21,15 +27,23 @@ export function App() {
     <Switch>
       <Route path="/sign-in" component={SignInPage} />
       <Route path="/analytics/export/scheduled-reports">
-        <Authed><SchedulesPage /></Authed>
+        <Authed>
+          <SchedulesPage />
+        </Authed>
       </Route>
       <Route path="/analytics/export/retention">
-        <Authed><RetentionPage /></Authed>
+        <Authed>
+          <RetentionPage />
+        </Authed>
       </Route>
       <Route path="/analytics/export">
-        <Authed><ExportPage /></Authed>
+        <Authed>
+          <ExportPage />
+        </Authed>
       </Route>
-      <Route><Redirect to="/analytics/export" replace /></Route>
+      <Route>
+        <Redirect to="/analytics/export" replace />
+      </Route>
     </Switch>
   );
 }

@@ -10,14 +10,21 @@ import './ui/styles.css';
 const onError = (err: unknown) => {
   if (err instanceof ApiFailure && err.status === 401 && window.location.pathname !== '/sign-in') {
     queryClient.clear();
-    navigate(`/sign-in?next=${encodeURIComponent(window.location.pathname + window.location.search)}`, { replace: true });
+    navigate(`/sign-in?next=${encodeURIComponent(window.location.pathname + window.location.search)}`, {
+      replace: true,
+    });
   }
 };
 
 const queryClient: QueryClient = new QueryClient({
   queryCache: new QueryCache({ onError }),
   mutationCache: new MutationCache({ onError }),
-  defaultOptions: { queries: { retry: (n, err) => !(err instanceof ApiFailure && err.status < 500) && n < 2, refetchOnWindowFocus: true } },
+  defaultOptions: {
+    queries: {
+      retry: (n, err) => !(err instanceof ApiFailure && err.status < 500) && n < 2,
+      refetchOnWindowFocus: true,
+    },
+  },
 });
 
 createRoot(document.getElementById('root')!).render(

@@ -28,8 +28,13 @@ export const createApiKeyCommand: Command = {
 
 const when = (d: Date | null) => (d ? d.toISOString().slice(0, 16).replace('T', ' ') : '-');
 const keyJson = (k: ApiKeyRow) => ({
-  id: k.id, name: k.name, role: k.role, publisher_id: k.publisher_id, created_at: k.created_at.toISOString(),
-  last_used_at: k.last_used_at?.toISOString() ?? null, revoked_at: k.revoked_at?.toISOString() ?? null,
+  id: k.id,
+  name: k.name,
+  role: k.role,
+  publisher_id: k.publisher_id,
+  created_at: k.created_at.toISOString(),
+  last_used_at: k.last_used_at?.toISOString() ?? null,
+  revoked_at: k.revoked_at?.toISOString() ?? null,
 });
 
 export const listApiKeysCommand: Command = {
@@ -46,11 +51,28 @@ export const listApiKeysCommand: Command = {
       }
       const rows = [
         ['ID', 'NAME', 'ROLE', 'PUBLISHER', 'CREATED', 'LAST USED', 'REVOKED'],
-        ...keys.map((k) => [k.id, k.name || '-', k.role, k.publisher_id ?? '-', when(k.created_at), when(k.last_used_at), when(k.revoked_at)]),
-      // eslint-disable-next-line no-control-regex -- matching control characters is the point
+        ...keys.map((k) => [
+          k.id,
+          k.name || '-',
+          k.role,
+          k.publisher_id ?? '-',
+          when(k.created_at),
+          when(k.last_used_at),
+          when(k.revoked_at),
+        ]),
+        // eslint-disable-next-line no-control-regex -- matching control characters is the point
       ].map((r) => r.map((c) => c.replace(/[\u0000-\u001f\u007f]/g, ' ')));
       const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-      io.out(rows.map((r) => r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n') + '\n');
+      io.out(
+        rows
+          .map((r) =>
+            r
+              .map((c, i) => c.padEnd(widths[i]!))
+              .join('  ')
+              .trimEnd(),
+          )
+          .join('\n') + '\n',
+      );
       return 0;
     });
   },
@@ -74,7 +96,8 @@ export const revokeApiKeyCommand: Command = {
         return 1;
       }
       io.err(r.outcome === 'already_revoked' ? `API key ${id} was already revoked\n` : `API key ${id} revoked\n`);
-      if (r.pausedScheduleIds.length) io.err(`paused ${r.pausedScheduleIds.length} schedule(s) it created: ${r.pausedScheduleIds.join(', ')}\n`);
+      if (r.pausedScheduleIds.length)
+        io.err(`paused ${r.pausedScheduleIds.length} schedule(s) it created: ${r.pausedScheduleIds.join(', ')}\n`);
       return 0;
     });
   },

@@ -13,7 +13,11 @@ const connection = {
 const connectionUsage = '[--token T (or AX_API_TOKEN)] [--api-url http://127.0.0.1:3000 (or AX_API_URL)]';
 
 /** Runs `fn`, turning API refusals into one readable message and exit code 1. */
-async function withApi(io: Io, values: Record<string, unknown>, fn: (api: ApiClient) => Promise<number>): Promise<number> {
+async function withApi(
+  io: Io,
+  values: Record<string, unknown>,
+  fn: (api: ApiClient) => Promise<number>,
+): Promise<number> {
   const api = apiClientFrom(values, io.env);
   try {
     return await fn(api);
@@ -55,13 +59,23 @@ export const createExportCommand: Command = {
   },
   async run(v, io) {
     const filters: Record<string, unknown> = {};
-    if (v['package-ids']) filters.package_ids = String(v['package-ids']).split(',').map((s) => s.trim()).filter(Boolean);
+    if (v['package-ids'])
+      filters.package_ids = String(v['package-ids'])
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
     if (v['publisher-id']) filters.publisher_id = v['publisher-id'];
     // Only what was given: the API applies its own defaults and names every bad field.
     const body = Object.fromEntries(
       Object.entries({
-        dataset: required(v, 'dataset'), format: required(v, 'format'), from: required(v, 'from'), to: required(v, 'to'),
-        timezone: v.timezone, granularity: v.granularity, compression: v.compression, csv_bom: v['csv-bom'],
+        dataset: required(v, 'dataset'),
+        format: required(v, 'format'),
+        from: required(v, 'from'),
+        to: required(v, 'to'),
+        timezone: v.timezone,
+        granularity: v.granularity,
+        compression: v.compression,
+        csv_bom: v['csv-bom'],
         filters: Object.keys(filters).length ? filters : undefined,
       }).filter(([, value]) => value !== undefined),
     );
@@ -74,7 +88,11 @@ export const createExportCommand: Command = {
         return 0;
       }
       io.err(`export ${created.id} queued\n`);
-      const view = progressView({ label: `${created.dataset} ${created.format}`, tty: io.errIsTTY === true, write: io.err });
+      const view = progressView({
+        label: `${created.dataset} ${created.format}`,
+        tty: io.errIsTTY === true,
+        write: io.err,
+      });
       const deadline = Date.now() + timeoutS * 1000;
       let exp = created;
       while (exp.status === 'queued' || exp.status === 'running') {
@@ -93,7 +111,9 @@ export const createExportCommand: Command = {
         io.err(`export ${exp.id} ${exp.status}${exp.error ? `: ${exp.error.message} (${exp.error.code})` : ''}\n`);
         return 1;
       }
-      io.err(`export ${exp.id} succeeded: ${exp.result.row_count} rows, ${exp.result.bytes} bytes; link valid until ${exp.result.download_url_expires_at}\n`);
+      io.err(
+        `export ${exp.id} succeeded: ${exp.result.row_count} rows, ${exp.result.bytes} bytes; link valid until ${exp.result.download_url_expires_at}\n`,
+      );
       io.out(`${exp.result.download_url}\n`);
       return 0;
     });
@@ -104,13 +124,19 @@ export const listExportsCommand: Command = {
   path: ['exports', 'list'],
   summary: "List the caller's exports, newest first",
   usage: `pnpm --silent cli exports list [--status queued|running|succeeded|failed|cancelled|expired] [--dataset D] [--limit 20] [--json] ${connectionUsage}`,
-  options: { status: { type: 'string' }, dataset: { type: 'string' }, limit: { type: 'string' }, json: { type: 'boolean' }, ...connection },
+  options: {
+    status: { type: 'string' },
+    dataset: { type: 'string' },
+    limit: { type: 'string' },
+    json: { type: 'boolean' },
+    ...connection,
+  },
   async run(v, io) {
     const query = {
       ...(v.status ? { status: String(v.status) } : {}),
       ...(v.dataset ? { dataset: String(v.dataset) } : {}),
       limit: intOption(v, 'limit', 20, 1),
-    } as operations['listExports']['parameters']['query'];  // the API checks status and dataset
+    } as operations['listExports']['parameters']['query']; // the API checks status and dataset
     return withApi(io, v, async (api) => {
       const page = await api.call(api.client.GET('/v1/exports', { params: { query } }));
       if (v.json) {
@@ -118,11 +144,22 @@ export const listExportsCommand: Command = {
         return 0;
       }
       const rows = page.data.map((e) => [
-        e.id, e.status, e.dataset, e.format, e.created_at, String(e.result?.row_count ?? e.progress.rows_written),
+        e.id,
+        e.status,
+        e.dataset,
+        e.format,
+        e.created_at,
+        String(e.result?.row_count ?? e.progress.rows_written),
       ]);
       const header = ['ID', 'STATUS', 'DATASET', 'FORMAT', 'CREATED', 'ROWS'];
       const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-      for (const r of [header, ...rows]) io.out(`${r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd()}\n`);
+      for (const r of [header, ...rows])
+        io.out(
+          `${r
+            .map((c, i) => c.padEnd(widths[i]!))
+            .join('  ')
+            .trimEnd()}\n`,
+        );
       return 0;
     });
   },

@@ -7,8 +7,12 @@ export const migrateCommand: Command = {
   usage: 'pnpm --silent cli migrate',
   options: {},
   run: (_v, io) =>
-    withDb(io.env, async () => {
-      io.err('database is up to date\n');
-      return 0;
-    }, { migrate: true }),
+    withDb(
+      io.env,
+      async () => {
+        io.err('database is up to date\n');
+        return 0;
+      },
+      { migrate: true },
+    ),
 };

@@ -1,7 +1,14 @@
 // `retention run` (a pass as of a day, or a dry run) and `retention history` (the recorded passes).
 import { loadConfig, retentionPassEnv } from '@ax/config';
 import {
-  databaseNow, listPasses, passDay, passOptionsFrom, rowsDeleted, runRetentionPass, type PassResult, type TableOutcome,
+  databaseNow,
+  listPasses,
+  passDay,
+  passOptionsFrom,
+  rowsDeleted,
+  runRetentionPass,
+  type PassResult,
+  type TableOutcome,
 } from '@ax/retention';
 import { intOption, UsageError, type Command, type Io } from '../command';
 import { withDb } from '../db';
@@ -51,17 +58,19 @@ export const retentionHistoryCommand: Command = {
       for (const p of rows) {
         const tables = p.details.tables ?? [];
         const sum = (f: (t: TableOutcome) => number) => tables.reduce((n, t) => n + f(t), 0);
-        io.out(row([
-          p.started_at.toISOString().slice(0, 19).replace('T', ' '),
-          p.details.now ?? '',
-          p.cutoff,
-          p.dry_run ? 'dry-run' : 'delete',
-          p.outcome,
-          p.details.duration_ms === undefined ? '' : seconds(p.details.duration_ms),
-          String(sum((t) => t.partitions_dropped.length)),
-          String(sum(rowsDeleted)),
-          p.error ?? '',
-        ]));
+        io.out(
+          row([
+            p.started_at.toISOString().slice(0, 19).replace('T', ' '),
+            p.details.now ?? '',
+            p.cutoff,
+            p.dry_run ? 'dry-run' : 'delete',
+            p.outcome,
+            p.details.duration_ms === undefined ? '' : seconds(p.details.duration_ms),
+            String(sum((t) => t.partitions_dropped.length)),
+            String(sum(rowsDeleted)),
+            p.error ?? '',
+          ]),
+        );
       }
       return 0;
     });
@@ -69,7 +78,11 @@ export const retentionHistoryCommand: Command = {
 };
 
 const widths = [20, 11, 11, 8, 10, 9, 11, 10];
-const row = (cells: string[]) => cells.map((c, i) => (widths[i] ? c.padEnd(widths[i]) : c)).join(' ').trimEnd() + '\n';
+const row = (cells: string[]) =>
+  cells
+    .map((c, i) => (widths[i] ? c.padEnd(widths[i]) : c))
+    .join(' ')
+    .trimEnd() + '\n';
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
 function printResult(r: PassResult, io: Io): void {
@@ -83,7 +96,9 @@ function printResult(r: PassResult, io: Io): void {
   }
   const verb = r.dryRun ? 'would be deleted (dry run: nothing was deleted)' : 'deleted';
   io.out(`retention as of ${r.now}: cutoff ${r.cutoff}; rows dated before it ${verb}\n`);
-  io.out(`${'table'.padEnd(32)} ${'partitions dropped'.padStart(18)} ${'rows deleted'.padStart(14)} ${'partitions created'.padStart(18)}\n`);
+  io.out(
+    `${'table'.padEnd(32)} ${'partitions dropped'.padStart(18)} ${'rows deleted'.padStart(14)} ${'partitions created'.padStart(18)}\n`,
+  );
   for (const t of r.tables) {
     io.out(
       `${t.table.padEnd(32)} ${String(t.partitioned ? t.partitions_dropped.length : '-').padStart(18)} ` +
@@ -91,6 +106,8 @@ function printResult(r: PassResult, io: Io): void {
     );
   }
   const total = r.tables.reduce((n, t) => n + rowsDeleted(t), 0);
-  io.out(`${r.outcome} in ${seconds(r.durationMs)}: ${total} rows ${r.dryRun ? 'to delete' : 'deleted'} (pass ${r.id})\n`);
+  io.out(
+    `${r.outcome} in ${seconds(r.durationMs)}: ${total} rows ${r.dryRun ? 'to delete' : 'deleted'} (pass ${r.id})\n`,
+  );
   for (const t of r.tables) if (t.error) io.err(`${t.table}: ${t.error}\n`);
 }

@@ -33,12 +33,16 @@ export const seedCommand: Command = {
       io.err('--days must be at most 730: older data is outside the 24-month retention\n');
       return 2;
     }
-    return withDb(io.env, async (sql) => {
-      const started = Date.now();
-      const counts = await seed(sql, options);
-      for (const [table, n] of Object.entries(counts)) io.out(`${table.padEnd(32)} ${n}\n`);
-      io.err(`seeded in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
-      return 0;
-    }, { migrate: true });
+    return withDb(
+      io.env,
+      async (sql) => {
+        const started = Date.now();
+        const counts = await seed(sql, options);
+        for (const [table, n] of Object.entries(counts)) io.out(`${table.padEnd(32)} ${n}\n`);
+        io.err(`seeded in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+        return 0;
+      },
+      { migrate: true },
+    );
   },
 };

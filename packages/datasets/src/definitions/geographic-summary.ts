@@ -3,7 +3,14 @@
 // in the export's time zone, also for a first or last period that the range cuts short.
 import type { Dataset } from '../types';
 import {
-  copyLocalPeriod, copyRangeAndPackages, isoDate, localPeriod, packageScope, periodValues, scopeValues, textCell,
+  copyLocalPeriod,
+  copyRangeAndPackages,
+  isoDate,
+  localPeriod,
+  packageScope,
+  periodValues,
+  scopeValues,
+  textCell,
 } from '../sql-fragments';
 
 export const geographicSummary: Dataset = {

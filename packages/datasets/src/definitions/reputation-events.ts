@@ -1,6 +1,13 @@
 // reputation_events: events on a publisher's own account (not on its packages); a publisher sees only its own.
 import type { Dataset } from '../types';
-import { copyRangeAndPublisher, localPeriod, publisherScope, scopeValues, textCell, utcTimestamp } from '../sql-fragments';
+import {
+  copyRangeAndPublisher,
+  localPeriod,
+  publisherScope,
+  scopeValues,
+  textCell,
+  utcTimestamp,
+} from '../sql-fragments';
 
 export const reputationEvents: Dataset = {
   id: 'reputation_events',

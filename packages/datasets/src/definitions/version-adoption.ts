@@ -2,7 +2,16 @@
 // the export's time zone, in range when its midnight there lies in [from, to) (local-days.ts).
 // JSON shows, per period, the latest snapshot of the scope's packages in that period.
 import type { Dataset } from '../types';
-import { copyDaysAndPackages, dayPeriod, dayRange, dayValues, isoDate, packageScope, scopeValues, textCell } from '../sql-fragments';
+import {
+  copyDaysAndPackages,
+  dayPeriod,
+  dayRange,
+  dayValues,
+  isoDate,
+  packageScope,
+  scopeValues,
+  textCell,
+} from '../sql-fragments';
 
 export const versionAdoption: Dataset = {
   id: 'version_adoption',

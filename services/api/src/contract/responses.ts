@@ -5,7 +5,10 @@ import { z } from 'zod';
 import { datasetIds, formats, granularities } from '@ax/datasets';
 import { filtersSchema } from '../export-request';
 
-const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/).describe('YYYY-MM-DD');
+const date = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/)
+  .describe('YYYY-MM-DD');
 const instant = z.iso.datetime({ offset: true }).describe('RFC 3339 timestamp (UTC)');
 const uuid = z.uuid();
 
@@ -49,15 +52,23 @@ export const scheduleObject = z.object({
   format: z.enum(formats),
   frequency: z.enum(['weekly', 'monthly']),
   recipients: z.array(z.email()),
-  unsubscribed: z.array(z.email()).describe('Read only: recipients who unsubscribed (lower-cased); their deliveries are suppressed, and the owner cannot add them back (422 recipient_unsubscribed)'),
+  unsubscribed: z
+    .array(z.email())
+    .describe(
+      'Read only: recipients who unsubscribed (lower-cased); their deliveries are suppressed, and the owner cannot add them back (422 recipient_unsubscribed)',
+    ),
   timezone: z.string(),
   granularity: z.enum(granularities),
   compression: z.enum(['none', 'gzip']),
   csv_bom: z.boolean(),
   filters: filtersSchema,
   paused: z.boolean(),
-  paused_reason: z.enum(['user', 'failing', 'creator_key_revoked']).nullable()
-    .describe('Why it is paused: by a PATCH (user), after REPORT_FAILURES_BEFORE_PAUSE failed runs in a row (failing), or because the key that created it was revoked; resuming clears it'),
+  paused_reason: z
+    .enum(['user', 'failing', 'creator_key_revoked'])
+    .nullable()
+    .describe(
+      'Why it is paused: by a PATCH (user), after REPORT_FAILURES_BEFORE_PAUSE failed runs in a row (failing), or because the key that created it was revoked; resuming clears it',
+    ),
   failure_contacts: z.array(z.email()).describe('Who gets one e-mail when the schedule is paused for failing'),
   next_run_at: instant.nullable(),
   created_at: instant,
@@ -111,7 +122,10 @@ export const errorObject = z.object({
 });
 
 export const retentionMonth = z.object({
-  month: z.string().regex(/^\d{4}-\d{2}$/).describe('YYYY-MM'),
+  month: z
+    .string()
+    .regex(/^\d{4}-\d{2}$/)
+    .describe('YYYY-MM'),
   from: date.describe('First day of the month still kept'),
   to: date.describe('First day of the next month (exclusive)'),
   deletion_starts_on: date.describe('The first daily pass that deletes any of the month'),
@@ -126,7 +140,9 @@ export const retentionObject = z
     daily_pass: z.object({ time: z.string(), timezone: z.string() }),
     next_deletion: retentionMonth,
     horizon_days: z.number().int(),
-    unexported_months: z.array(retentionMonth).describe("The caller's months due for deletion within horizon_days that were never exported"),
+    unexported_months: z
+      .array(retentionMonth)
+      .describe("The caller's months due for deletion within horizon_days that were never exported"),
     months: z.array(retentionMonth).describe('Every month still (partly) kept, oldest first'),
   })
   .describe('The retention cutoff, the next deletion and the months at risk (see the retention section of the README)');
@@ -138,7 +154,12 @@ export const readinessObject = z.object({
 
 export const roleSchema = z.enum(['admin', 'publisher']);
 export const sessionObject = z.object({ role: roleSchema, publisher_id: z.string().nullable(), expires_at: instant });
-export const meObject = z.object({ role: roleSchema, publisher_id: z.string().nullable(), key_id: uuid, key_name: z.string() });
+export const meObject = z.object({
+  role: roleSchema,
+  publisher_id: z.string().nullable(),
+  key_id: uuid,
+  key_name: z.string(),
+});
 export const packageObject = z.object({ package_id: z.string(), name: z.string(), publisher_id: z.string() });
 export const publisherObject = z.object({ publisher_id: z.string(), name: z.string() });
 

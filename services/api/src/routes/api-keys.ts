@@ -42,7 +42,10 @@ export function apiKeyRoutes(deps: ApiKeyRouteDeps): Router {
       await Promise.all(revocation.pausedScheduleIds.map((s) => removeReportScheduler(deps.queues, s))).catch((err) =>
         loggerOf(res, deps.logger).warn({ err: (err as Error).message }, 'schedulers not removed; the reconciler will'),
       );
-    loggerOf(res, deps.logger).info({ keyId: id, pausedSchedules: revocation.pausedScheduleIds.length }, 'API key revoked');
+    loggerOf(res, deps.logger).info(
+      { keyId: id, pausedSchedules: revocation.pausedScheduleIds.length },
+      'API key revoked',
+    );
     res.status(204).end();
   });
   return router;

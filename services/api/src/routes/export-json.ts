@@ -18,8 +18,10 @@ export function exportJsonRoutes(deps: { sql: Sql; storage: Storage }): Router {
     if (!uuid.safeParse(id).success) throw notFound('export');
     const row = await getExport(deps.sql, id, viewerOf(principalOf(res)));
     if (!row) throw notFound('export');
-    if (row.format !== 'json') throw new ApiError(409, 'not_json', 'Only a JSON export can be read here; download a CSV export.');
-    if (row.status !== 'succeeded' || !row.s3_key) throw new ApiError(409, 'export_not_ready', `The export is ${row.status}; only a succeeded export can be read.`);
+    if (row.format !== 'json')
+      throw new ApiError(409, 'not_json', 'Only a JSON export can be read here; download a CSV export.');
+    if (row.status !== 'succeeded' || !row.s3_key)
+      throw new ApiError(409, 'export_not_ready', `The export is ${row.status}; only a succeeded export can be read.`);
     const body = await openObject(deps.storage, row.s3_key);
     res.setHeader('Content-Type', 'application/json');
     res.setHeader('Cache-Control', 'private, max-age=300');

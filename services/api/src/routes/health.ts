@@ -9,7 +9,13 @@ export function healthRoutes(deps: { sql: Sql; redis: Redis; storage: Storage })
   router.get('/healthz', (_req, res) => void res.json({ status: 'ok' }));
   router.get('/readyz', async (_req, res) => {
     const within = <T>(p: Promise<T>) =>
-      Promise.race([p.then(() => true, () => false), new Promise<boolean>((r) => setTimeout(() => r(false), 2000).unref())]);
+      Promise.race([
+        p.then(
+          () => true,
+          () => false,
+        ),
+        new Promise<boolean>((r) => setTimeout(() => r(false), 2000).unref()),
+      ]);
     const [postgres, redis, s3] = await Promise.all([
       within(deps.sql`select 1`),
       within(deps.redis.ping()),

@@ -11,14 +11,20 @@ export function lookupRoutes(deps: { sql: Sql }): Router {
   const router = Router();
   router.get('/me', async (_req, res) => {
     const p = principalOf(res);
-    res.json({ role: p.role, publisher_id: p.publisherId, key_id: p.keyId, key_name: await apiKeyName(deps.sql, p.keyId) });
+    res.json({
+      role: p.role,
+      publisher_id: p.publisherId,
+      key_id: p.keyId,
+      key_name: await apiKeyName(deps.sql, p.keyId),
+    });
   });
   router.get('/packages', async (req, res) => {
     const p = principalOf(res);
     const parsed = listPackagesQuery.safeParse(req.query);
     if (!parsed.success) throw badRequest(zodDetails(parsed.error));
     // A publisher only ever sees its own packages; naming another publisher is refused rather than ignored.
-    if (p.role === 'publisher' && parsed.data.publisher_id && parsed.data.publisher_id !== p.publisherId) throw forbidden('Publishers see only their own packages.');
+    if (p.role === 'publisher' && parsed.data.publisher_id && parsed.data.publisher_id !== p.publisherId)
+      throw forbidden('Publishers see only their own packages.');
     const publisherId = p.role === 'publisher' ? p.publisherId : (parsed.data.publisher_id ?? null);
     res.json({ data: await listPackages(deps.sql, publisherId) });
   });

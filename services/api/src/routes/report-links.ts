@@ -27,15 +27,21 @@ export function reportLinkRoutes(deps: ReportLinkDeps): Router {
     const delivery = await getDeliveryLink(deps.sql, check.deliveryId);
     if (!delivery || !delivery.sent_at) return sendRecipientPage(res, 403, INVALID); // a link that was never sent
     // Whatever expiry the token carries, it is never honoured beyond LINK_TTL_DAYS from the send.
-    if (delivery.sent_at.getTime() + deps.linkTtlDays * 86400_000 <= now.getTime()) return sendRecipientPage(res, 403, EXPIRED);
+    if (delivery.sent_at.getTime() + deps.linkTtlDays * 86400_000 <= now.getTime())
+      return sendRecipientPage(res, 403, EXPIRED);
     const schedule = await getScheduleAnyState(deps.sql, delivery.schedule_id);
     // Deleting the schedule revokes the links it sent.
-    if (!schedule || schedule.deleted_at) return sendRecipientPage(res, 410, goneReportPage('The report behind this link was deleted by its owner.'));
+    if (!schedule || schedule.deleted_at)
+      return sendRecipientPage(res, 410, goneReportPage('The report behind this link was deleted by its owner.'));
     const exp = delivery.export_id ? await getExport(deps.sql, delivery.export_id) : null;
     // The file's lifetime ended (EXPORT_FILE_TTL_DAYS): 410, code `expired`.
     if (exp?.status === 'expired') {
       if (req.accepts(['html', 'json']) === 'json') return sendError(res, fileExpired());
-      return sendRecipientPage(res, 410, goneReportPage('Report files are kept for a limited time and this one was deleted.'));
+      return sendRecipientPage(
+        res,
+        410,
+        goneReportPage('Report files are kept for a limited time and this one was deleted.'),
+      );
     }
     if (!exp || exp.status !== 'succeeded' || !exp.s3_key || !exp.file_name)
       return sendRecipientPage(res, 410, goneReportPage('The file behind this link was removed.'));

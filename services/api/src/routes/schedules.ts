@@ -4,8 +4,20 @@
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import {
-  claimRun, deleteSchedule, getRunForPeriod, getSchedule, insertSchedule, listRunsWithDeliveries, listSchedules,
-  LimitReached, secondsToUtcMidnight, unsubscribedBySchedule, updateSchedule, type Principal, type ScheduleRow, type Sql,
+  claimRun,
+  deleteSchedule,
+  getRunForPeriod,
+  getSchedule,
+  insertSchedule,
+  listRunsWithDeliveries,
+  listSchedules,
+  LimitReached,
+  secondsToUtcMidnight,
+  unsubscribedBySchedule,
+  updateSchedule,
+  type Principal,
+  type ScheduleRow,
+  type Sql,
 } from '@ax/db';
 import { cronPattern, isComplete, periodStartingOn } from '@ax/datasets';
 import { enqueue, removeReportScheduler, upsertReportScheduler, type Queues } from '@ax/jobs';
@@ -56,9 +68,17 @@ export function scheduleRoutes(deps: ScheduleRouteDeps): Router {
     try {
       if (!deps.redisReady()) throw new Error('redis not ready');
       if (row.paused || row.deleted_at) await removeReportScheduler(deps.queues, row.id);
-      else await upsertReportScheduler(deps.queues, { scheduleId: row.id, pattern: cronPattern(row.frequency), tz: row.timezone });
+      else
+        await upsertReportScheduler(deps.queues, {
+          scheduleId: row.id,
+          pattern: cronPattern(row.frequency),
+          tz: row.timezone,
+        });
     } catch (err) {
-      loggerOf(res, deps.logger).warn({ scheduleId: row.id, err: (err as Error).message }, 'job scheduler not updated; the reconciler will');
+      loggerOf(res, deps.logger).warn(
+        { scheduleId: row.id, err: (err as Error).message },
+        'job scheduler not updated; the reconciler will',
+      );
     }
   };
 
@@ -71,14 +91,31 @@ export function scheduleRoutes(deps: ScheduleRouteDeps): Router {
     const body = parseBody(createScheduleSchema, req.body);
     const recipients = normalizeRecipients(body.recipients, deps.recipientDomains);
     const { scopePublisherId } = await authorizeSpec(sql, principal, body);
-    const row = await limited(() => insertSchedule(sql, {
-      name: body.name, dataset: body.dataset, format: body.format, frequency: body.frequency, recipients,
-      timezone: body.timezone, granularity: body.granularity, compression: body.compression, csv_bom: body.csv_bom,
-      filters: body.filters, scope_publisher_id: scopePublisherId, paused: false,
-      failure_contacts: normalizeRecipients(body.failure_contacts, deps.recipientDomains, 'failure_contacts'),
-      owner_publisher_id: principal.role === 'publisher' ? principal.publisherId : null, api_key_id: principal.keyId,
-    }, { perPublisherLimit: deps.schedulesPerPublisher ?? 100 }), (e) =>
-      new ApiError(422, 'limit_reached', `A publisher may have at most ${e.limit} schedules; delete one first.`));
+    const row = await limited(
+      () =>
+        insertSchedule(
+          sql,
+          {
+            name: body.name,
+            dataset: body.dataset,
+            format: body.format,
+            frequency: body.frequency,
+            recipients,
+            timezone: body.timezone,
+            granularity: body.granularity,
+            compression: body.compression,
+            csv_bom: body.csv_bom,
+            filters: body.filters,
+            scope_publisher_id: scopePublisherId,
+            paused: false,
+            failure_contacts: normalizeRecipients(body.failure_contacts, deps.recipientDomains, 'failure_contacts'),
+            owner_publisher_id: principal.role === 'publisher' ? principal.publisherId : null,
+            api_key_id: principal.keyId,
+          },
+          { perPublisherLimit: deps.schedulesPerPublisher ?? 100 },
+        ),
+      (e) => new ApiError(422, 'limit_reached', `A publisher may have at most ${e.limit} schedules; delete one first.`),
+    );
     await syncScheduler(res, row);
     res.status(201).location(`/v1/schedules/${row.id}`).json(scheduleResource(row, now()));
   });
@@ -86,10 +123,16 @@ export function scheduleRoutes(deps: ScheduleRouteDeps): Router {
   router.get('/', async (req, res) => {
     const parsed = listSchedulesQuery.safeParse(req.query);
     if (!parsed.success) throw badRequest(zodDetails(parsed.error));
-    const rows = await listSchedules(sql, viewerOf(principalOf(res)), { limit: parsed.data.limit + 1, after: parsed.data.cursor });
+    const rows = await listSchedules(sql, viewerOf(principalOf(res)), {
+      limit: parsed.data.limit + 1,
+      after: parsed.data.cursor,
+    });
     if (!rows) throw badRequest([UNKNOWN_CURSOR]);
     const page = rows.slice(0, parsed.data.limit);
-    const unsubscribed = await unsubscribedBySchedule(sql, page.map((r) => r.id));
+    const unsubscribed = await unsubscribedBySchedule(
+      sql,
+      page.map((r) => r.id),
+    );
     res.json({
       data: page.map((r) => scheduleResource(r, now(), unsubscribed.get(r.id))),
       next_cursor: rows.length > parsed.data.limit ? page[page.length - 1]!.id : null,
@@ -123,8 +166,18 @@ export function scheduleRoutes(deps: ScheduleRouteDeps): Router {
     };
     const unsubscribed = await unsubscribedOf(current.id);
     refuseReadding(current.recipients, merged.recipients, unsubscribed);
-    const { scopePublisherId } = await authorizeSpec(sql, ownerPrincipal(principal, current.owner_publisher_id), merged as ExportSpec);
-    const row = await updateSchedule(sql, current.id, viewerOf(principal), { ...merged, scope_publisher_id: scopePublisherId }, principal.keyId);
+    const { scopePublisherId } = await authorizeSpec(
+      sql,
+      ownerPrincipal(principal, current.owner_publisher_id),
+      merged as ExportSpec,
+    );
+    const row = await updateSchedule(
+      sql,
+      current.id,
+      viewerOf(principal),
+      { ...merged, scope_publisher_id: scopePublisherId },
+      principal.keyId,
+    );
     if (!row) throw notFound('schedule');
     await syncScheduler(res, row);
     res.json(scheduleResource(row, now(), unsubscribed));
@@ -155,10 +208,15 @@ export function scheduleRoutes(deps: ScheduleRouteDeps): Router {
       throw refuse('period_not_aligned', `A ${schedule.frequency} period starts on ${first}.`, `Must be ${first}.`);
     }
     if (!isComplete(period, now()))
-      throw refuse('period_not_complete', `The period ${period.startDate} to ${period.endDate} has not ended yet.`, 'Must be a period that has ended.');
+      throw refuse(
+        'period_not_complete',
+        `The period ${period.startDate} to ${period.endDate} has not ended yet.`,
+        'Must be a period that has ended.',
+      );
     requireRetained(period.start, now(), deps.retentionMonths, 'period_start');
 
-    const view = async (runId: string) => runResource((await listRunsWithDeliveries(sql, schedule.id, { limit: 1, runId }))[0]!);
+    const view = async (runId: string) =>
+      runResource((await listRunsWithDeliveries(sql, schedule.id, { limit: 1, runId }))[0]!);
     if (!body.resend) {
       const existing = await getRunForPeriod(sql, schedule.id, period.start);
       if (existing) return void res.status(200).json(await view(existing.id));
@@ -166,13 +224,22 @@ export function scheduleRoutes(deps: ScheduleRouteDeps): Router {
     if (!deps.redisReady()) throw unavailable('The job queue is unavailable; nothing was created. Try again shortly.');
     const { run, created } = await limited(
       () => claimRun(sql, schedule, period, { resend: body.resend, manualRunsPerDay: deps.manualRunsPerDay ?? 10 }),
-      (e) => new ApiError(429, 'rate_limited', `At most ${e.limit} manual runs per schedule per UTC day; try again tomorrow.`, [],
-        { 'Retry-After': String(secondsToUtcMidnight(now())) }),
+      (e) =>
+        new ApiError(
+          429,
+          'rate_limited',
+          `At most ${e.limit} manual runs per schedule per UTC day; try again tomorrow.`,
+          [],
+          { 'Retry-After': String(secondsToUtcMidnight(now())) },
+        ),
     );
     if (!created) return void res.status(200).json(await view(run.id));
     // Once the run row exists it will happen: if this enqueue fails, the reconciler's sweep starts the export.
     await enqueue(deps.queues, 'export.run', { exportId: run.export_id! }).catch((err) =>
-      loggerOf(res, deps.logger).warn({ runId: run.id, err: (err as Error).message }, 'export enqueue failed; the reconciler will retry'),
+      loggerOf(res, deps.logger).warn(
+        { runId: run.id, err: (err as Error).message },
+        'export enqueue failed; the reconciler will retry',
+      ),
     );
     res.status(202).json(await view(run.id));
   });
@@ -196,9 +263,19 @@ function refuseReadding(current: string[], next: string[], unsubscribed: string[
   const left = new Set(unsubscribed);
   const details = next.flatMap((r, i) =>
     !had.has(r.toLowerCase()) && left.has(r.toLowerCase())
-      ? [{ field: `recipients.${i}`, message: `${r} unsubscribed from this schedule; only the recipient can undo that.` }]
+      ? [
+          {
+            field: `recipients.${i}`,
+            message: `${r} unsubscribed from this schedule; only the recipient can undo that.`,
+          },
+        ]
       : [],
   );
   if (details.length)
-    throw new ApiError(422, 'recipient_unsubscribed', 'A recipient you added unsubscribed from this schedule; only they can subscribe again.', details);
+    throw new ApiError(
+      422,
+      'recipient_unsubscribed',
+      'A recipient you added unsubscribed from this schedule; only they can subscribe again.',
+      details,
+    );
 }

@@ -22,12 +22,18 @@ export function sessionRoutes(deps: { sql: Sql; now?: () => Date }): Router {
     const maxAge = Math.floor((session.expiresAt.getTime() - Date.now()) / 1000);
     res.setHeader('Set-Cookie', cookieHeader(req, session.id, maxAge));
     res.setHeader('Cache-Control', 'no-store');
-    res.status(201).json({ role: principal.role, publisher_id: principal.publisherId, expires_at: session.expiresAt.toISOString() });
+    res
+      .status(201)
+      .json({ role: principal.role, publisher_id: principal.publisherId, expires_at: session.expiresAt.toISOString() });
   });
   router.delete('/current', async (req: Request, res: Response) => {
     const id = cookieOf(req, SESSION_COOKIE);
     if (id !== undefined && req.header(CSRF_HEADER) !== CSRF_VALUE)
-      throw new ApiError(403, 'csrf_required', `Signing out with the session cookie needs the header "X-Requested-With: ${CSRF_VALUE}".`);
+      throw new ApiError(
+        403,
+        'csrf_required',
+        `Signing out with the session cookie needs the header "X-Requested-With: ${CSRF_VALUE}".`,
+      );
     if (id) await deleteSession(deps.sql, id);
     res.setHeader('Set-Cookie', cookieHeader(req, '', 0));
     res.status(204).end();

@@ -9,7 +9,8 @@ import { goneReportPage, sendRecipientPage, type RecipientPage } from '../recipi
 
 export type UnsubscribeDeps = { sql: Sql; linkSecret: string };
 
-const reportName = (s: ScheduleRow) => `the ${s.frequency} report on ${datasetTitle(s.dataset)}${s.name ? ` "${s.name}"` : ''}`;
+const reportName = (s: ScheduleRow) =>
+  `the ${s.frequency} report on ${datasetTitle(s.dataset)}${s.name ? ` "${s.name}"` : ''}`;
 const actionOf = (token: string, undo = false) => `/v1/unsubscribe/${encodeURIComponent(token)}${undo ? '/undo' : ''}`;
 
 const leftPage = (s: ScheduleRow, address: string, token: string): RecipientPage => ({
@@ -37,14 +38,20 @@ export function unsubscribeRoutes(deps: UnsubscribeDeps): Router {
     if (!check.ok) {
       sendRecipientPage(res, 403, {
         title: 'This link is not valid',
-        paragraphs: ['The link is incomplete or was changed. Use the unsubscribe link exactly as it appears in the e-mail.'],
+        paragraphs: [
+          'The link is incomplete or was changed. Use the unsubscribe link exactly as it appears in the e-mail.',
+        ],
       });
       return null;
     }
     const schedule = await getScheduleAnyState(deps.sql, check.scheduleId);
     if (!schedule || schedule.deleted_at) {
-      sendRecipientPage(res, 410, { ...goneReportPage('This report was deleted by its owner.'),
-        paragraphs: ['This report was deleted by its owner, so it sends no more e-mail to anyone. There is nothing to unsubscribe from.'] });
+      sendRecipientPage(res, 410, {
+        ...goneReportPage('This report was deleted by its owner.'),
+        paragraphs: [
+          'This report was deleted by its owner, so it sends no more e-mail to anyone. There is nothing to unsubscribe from.',
+        ],
+      });
       return null;
     }
     return { token, schedule, address: check.recipient };
@@ -54,7 +61,8 @@ export function unsubscribeRoutes(deps: UnsubscribeDeps): Router {
     const found = await resolve(req, res);
     if (!found) return;
     const { token, schedule, address } = found;
-    if (await isUnsubscribed(deps.sql, schedule.id, address)) return sendRecipientPage(res, 200, leftPage(schedule, address, token));
+    if (await isUnsubscribed(deps.sql, schedule.id, address))
+      return sendRecipientPage(res, 200, leftPage(schedule, address, token));
     sendRecipientPage(res, 200, subscribedPage(schedule, address, token, false));
   });
 

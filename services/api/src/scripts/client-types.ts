@@ -7,6 +7,8 @@ export const CLIENT_TYPES_FILE = 'packages/api-client/src/schema.gen.ts';
 
 export async function clientTypes(): Promise<string> {
   // defaultNonNullable: false, so a field with a default stays optional in requests (the API fills it in).
-  const ast = await openapiTS(openApiDocument() as unknown as Parameters<typeof openapiTS>[0], { defaultNonNullable: false });
+  const ast = await openapiTS(openApiDocument() as unknown as Parameters<typeof openapiTS>[0], {
+    defaultNonNullable: false,
+  });
   return `// Generated from /openapi.json by \`pnpm gen:api\` (openapi-typescript). Do not edit.\n\n${astToString(ast)}`;
 }

@@ -2,7 +2,9 @@
 import { writeFileSync } from 'node:fs';
 import { clientTypes, CLIENT_TYPES_FILE } from './client-types';
 
-clientTypes().then((text) => writeFileSync(process.argv[2] ?? CLIENT_TYPES_FILE, text)).catch((err) => {
-  process.stderr.write(`${(err as Error).stack}\n`);
-  process.exit(1);
-});
+clientTypes()
+  .then((text) => writeFileSync(process.argv[2] ?? CLIENT_TYPES_FILE, text))
+  .catch((err) => {
+    process.stderr.write(`${(err as Error).stack}\n`);
+    process.exit(1);
+  });

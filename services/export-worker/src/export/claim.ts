@@ -27,5 +27,11 @@ export async function claim(sql: Sql, exportId: string, logger: Logger): Promise
     throw new PermanentError('unknown_dataset', `unknown dataset ${row.dataset}`);
   }
   const file = exportFile(row);
-  return { row, dataset, file, key: exportKey(row.id, file.name), logger: logger.child({ exportId: row.id, dataset: row.dataset }) };
+  return {
+    row,
+    dataset,
+    file,
+    key: exportKey(row.id, file.name),
+    logger: logger.child({ exportId: row.id, dataset: row.dataset }),
+  };
 }

@@ -9,7 +9,12 @@ import type { ExportRun } from './export-run';
 /** What is stored: the size and SHA-256 of the final bytes. */
 export type Encoded = { bytes: number; sha256: string };
 
-export async function encode(source: Readable, compression: 'none' | 'gzip', body: Writable, run: ExportRun): Promise<Encoded> {
+export async function encode(
+  source: Readable,
+  compression: 'none' | 'gzip',
+  body: Writable,
+  run: ExportRun,
+): Promise<Encoded> {
   const digest = new Digest();
   const gzip = compression === 'gzip' ? [createGzip({ level: 1, chunkSize: 128 * 1024 })] : [];
   await pipeline([source, ...gzip, digest, body], { signal: run.signal });

@@ -19,14 +19,23 @@ export class ExportRun {
     this.stopUpload.abort(this.ctx.signal.reason);
   };
 
-  constructor(sql: Sql, exportId: string, readonly ctx: JobContext, progressIntervalMs = 1000) {
+  constructor(
+    sql: Sql,
+    exportId: string,
+    readonly ctx: JobContext,
+    progressIntervalMs = 1000,
+  ) {
     // Once every byte is encoded, a cancelled export's upload is left to complete: aborting it then would race its
     // CompleteMultipartUpload, and the object could appear after we deleted it. A shutdown aborts it whatever the
     // stage, even after a cancellation (the last parts may be stuck on a stalled store, and the deadline will not
     // wait): the export is handed back, and whoever runs it next writes the same key.
-    this.stop.signal.addEventListener('abort', () => {
-      if (!this.encoded || !this.cancelled) this.stopUpload.abort(this.stop.signal.reason);
-    }, { once: true });
+    this.stop.signal.addEventListener(
+      'abort',
+      () => {
+        if (!this.encoded || !this.cancelled) this.stopUpload.abort(this.stop.signal.reason);
+      },
+      { once: true },
+    );
     ctx.signal.addEventListener('abort', this.onShutdown, { once: true });
     if (ctx.signal.aborted) this.onShutdown();
     // Each progress write doubles as the cancel check: a row no longer running was cancelled.

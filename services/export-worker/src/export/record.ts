@@ -18,11 +18,21 @@ export type RecordDeps = {
   onFinished?: FinishedHook;
 };
 
-export async function recordSuccess(deps: RecordDeps, claimed: ClaimedExport, run: ExportRun, encoded: Encoded): Promise<void> {
+export async function recordSuccess(
+  deps: RecordDeps,
+  claimed: ClaimedExport,
+  run: ExportRun,
+  encoded: Encoded,
+): Promise<void> {
   const { row, file, key, logger } = claimed;
   const rows = run.rows;
   const stored = await completeExport(deps.sql, row.id, {
-    row_count: rows, bytes: encoded.bytes, sha256: encoded.sha256, content_type: file.contentType, file_name: file.name, s3_key: key,
+    row_count: rows,
+    bytes: encoded.bytes,
+    sha256: encoded.sha256,
+    content_type: file.contentType,
+    file_name: file.name,
+    s3_key: key,
   });
   if (!stored) {
     await deleteObject(deps.storage, key).catch(() => {});
@@ -36,7 +46,12 @@ export async function recordSuccess(deps: RecordDeps, claimed: ClaimedExport, ru
 }
 
 /** Returns when the failure ends the job quietly (a cancellation); otherwise throws what the queue should see. */
-export async function recordFailure(deps: RecordDeps, claimed: ClaimedExport, run: ExportRun, err: unknown): Promise<void> {
+export async function recordFailure(
+  deps: RecordDeps,
+  claimed: ClaimedExport,
+  run: ExportRun,
+  err: unknown,
+): Promise<void> {
   const { row, key, logger } = claimed;
   const { ctx } = run;
   if (run.cancelled) {
@@ -53,9 +68,17 @@ export async function recordFailure(deps: RecordDeps, claimed: ClaimedExport, ru
     throw new HandBack('worker shutting down');
   }
   const failure = classify(err);
-  logger.warn({ err: (err as Error).message, code: failure.code, transient: failure.transient }, 'export attempt failed');
+  logger.warn(
+    { err: (err as Error).message, code: failure.code, transient: failure.transient },
+    'export attempt failed',
+  );
   if (!failure.transient || ctx.finalAttempt) {
-    await failExport(deps.sql, row.id, failure.code, failure.transient ? gaveUpMessage(failure, ctx.attempt) : failure.message);
+    await failExport(
+      deps.sql,
+      row.id,
+      failure.code,
+      failure.transient ? gaveUpMessage(failure, ctx.attempt) : failure.message,
+    );
     deps.metrics?.exportsTotal.inc({ dataset: row.dataset, format: row.format, outcome: 'failed' });
     await finished(deps, claimed, run, 'failed');
     if (!failure.transient) throw new PermanentError(failure.code, failure.message);
@@ -63,7 +86,16 @@ export async function recordFailure(deps: RecordDeps, claimed: ClaimedExport, ru
   throw err;
 }
 
-async function finished(deps: RecordDeps, claimed: ClaimedExport, run: ExportRun, outcome: 'succeeded' | 'failed'): Promise<void> {
+async function finished(
+  deps: RecordDeps,
+  claimed: ClaimedExport,
+  run: ExportRun,
+  outcome: 'succeeded' | 'failed',
+): Promise<void> {
   if (!deps.onFinished) return;
-  await notifyFinished(deps.onFinished, claimed.row.id, outcome, { stopping: run.ctx.stopping, cancel: run.ctx.signal, logger: claimed.logger });
+  await notifyFinished(deps.onFinished, claimed.row.id, outcome, {
+    stopping: run.ctx.stopping,
+    cancel: run.ctx.signal,
+    logger: claimed.logger,
+  });
 }

@@ -2,9 +2,26 @@
 // call and recorded right after; see @ax/db deliveries.ts for why a lost claim is never resent.
 import { randomUUID } from 'node:crypto';
 import {
-  claimDelivery, expireStaleClaims, failRun, failUnclaimedDeliveries, finishRunIfDone, getExport, getRun,
-  getScheduleAnyState, listDeliveries, markDeliveryFailed, markDeliverySent, markRunRunning, releaseDelivery,
-  suppressUnsubscribed, failDisallowedRecipients, returnEmailSlot, takeEmailSlot, type DeliveryRow, type ExportRow, type ScheduleRow,
+  claimDelivery,
+  expireStaleClaims,
+  failRun,
+  failUnclaimedDeliveries,
+  finishRunIfDone,
+  getExport,
+  getRun,
+  getScheduleAnyState,
+  listDeliveries,
+  markDeliveryFailed,
+  markDeliverySent,
+  markRunRunning,
+  releaseDelivery,
+  suppressUnsubscribed,
+  failDisallowedRecipients,
+  returnEmailSlot,
+  takeEmailSlot,
+  type DeliveryRow,
+  type ExportRow,
+  type ScheduleRow,
 } from '@ax/db';
 import type { JobContext, PayloadOf } from '@ax/jobs';
 import { classifySendError, renderReportEmail, type MailMessage } from '@ax/mailer';
@@ -18,13 +35,21 @@ export const DEFAULT_EMAILS_PER_PUBLISHER_PER_DAY = 2000;
 /** Thrown to let BullMQ retry later, with backoff, the deliveries that could not be settled now. */
 export class DeliveriesPending extends Error {}
 
-export async function deliverReport(payload: PayloadOf<'report.deliver'>, deps: ReportDeps, ctx: JobContext): Promise<void> {
+export async function deliverReport(
+  payload: PayloadOf<'report.deliver'>,
+  deps: ReportDeps,
+  ctx: JobContext,
+): Promise<void> {
   const { sql } = deps;
   const run = await getRun(sql, payload.runId);
   if (!run || run.status === 'succeeded' || run.status === 'failed') return;
   const exp = run.export_id ? await getExport(sql, run.export_id) : null;
   if (!exp || exp.status === 'failed' || exp.status === 'cancelled') {
-    const failed = await failRun(sql, run.id, `export_failed: ${exp?.error_code ?? 'missing'}: ${exp?.error_message ?? 'the export is gone'}`);
+    const failed = await failRun(
+      sql,
+      run.id,
+      `export_failed: ${exp?.error_code ?? 'missing'}: ${exp?.error_message ?? 'the export is gone'}`,
+    );
     ctx.logger.warn({ runId: run.id, exportId: run.export_id }, 'report export failed; nothing to send');
     if (failed) await countRunOutcome(deps, run.schedule_id, true, ctx.logger);
     return;
@@ -33,13 +58,24 @@ export async function deliverReport(payload: PayloadOf<'report.deliver'>, deps: 
   await markRunRunning(sql, run.id);
 
   const schedule = await getScheduleAnyState(sql, run.schedule_id);
-  if (!schedule || schedule.deleted_at) await failUnclaimedDeliveries(sql, run.id, 'schedule_deleted: the schedule was deleted before this e-mail went out');
+  if (!schedule || schedule.deleted_at)
+    await failUnclaimedDeliveries(
+      sql,
+      run.id,
+      'schedule_deleted: the schedule was deleted before this e-mail went out',
+    );
   else if (schedule.paused_reason === 'creator_key_revoked')
-    await failUnclaimedDeliveries(sql, run.id, 'creator_key_revoked: the API key that created this schedule was revoked before this e-mail went out');
+    await failUnclaimedDeliveries(
+      sql,
+      run.id,
+      'creator_key_revoked: the API key that created this schedule was revoked before this e-mail went out',
+    );
   const expired = await expireStaleClaims(sql, run.id, deps.claimTimeoutMs ?? 5 * 60_000);
-  if (expired) ctx.logger.warn({ runId: run.id, expired }, 'deliveries whose sender died mid-call marked failed, not resent');
+  if (expired)
+    ctx.logger.warn({ runId: run.id, expired }, 'deliveries whose sender died mid-call marked failed, not resent');
   const disallowed = await failDisallowedRecipients(sql, run.id, deps.recipientDomains ?? []);
-  if (disallowed) ctx.logger.warn({ runId: run.id, disallowed }, 'deliveries outside the recipient domain allow-list failed unsent');
+  if (disallowed)
+    ctx.logger.warn({ runId: run.id, disallowed }, 'deliveries outside the recipient domain allow-list failed unsent');
   const suppressed = await suppressUnsubscribed(sql, run.id);
   if (suppressed) ctx.logger.info({ runId: run.id, suppressed }, 'deliveries to unsubscribed addresses suppressed');
 
@@ -59,16 +95,30 @@ export async function deliverReport(payload: PayloadOf<'report.deliver'>, deps: 
 }
 
 /** True when the delivery reached a final state here; false when it must be tried (or expired) later. */
-async function sendOne(deps: ReportDeps, d: DeliveryRow, msg: MailMessage, publisherId: string | null, ctx: JobContext): Promise<boolean> {
+async function sendOne(
+  deps: ReportDeps,
+  d: DeliveryRow,
+  msg: MailMessage,
+  publisherId: string | null,
+  ctx: JobContext,
+): Promise<boolean> {
   if (d.claimed_at) return false; // another sender is mid-call, or died there: the claim expires later
   const token = randomUUID();
   if (!(await claimDelivery(deps.sql, d.id, token))) return false;
   // The publisher's daily e-mail cap (admins' schedules have none), counted in PostgreSQL across all workers.
   const cap = deps.emailsPerPublisherPerDay ?? DEFAULT_EMAILS_PER_PUBLISHER_PER_DAY;
   if (publisherId !== null && !(await takeEmailSlot(deps.sql, publisherId, cap))) {
-    await markDeliveryFailed(deps.sql, d.id, token, `rate_limited: the publisher's ${cap} report e-mails of this UTC day were sent; nothing was sent`);
+    await markDeliveryFailed(
+      deps.sql,
+      d.id,
+      token,
+      `rate_limited: the publisher's ${cap} report e-mails of this UTC day were sent; nothing was sent`,
+    );
     deps.metrics?.emailsTotal.inc({ outcome: 'rate_limited' });
-    ctx.logger.warn({ runId: d.run_id, deliveryId: d.id, publisherId, cap }, 'daily e-mail cap reached; delivery failed unsent');
+    ctx.logger.warn(
+      { runId: d.run_id, deliveryId: d.id, publisherId, cap },
+      'daily e-mail cap reached; delivery failed unsent',
+    );
     return true;
   }
   let messageId: string;
@@ -76,7 +126,10 @@ async function sendOne(deps: ReportDeps, d: DeliveryRow, msg: MailMessage, publi
     ({ messageId } = await deps.sendMail(msg));
   } catch (err) {
     const failure = classifySendError(err);
-    ctx.logger.warn({ runId: d.run_id, deliveryId: d.id, kind: failure.kind, reason: failure.reason }, 'report e-mail not sent');
+    ctx.logger.warn(
+      { runId: d.run_id, deliveryId: d.id, kind: failure.kind, reason: failure.reason },
+      'report e-mail not sent',
+    );
     if (failure.kind === 'rejected') {
       await markDeliveryFailed(deps.sql, d.id, token, failure.reason);
       deps.metrics?.emailsTotal.inc({ outcome: 'rejected' });
@@ -106,7 +159,10 @@ async function sendOne(deps: ReportDeps, d: DeliveryRow, msg: MailMessage, publi
 
 /** The run's e-mail, per delivery: the figures are read once, the links and unsubscribe tokens are per recipient. */
 async function composer(deps: ReportDeps, schedule: ScheduleRow, exp: ExportRow) {
-  const summary = await reportSummary(deps.analyticsSql ?? deps.sql, schedule, exp, { now: nowOf(deps), retentionMonths: deps.retentionMonths });
+  const summary = await reportSummary(deps.analyticsSql ?? deps.sql, schedule, exp, {
+    now: nowOf(deps),
+    retentionMonths: deps.retentionMonths,
+  });
   const lastDay = new Date(Date.parse(`${exp.to_input}T00:00:00Z`) - 86400_000).toISOString().slice(0, 10);
   return (d: Pick<DeliveryRow, 'id' | 'recipient'>) => {
     const to = d.recipient;

@@ -31,7 +31,11 @@ export type ReportDeps = {
 export const nowOf = (deps: Pick<ReportDeps, 'now'>) => (deps.now ? deps.now() : new Date());
 
 /** Claims the run for a period (once) and starts it. Safe to repeat: the unique run row decides. */
-export async function startRun(deps: ReportDeps, schedule: ScheduleRow, period: RunPeriod): Promise<{ run: RunRow; created: boolean }> {
+export async function startRun(
+  deps: ReportDeps,
+  schedule: ScheduleRow,
+  period: RunPeriod,
+): Promise<{ run: RunRow; created: boolean }> {
   const claimed = await claimRun(deps.sql, schedule, period);
   await driveRun(deps, claimed.run);
   return claimed;
@@ -41,7 +45,10 @@ export async function startRun(deps: ReportDeps, schedule: ScheduleRow, period: 
  * Enqueues whatever a run needs next: its export while that is not finished, else its delivery job.
  * Every step is idempotent (deterministic job ids, guarded rows), so repeating it after a crash is harmless.
  */
-export async function driveRun(deps: Pick<ReportDeps, 'sql' | 'queues'>, run: Pick<RunRow, 'id' | 'status' | 'export_id'>): Promise<void> {
+export async function driveRun(
+  deps: Pick<ReportDeps, 'sql' | 'queues'>,
+  run: Pick<RunRow, 'id' | 'status' | 'export_id'>,
+): Promise<void> {
   if (run.status === 'succeeded' || run.status === 'failed' || !run.export_id) return;
   const exp = await getExport(deps.sql, run.export_id);
   if (exp && (exp.status === 'queued' || exp.status === 'running')) {
@@ -55,6 +62,7 @@ export async function driveRun(deps: Pick<ReportDeps, 'sql' | 'queues'>, run: Pi
 export async function ensureDeliverJob(queues: Queues, runId: string): Promise<void> {
   const id = jobCatalog['report.deliver'].jobId({ runId });
   const existing = await queues.reports.getJob(id);
-  if (existing && ((await existing.isFailed()) || (await existing.isCompleted()))) await existing.remove().catch(() => {});
+  if (existing && ((await existing.isFailed()) || (await existing.isCompleted())))
+    await existing.remove().catch(() => {});
   await enqueue(queues, 'report.deliver', { runId });
 }

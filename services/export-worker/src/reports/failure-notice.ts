@@ -10,8 +10,18 @@ import type { ReportDeps } from './deps';
 export const DEFAULT_FAILURES_BEFORE_PAUSE = 3;
 
 /** Counts a finished run; when this failure pauses the schedule, its scheduler goes and the notice is sent. */
-export async function countRunOutcome(deps: ReportDeps, scheduleId: string, failed: boolean, logger: Logger): Promise<void> {
-  const paused = await recordRunOutcome(deps.sql, scheduleId, failed, deps.failuresBeforePause ?? DEFAULT_FAILURES_BEFORE_PAUSE);
+export async function countRunOutcome(
+  deps: ReportDeps,
+  scheduleId: string,
+  failed: boolean,
+  logger: Logger,
+): Promise<void> {
+  const paused = await recordRunOutcome(
+    deps.sql,
+    scheduleId,
+    failed,
+    deps.failuresBeforePause ?? DEFAULT_FAILURES_BEFORE_PAUSE,
+  );
   if (!paused) return;
   logger.warn({ scheduleId, failedRuns: paused.failure_streak }, 'schedule paused after failing runs');
   await removeReportScheduler(deps.queues, scheduleId).catch((err) =>
@@ -27,15 +37,23 @@ export async function sendFailureNotice(deps: ReportDeps, scheduleId: string, lo
   const manageUrl = `${deps.links.publicBaseUrl.replace(/\/+$/, '')}/analytics/export/scheduled-reports`;
   for (const to of schedule.failure_contacts) {
     try {
-      await deps.sendMail(renderFailureNotice({
-        to, scheduleName: schedule.name, dataset: schedule.dataset, frequency: schedule.frequency,
-        failedRuns: schedule.failure_streak, lastError, manageUrl,
-      }));
+      await deps.sendMail(
+        renderFailureNotice({
+          to,
+          scheduleName: schedule.name,
+          dataset: schedule.dataset,
+          frequency: schedule.frequency,
+          failedRuns: schedule.failure_streak,
+          lastError,
+          manageUrl,
+        }),
+      );
     } catch (err) {
       const failure = classifySendError(err);
       logger.warn({ scheduleId, kind: failure.kind, reason: failure.reason }, 'failure notice not sent');
       // Only when SES surely took nothing, and nobody got it yet, is the whole notice owed again.
-      if (failure.kind === 'retry' && to === schedule.failure_contacts[0]) return releaseFailureNotice(deps.sql, scheduleId);
+      if (failure.kind === 'retry' && to === schedule.failure_contacts[0])
+        return releaseFailureNotice(deps.sql, scheduleId);
     }
   }
 }

@@ -28,7 +28,12 @@ export async function reconcileReports(deps: ReportDeps, opts: ReconcileOptions 
     const result = { created: 0, updated: 0, removed: 0, caughtUp: 0, driven: 0 };
     const live = await listLiveSchedules(deps.sql);
     await syncSchedulers(deps, live, opts, result);
-    await catchUp(deps, live.filter((s) => !s.paused), opts.catchUpPeriods ?? 8, result);
+    await catchUp(
+      deps,
+      live.filter((s) => !s.paused),
+      opts.catchUpPeriods ?? 8,
+      result,
+    );
     for (const run of await openRuns(deps.sql, opts.staleRunMs ?? 60_000, 1000)) {
       await driveRun(deps, { id: run.id, status: 'running', export_id: run.export_id });
       result.driven++;
@@ -40,7 +45,12 @@ export async function reconcileReports(deps: ReportDeps, opts: ReconcileOptions 
   });
 }
 
-async function syncSchedulers(deps: ReportDeps, live: ActiveSchedule[], opts: ReconcileOptions, result: ReconcileResult) {
+async function syncSchedulers(
+  deps: ReportDeps,
+  live: ActiveSchedule[],
+  opts: ReconcileOptions,
+  result: ReconcileResult,
+) {
   const present = await listReportSchedulers(deps.queues);
   const wanted = new Set<string>();
   const changes: (() => Promise<void>)[] = [];
@@ -76,7 +86,11 @@ async function catchUp(deps: ReportDeps, schedules: ActiveSchedule[], count: num
     periods: duePeriods(s.frequency, s.timezone, now, count).filter((p) => p.runAt >= s.active_from && p.start >= kept),
   }));
   const since = new Date(owed.reduce((min, o) => Math.min(min, o.periods[0]?.start.getTime() ?? min), now.getTime()));
-  const done = await runPeriodStarts(deps.sql, owed.filter((o) => o.periods.length).map((o) => o.s.id), since);
+  const done = await runPeriodStarts(
+    deps.sql,
+    owed.filter((o) => o.periods.length).map((o) => o.s.id),
+    since,
+  );
   for (const { s, periods } of owed) {
     const missing = periods.filter((p) => !done.get(s.id)?.has(p.start.getTime()));
     if (missing.length === 0) continue;

@@ -10,7 +10,15 @@ import { triggerReport } from './trigger';
 
 export function createReportsWorker(
   deps: ReportDeps,
-  opts: { connection: Redis; prefix: string; logger: Logger; metrics?: Metrics; concurrency?: number; lockDuration?: number; stalledInterval?: number },
+  opts: {
+    connection: Redis;
+    prefix: string;
+    logger: Logger;
+    metrics?: Metrics;
+    concurrency?: number;
+    lockDuration?: number;
+    stalledInterval?: number;
+  },
 ) {
   const handlers: Handlers<'reports'> = {
     'report.trigger': (payload, ctx) => triggerReport(payload, deps, ctx),
@@ -31,7 +39,9 @@ export function startReconciler(deps: ReportDeps, opts: ReconcileOptions & { int
   let running: Promise<unknown> = Promise.resolve();
   let stopped = false;
   const round = () => {
-    running = reconcileReports(deps, opts).catch((err) => deps.logger.error({ err: (err as Error).message }, 'reconcile failed'));
+    running = reconcileReports(deps, opts).catch((err) =>
+      deps.logger.error({ err: (err as Error).message }, 'reconcile failed'),
+    );
     return running;
   };
   const schedule = () => {

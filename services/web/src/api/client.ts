@@ -23,7 +23,12 @@ export class ApiFailure extends Error {
     super(message);
   }
   fieldError(field: string): string | undefined {
-    return this.details.filter((d) => d.field === field || d.field.startsWith(`${field}.`)).map((d) => d.message).join(' ') || undefined;
+    return (
+      this.details
+        .filter((d) => d.field === field || d.field.startsWith(`${field}.`))
+        .map((d) => d.message)
+        .join(' ') || undefined
+    );
   }
 }
 
@@ -58,7 +63,8 @@ export function describeFailure(err: unknown): string {
     const when = retryWhen(err.retryAfterS ?? 10);
     return `${err.message} ${when.startsWith('after') ? 'You can try' : 'Try'} again ${when}.`;
   }
-  if (err.status === 503) return `The service is busy right now; nothing was lost. Try again in ${err.retryAfterS ?? 5} seconds.`;
+  if (err.status === 503)
+    return `The service is busy right now; nothing was lost. Try again in ${err.retryAfterS ?? 5} seconds.`;
   const loose = err.details.map((d) => `${d.field}: ${d.message}`).join('; ');
   return loose && err.status === 400 ? `${err.message} (${loose})` : err.message;
 }

@@ -13,31 +13,52 @@ export const keys = {
   retention: ['retention'] as const,
 };
 
-export const useMe = () => useQuery({ queryKey: keys.me, queryFn: async () => unwrap(await api.GET('/v1/me')), retry: false, staleTime: 60_000 });
+export const useMe = () =>
+  useQuery({
+    queryKey: keys.me,
+    queryFn: async () => unwrap(await api.GET('/v1/me')),
+    retry: false,
+    staleTime: 60_000,
+  });
 
 export const useDatasets = () =>
-  useQuery({ queryKey: keys.datasets, queryFn: async () => unwrap(await api.GET('/v1/datasets')).data, staleTime: 300_000 });
+  useQuery({
+    queryKey: keys.datasets,
+    queryFn: async () => unwrap(await api.GET('/v1/datasets')).data,
+    staleTime: 300_000,
+  });
 
 export const usePackages = (publisherId: string | null) =>
   useQuery({
     queryKey: keys.packages(publisherId),
-    queryFn: async () => unwrap(await api.GET('/v1/packages', { params: { query: publisherId ? { publisher_id: publisherId } : {} } })).data,
+    queryFn: async () =>
+      unwrap(await api.GET('/v1/packages', { params: { query: publisherId ? { publisher_id: publisherId } : {} } }))
+        .data,
     staleTime: 300_000,
   });
 
 export const usePublishers = (enabled: boolean) =>
-  useQuery({ queryKey: keys.publishers, queryFn: async () => unwrap(await api.GET('/v1/publishers')).data, enabled, staleTime: 300_000 });
+  useQuery({
+    queryKey: keys.publishers,
+    queryFn: async () => unwrap(await api.GET('/v1/publishers')).data,
+    enabled,
+    staleTime: 300_000,
+  });
 
 /** The caller's exports; polled every second while one is queued or running (live progress). */
 export const useExports = () =>
   useQuery({
     queryKey: keys.exports,
     queryFn: async () => unwrap(await api.GET('/v1/exports', { params: { query: { limit: 50 } } })).data,
-    refetchInterval: (q) => (q.state.data?.some((e) => e.status === 'queued' || e.status === 'running') ? 1000 : 15_000),
+    refetchInterval: (q) =>
+      q.state.data?.some((e) => e.status === 'queued' || e.status === 'running') ? 1000 : 15_000,
   });
 
 export const useSchedules = () =>
-  useQuery({ queryKey: keys.schedules, queryFn: async () => unwrap(await api.GET('/v1/schedules', { params: { query: { limit: 100 } } })).data });
+  useQuery({
+    queryKey: keys.schedules,
+    queryFn: async () => unwrap(await api.GET('/v1/schedules', { params: { query: { limit: 100 } } })).data,
+  });
 
 /** A schedule's runs; polled while one is not finished or a delivery is pending. */
 export const useRuns = (id: string) =>
@@ -45,7 +66,12 @@ export const useRuns = (id: string) =>
     queryKey: keys.runs(id),
     queryFn: async () => unwrap(await api.GET('/v1/schedules/{id}/runs', { params: { path: { id } } })).data,
     refetchInterval: (q) =>
-      q.state.data?.some((r) => r.status === 'queued' || r.status === 'running' || r.deliveries.some((d) => d.status === 'pending')) ? 1000 : 30_000,
+      q.state.data?.some(
+        (r) => r.status === 'queued' || r.status === 'running' || r.deliveries.some((d) => d.status === 'pending'),
+      )
+        ? 1000
+        : 30_000,
   });
 
-export const useRetention = () => useQuery({ queryKey: keys.retention, queryFn: async () => unwrap(await api.GET('/v1/retention')) });
+export const useRetention = () =>
+  useQuery({ queryKey: keys.retention, queryFn: async () => unwrap(await api.GET('/v1/retention')) });

@@ -25,8 +25,12 @@ export function ExportChart({ exportRow, onClose }: { exportRow: Schemas['Export
   return (
     <section className="chart card" aria-labelledby="chart-title" data-testid="chart">
       <div className="row between">
-        <h3 id="chart-title" ref={heading} tabIndex={-1}>{exportRow.dataset} by {exportRow.granularity}, {exportRow.from} → {exportRow.to} ({exportRow.timezone})</h3>
-        <button type="button" className="secondary" onClick={onClose}>Close chart</button>
+        <h3 id="chart-title" ref={heading} tabIndex={-1}>
+          {exportRow.dataset} by {exportRow.granularity}, {exportRow.from} → {exportRow.to} ({exportRow.timezone})
+        </h3>
+        <button type="button" className="secondary" onClick={onClose}>
+          Close chart
+        </button>
       </div>
       {file.isPending && <p role="status">Loading the file…</p>}
       {file.isError && <Banner>{describeFailure(file.error)}</Banner>}
@@ -39,9 +43,17 @@ export function ExportChart({ exportRow, onClose }: { exportRow: Schemas['Export
                 <CartesianGrid strokeDasharray="3 3" stroke="var(--border)" />
                 <XAxis dataKey="period" stroke="var(--muted)" fontSize={12} />
                 <YAxis stroke="var(--muted)" fontSize={12} allowDecimals={false} />
-                <Tooltip contentStyle={{ background: 'var(--surface)', border: '1px solid var(--border)', color: 'var(--text)' }} />
+                <Tooltip
+                  contentStyle={{
+                    background: 'var(--surface)',
+                    border: '1px solid var(--border)',
+                    color: 'var(--text)',
+                  }}
+                />
                 <Legend />
-                {series.map((s, i) => <Bar key={s} dataKey={s} fill={COLORS[i % COLORS.length]} isAnimationActive={false} />)}
+                {series.map((s, i) => (
+                  <Bar key={s} dataKey={s} fill={COLORS[i % COLORS.length]} isAnimationActive={false} />
+                ))}
               </BarChart>
             </ResponsiveContainer>
           </div>
@@ -49,10 +61,24 @@ export function ExportChart({ exportRow, onClose }: { exportRow: Schemas['Export
             <summary>The numbers</summary>
             <div className="table-wrap">
               <table data-testid="periods">
-                <thead><tr><th scope="col">Period</th>{series.map((s) => <th key={s} scope="col">{s}</th>)}</tr></thead>
+                <thead>
+                  <tr>
+                    <th scope="col">Period</th>
+                    {series.map((s) => (
+                      <th key={s} scope="col">
+                        {s}
+                      </th>
+                    ))}
+                  </tr>
+                </thead>
                 <tbody>
                   {rows.map((r) => (
-                    <tr key={r.period}><th scope="row">{r.period}</th>{series.map((s) => <td key={s}>{(r as Record<string, unknown>)[s] as number ?? 0}</td>)}</tr>
+                    <tr key={r.period}>
+                      <th scope="row">{r.period}</th>
+                      {series.map((s) => (
+                        <td key={s}>{((r as Record<string, unknown>)[s] as number) ?? 0}</td>
+                      ))}
+                    </tr>
                   ))}
                 </tbody>
               </table>

@@ -12,7 +12,11 @@ export function ExportPage() {
   return (
     <>
       <h1>Export</h1>
-      <ExportForm key={`${from}-${to}`} isAdmin={me.data?.role === 'admin'} initial={from && to ? { from, to, timezone: 'UTC' } : undefined} />
+      <ExportForm
+        key={`${from}-${to}`}
+        isAdmin={me.data?.role === 'admin'}
+        initial={from && to ? { from, to, timezone: 'UTC' } : undefined}
+      />
       <ExportsTable />
     </>
   );

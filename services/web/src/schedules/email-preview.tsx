@@ -4,7 +4,9 @@ import { api, describeFailure, unwrap, type Schemas } from '../api/client';
 import { Banner } from '../ui/field';
 
 export function EmailPreview({ draft }: { draft: Schemas['EmailPreviewRequest'] }) {
-  const preview = useMutation({ mutationFn: async () => unwrap(await api.POST('/v1/schedules/preview-email', { body: draft })) });
+  const preview = useMutation({
+    mutationFn: async () => unwrap(await api.POST('/v1/schedules/preview-email', { body: draft })),
+  });
   return (
     <div className="preview">
       <button type="button" className="secondary" onClick={() => preview.mutate()} disabled={preview.isPending}>
@@ -13,8 +15,13 @@ export function EmailPreview({ draft }: { draft: Schemas['EmailPreviewRequest'] 
       {preview.isError && <Banner>{describeFailure(preview.error)}</Banner>}
       {preview.data && (
         <section aria-label="E-mail preview" data-testid="email-preview" className="mail">
-          <p className="hint">For {preview.data.period_start} → {preview.data.period_end}, with example figures: the real e-mail gives the file&apos;s own.</p>
-          <p><strong>Subject:</strong> <span data-testid="email-subject">{preview.data.subject}</span></p>
+          <p className="hint">
+            For {preview.data.period_start} → {preview.data.period_end}, with example figures: the real e-mail gives the
+            file&apos;s own.
+          </p>
+          <p>
+            <strong>Subject:</strong> <span data-testid="email-subject">{preview.data.subject}</span>
+          </p>
           <iframe title="E-mail preview (HTML)" sandbox="" srcDoc={preview.data.html} />
           <details>
             <summary>Plain-text version</summary>

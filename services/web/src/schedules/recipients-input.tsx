@@ -6,17 +6,32 @@ const EMAIL = /^[^\s@<>(),;:"]+@[^\s@<>(),;:"]+\.[^\s@<>(),;:"]+$/;
 export const isEmail = (s: string) => EMAIL.test(s);
 
 type Props = {
-  id: string; value: string[]; onChange: (v: string[]) => void; error?: string; chipErrors?: Record<number, string>;
+  id: string;
+  value: string[];
+  onChange: (v: string[]) => void;
+  error?: string;
+  chipErrors?: Record<number, string>;
   /** The list's accessible name. */
   label?: string;
   /** Lower-cased addresses that unsubscribed: their chip says so (they get nothing). */
   unsubscribed?: string[];
 };
 
-export function RecipientsInput({ id, value, onChange, error, chipErrors = {}, label = 'Recipients', unsubscribed = [] }: Props) {
+export function RecipientsInput({
+  id,
+  value,
+  onChange,
+  error,
+  chipErrors = {},
+  label = 'Recipients',
+  unsubscribed = [],
+}: Props) {
   const [draft, setDraft] = useState('');
   const add = () => {
-    const parts = draft.split(/[,\s;]+/).map((s) => s.trim()).filter(Boolean);
+    const parts = draft
+      .split(/[,\s;]+/)
+      .map((s) => s.trim())
+      .filter(Boolean);
     if (!parts.length) return;
     onChange([...value, ...parts.filter((p) => !value.some((v) => v.toLowerCase() === p.toLowerCase()))]);
     setDraft('');
@@ -34,18 +49,33 @@ export function RecipientsInput({ id, value, onChange, error, chipErrors = {}, l
           const bad = chipErrors[i] ?? (isEmail(r) ? undefined : 'Not an e-mail address.');
           const left = unsubscribed.includes(r.toLowerCase());
           return (
-            <li key={r} className={`chip${bad ? ' bad' : ''}${left ? ' unsubscribed' : ''}`} data-recipient={r} data-unsubscribed={left || undefined}>
+            <li
+              key={r}
+              className={`chip${bad ? ' bad' : ''}${left ? ' unsubscribed' : ''}`}
+              data-recipient={r}
+              data-unsubscribed={left || undefined}
+            >
               <span>{r}</span>
               {left && !bad && <span className="chip-note">unsubscribed</span>}
               {bad && <span className="chip-error">{bad}</span>}
-              <button type="button" aria-label={`Remove ${r}`} onClick={() => onChange(value.filter((v) => v !== r))}>×</button>
+              <button type="button" aria-label={`Remove ${r}`} onClick={() => onChange(value.filter((v) => v !== r))}>
+                ×
+              </button>
             </li>
           );
         })}
       </ul>
-      <input id={id} type="email" value={draft} placeholder="name@example.com, then Enter"
-        aria-invalid={error ? true : undefined} aria-describedby={error ? `${id}-error` : `${id}-hint`}
-        onChange={(e) => setDraft(e.target.value)} onKeyDown={onKey} onBlur={add} />
+      <input
+        id={id}
+        type="email"
+        value={draft}
+        placeholder="name@example.com, then Enter"
+        aria-invalid={error ? true : undefined}
+        aria-describedby={error ? `${id}-error` : `${id}-hint`}
+        onChange={(e) => setDraft(e.target.value)}
+        onKeyDown={onKey}
+        onBlur={add}
+      />
     </div>
   );
 }

@@ -10,13 +10,25 @@ export const ruleText = (frequency: Frequency, zone: string) =>
     : `on the 1st of every month at 06:00 ${zone}, for the previous calendar month`;
 
 /** The last `count` completed periods in `zone`, newest first: {start, label}. */
-export function completedPeriods(frequency: Frequency, zone: string, count = 8, now = new Date()): { start: string; label: string }[] {
+export function completedPeriods(
+  frequency: Frequency,
+  zone: string,
+  count = 8,
+  now = new Date(),
+): { start: string; label: string }[] {
   const today = todayIn(zone, now);
   if (frequency === 'monthly') {
     const thisMonth = firstOfMonth(today);
     return Array.from({ length: count }, (_, i) => {
       const start = addMonths(thisMonth, -(i + 1));
-      return { start, label: new Date(`${start}T00:00:00Z`).toLocaleDateString(undefined, { month: 'long', year: 'numeric', timeZone: 'UTC' }) };
+      return {
+        start,
+        label: new Date(`${start}T00:00:00Z`).toLocaleDateString(undefined, {
+          month: 'long',
+          year: 'numeric',
+          timeZone: 'UTC',
+        }),
+      };
     });
   }
   const weekday = (new Date(`${today}T00:00:00Z`).getUTCDay() + 6) % 7; // Monday = 0

@@ -9,7 +9,12 @@ export const zones = (): string[] => {
 
 /** Today's date in `zone`. */
 export function todayIn(zone: string, now = new Date()): string {
-  const parts = new Intl.DateTimeFormat('en-CA', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
+  const parts = new Intl.DateTimeFormat('en-CA', {
+    timeZone: zone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  }).format(now);
   return parts.slice(0, 10);
 }
 
@@ -30,8 +35,10 @@ export const firstOfMonth = (day: string) => `${day.slice(0, 7)}-01`;
 /** Minutes `zone` is ahead of UTC at `day`'s noon. */
 export function offsetMinutes(zone: string, day: string): number {
   const at = new Date(`${day}T12:00:00Z`);
-  const name = new Intl.DateTimeFormat('en-US', { timeZone: zone, timeZoneName: 'longOffset' }).formatToParts(at)
-    .find((p) => p.type === 'timeZoneName')?.value ?? 'GMT';
+  const name =
+    new Intl.DateTimeFormat('en-US', { timeZone: zone, timeZoneName: 'longOffset' })
+      .formatToParts(at)
+      .find((p) => p.type === 'timeZoneName')?.value ?? 'GMT';
   const m = /GMT([+-])(\d{2}):(\d{2})/.exec(name);
   return m ? (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3])) : 0;
 }
@@ -53,7 +60,14 @@ export function presets(zone: string, oldest: string | undefined): { id: string;
 }
 
 /** Local time with the zone's name, so a person sees it is theirs. */
-export const INSTANT_FORMAT: Intl.DateTimeFormatOptions = { year: 'numeric', month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit', timeZoneName: 'short' };
+export const INSTANT_FORMAT: Intl.DateTimeFormatOptions = {
+  year: 'numeric',
+  month: 'short',
+  day: 'numeric',
+  hour: 'numeric',
+  minute: '2-digit',
+  timeZoneName: 'short',
+};
 
 export const formatInstant = (iso: string | null | undefined) =>
   iso ? new Date(iso).toLocaleString(undefined, INSTANT_FORMAT) : '—';

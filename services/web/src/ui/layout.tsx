@@ -20,25 +20,34 @@ export function Layout({ me, children }: { me: Schemas['Me']; children: ReactNod
   };
   return (
     <>
-      <a className="skip" href="#main">Skip to content</a>
+      <a className="skip" href="#main">
+        Skip to content
+      </a>
       <header className="top">
         <nav aria-label="Breadcrumb" className="crumbs">
-          <span>Analytics</span> → <Link href="/analytics/export">Export</Link> → <Link href="/analytics/export/scheduled-reports">Scheduled Reports</Link>
+          <span>Analytics</span> → <Link href="/analytics/export">Export</Link> →{' '}
+          <Link href="/analytics/export/scheduled-reports">Scheduled Reports</Link>
         </nav>
         <div className="who">
           <span data-testid="who">
             {me.role === 'admin' ? 'Admin' : `Publisher ${me.publisher_id}`}
             {me.key_name ? ` · ${me.key_name}` : ''}
           </span>
-          <button type="button" className="secondary" onClick={() => void signOut()}>Sign out</button>
+          <button type="button" className="secondary" onClick={() => void signOut()}>
+            Sign out
+          </button>
         </div>
       </header>
       <nav aria-label="Sections" className="tabs">
         {TABS.map((t) => (
-          <Link key={t.href} href={t.href} aria-current={location === t.href ? 'page' : undefined}>{t.label}</Link>
+          <Link key={t.href} href={t.href} aria-current={location === t.href ? 'page' : undefined}>
+            {t.label}
+          </Link>
         ))}
       </nav>
-      <main id="main" tabIndex={-1}>{children}</main>
+      <main id="main" tabIndex={-1}>
+        {children}
+      </main>
     </>
   );
 }
