@@ -6,6 +6,7 @@ export {
   createWorker,
   HandBack,
   type Handlers,
+  type WorkerOptions,
   type JobContext,
   PermanentError,
   scheduledAtOf,

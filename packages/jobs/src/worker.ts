@@ -112,21 +112,20 @@ async function handlersFinished(worker: Worker): Promise<void> {
   while ((running.get(worker)?.count ?? 0) > 0) await new Promise((r) => setTimeout(r, 50));
 }
 
-export function createWorker<Q extends QueueName>(
-  queue: Q,
-  handlers: Handlers<Q>,
-  deps: {
-    connection: Redis;
-    prefix: string;
-    logger: Logger;
-    metrics?: Metrics;
-    concurrency?: number;
-    /** How long a job's lock lives without renewal; a killed worker's job is recovered after about this long. */
-    lockDuration?: number;
-    /** How often this worker looks for jobs whose lock expired (stalled). */
-    stalledInterval?: number;
-  },
-): Worker {
+/** How a worker process runs one queue's worker: its Redis connection, key prefix, observability and tuning. */
+export type WorkerOptions = {
+  connection: Redis;
+  prefix: string;
+  logger: Logger;
+  metrics?: Metrics;
+  concurrency?: number;
+  /** How long a job's lock lives without renewal; a killed worker's job is recovered after about this long. */
+  lockDuration?: number;
+  /** How often this worker looks for jobs whose lock expired (stalled). */
+  stalledInterval?: number;
+};
+
+export function createWorker<Q extends QueueName>(queue: Q, handlers: Handlers<Q>, deps: WorkerOptions): Worker {
   const processor = async (job: Job, token?: string, signal?: AbortSignal) => {
     const name = job.name as JobsOf<Q>;
     const handler = handlers[name] as Handler<JobName> | undefined;

@@ -1,21 +1,8 @@
 // Queue plumbing for the export worker: maps every job of the exports queue to its handler.
-import type { Redis } from 'ioredis';
-import { createWorker, type Handlers } from '@ax/jobs';
-import type { Logger, Metrics } from '@ax/runtime';
+import { createWorker, type Handlers, type WorkerOptions } from '@ax/jobs';
 import { runExport, type ExportDeps } from './run-export';
 
-export function createExportWorker(
-  deps: ExportDeps,
-  opts: {
-    connection: Redis;
-    prefix: string;
-    logger: Logger;
-    metrics?: Metrics;
-    concurrency?: number;
-    lockDuration?: number;
-    stalledInterval?: number;
-  },
-) {
+export function createExportWorker(deps: ExportDeps, opts: WorkerOptions) {
   const handlers: Handlers<'exports'> = {
     'export.run': (payload, ctx) => runExport(payload, deps, ctx),
   };

@@ -1,14 +1,12 @@
 // Queue plumbing for the retention worker: maps every job of the retention queue to its handler (the daily
 // retention pass and the hourly export-file expiry).
-import type { Redis } from 'ioredis';
-import { createWorker, type Handlers } from '@ax/jobs';
-import type { Logger, Metrics } from '@ax/runtime';
+import { createWorker, type Handlers, type WorkerOptions } from '@ax/jobs';
 import { sweepExpiredFiles } from './file-expiry';
 import { runRetentionJob, type RetentionDeps } from './job';
 
 export function createRetentionWorker(
   deps: RetentionDeps,
-  opts: { connection: Redis; prefix: string; logger: Logger; metrics?: Metrics },
+  opts: Pick<WorkerOptions, 'connection' | 'prefix' | 'logger' | 'metrics'>,
 ) {
   const handlers: Handlers<'retention'> = {
     'retention.run': async (payload, ctx) => {

@@ -1,25 +1,12 @@
 // The reports queue's worker (trigger + deliver handlers) and the reconciler loop beside it.
-import type { Redis } from 'ioredis';
 import { getRunByExport } from '@ax/db';
-import { createWorker, type Handlers } from '@ax/jobs';
-import type { Logger, Metrics } from '@ax/runtime';
+import { createWorker, type Handlers, type WorkerOptions } from '@ax/jobs';
 import { deliverReport } from './deliver';
 import { ensureDeliverJob, type ReportDeps } from './deps';
 import { reconcileReports, type ReconcileOptions } from './reconcile';
 import { triggerReport } from './trigger';
 
-export function createReportsWorker(
-  deps: ReportDeps,
-  opts: {
-    connection: Redis;
-    prefix: string;
-    logger: Logger;
-    metrics?: Metrics;
-    concurrency?: number;
-    lockDuration?: number;
-    stalledInterval?: number;
-  },
-) {
+export function createReportsWorker(deps: ReportDeps, opts: WorkerOptions) {
   const handlers: Handlers<'reports'> = {
     'report.trigger': (payload, ctx) => triggerReport(payload, deps, ctx),
     'report.deliver': (payload, ctx) => deliverReport(payload, deps, ctx),
