@@ -8,6 +8,16 @@ import { promisify } from 'node:util';
 
 const run = promisify(execFile);
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+/** Flags for a quiet, offline headless Chromium, shared by the screenshots here and the browser suite. */
+export const CHROMIUM_FLAGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 export const ARTIFACTS_DIR = resolve(__dirname, '..', '..', 'test-artifacts');
 
 /** Screenshots `html` at the given viewport; returns the PNG's path under test-artifacts/. */
@@ -27,13 +37,7 @@ export async function screenshotHtml(
       CHROMIUM,
       [
         '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
+        ...CHROMIUM_FLAGS,
         '--hide-scrollbars',
         `--user-data-dir=${join(work, 'profile')}`,
         `--window-size=${viewport.width},${viewport.height}`,

@@ -69,3 +69,14 @@ export async function revokeApiKey(sql: Sql, id: string): Promise<Revocation> {
     return { outcome: key.revoked_now ? 'revoked' : 'already_revoked', pausedScheduleIds: paused.map((r) => r.id) };
   });
 }
+
+/** A key as the API answers it and the CLI prints it: never its hash. */
+export const apiKeyView = (k: ApiKeyRow) => ({
+  id: k.id,
+  name: k.name,
+  role: k.role,
+  publisher_id: k.publisher_id,
+  created_at: k.created_at.toISOString(),
+  last_used_at: k.last_used_at?.toISOString() ?? null,
+  revoked_at: k.revoked_at?.toISOString() ?? null,
+});

@@ -5,6 +5,7 @@ export { type CopyQuery, copyValue, copyValueNames, formatTemplate } from './cop
 export { type CopyPool, createCopyPool, withCopyStream } from './copy-stream';
 export {
   type ApiKeyRow,
+  apiKeyView,
   createApiKey,
   findPrincipalByToken,
   listApiKeys,

@@ -1,5 +1,5 @@
 // api-keys create | list | revoke: operators manage keys straight in PostgreSQL (§1, §6.3).
-import { createApiKey, listApiKeys, publisherExists, revokeApiKey, type ApiKeyRow } from '@ax/db';
+import { apiKeyView, createApiKey, listApiKeys, publisherExists, revokeApiKey } from '@ax/db';
 import { UsageError, type Command } from '../command';
 import { withDb } from '../db';
 
@@ -27,16 +27,6 @@ export const createApiKeyCommand: Command = {
 };
 
 const when = (d: Date | null) => (d ? d.toISOString().slice(0, 16).replace('T', ' ') : '-');
-const keyJson = (k: ApiKeyRow) => ({
-  id: k.id,
-  name: k.name,
-  role: k.role,
-  publisher_id: k.publisher_id,
-  created_at: k.created_at.toISOString(),
-  last_used_at: k.last_used_at?.toISOString() ?? null,
-  revoked_at: k.revoked_at?.toISOString() ?? null,
-});
-
 export const listApiKeysCommand: Command = {
   path: ['api-keys', 'list'],
   summary: 'List API keys: id, name, role, publisher, created, last used, revoked (times in UTC)',
@@ -46,7 +36,7 @@ export const listApiKeysCommand: Command = {
     return withDb(io.env, async (sql) => {
       const keys = await listApiKeys(sql);
       if (v.json) {
-        io.out(`${JSON.stringify(keys.map(keyJson), null, 2)}\n`);
+        io.out(`${JSON.stringify(keys.map(apiKeyView), null, 2)}\n`);
         return 0;
       }
       const rows = [

@@ -2,7 +2,7 @@
 // request (401), pauses the schedules the key created ('creator_key_revoked') and removes their job schedulers.
 import { Router } from 'express';
 import { z } from 'zod';
-import { listApiKeys, revokeApiKey, type ApiKeyRow, type Sql } from '@ax/db';
+import { apiKeyView, listApiKeys, revokeApiKey, type Sql } from '@ax/db';
 import { removeReportScheduler, type Queues } from '@ax/jobs';
 import type { Logger } from '@ax/runtime';
 import { principalOf } from '../auth';
@@ -10,16 +10,6 @@ import { forbidden, notFound } from '../errors';
 import { loggerOf } from '../request-context';
 
 export type ApiKeyRouteDeps = { sql: Sql; queues: Queues; logger: Logger; redisReady: () => boolean };
-
-export const apiKeyResource = (k: ApiKeyRow) => ({
-  id: k.id,
-  name: k.name,
-  role: k.role,
-  publisher_id: k.publisher_id,
-  created_at: k.created_at.toISOString(),
-  last_used_at: k.last_used_at?.toISOString() ?? null,
-  revoked_at: k.revoked_at?.toISOString() ?? null,
-});
 
 export function apiKeyRoutes(deps: ApiKeyRouteDeps): Router {
   const router = Router();
@@ -29,7 +19,7 @@ export function apiKeyRoutes(deps: ApiKeyRouteDeps): Router {
   });
 
   router.get('/', async (_req, res) => {
-    res.json({ data: (await listApiKeys(deps.sql)).map(apiKeyResource) });
+    res.json({ data: (await listApiKeys(deps.sql)).map(apiKeyView) });
   });
 
   router.delete('/:id', async (req, res) => {
