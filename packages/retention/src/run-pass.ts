@@ -39,6 +39,7 @@ import {
   type TableOutcome,
 } from './passes';
 import { RETENTION_TABLES, type RetentionTable } from './tables';
+import { passDefaults } from './pass-options';
 import { countBefore, deleteBefore, type Cutoff } from './trim';
 
 export type PassOptions = {
@@ -72,15 +73,6 @@ export type PassResult = {
   durationMs: number;
   tables: TableOutcome[];
   error: string | null;
-};
-
-/** Tuning for callers that pass none (tests, benches); the worker and the CLI pass RETENTION_* from the environment. */
-export const passDefaults = {
-  futureMonths: 3,
-  batchSize: 10_000,
-  lockTimeoutMs: 2_000,
-  lockAttempts: 10,
-  retryDelayMs: 1_000,
 };
 
 type Ctx = Required<Pick<PassOptions, 'batchSize' | 'futureMonths'>> & {
