@@ -9,11 +9,14 @@ const run = promisify(execFile);
 const root = join(__dirname, '..');
 let db: TestDb;
 
-async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+async function cli(
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
     const { stdout, stderr } = await run('pnpm', ['--silent', 'cli', ...args], {
       cwd: root,
-      env: { ...process.env, DATABASE_URL: db.url, LOG_LEVEL: 'silent' },
+      env: { ...process.env, DATABASE_URL: db.url, LOG_LEVEL: 'silent', ...env },
     });
     return { code: 0, stdout, stderr };
   } catch (err) {
@@ -111,4 +114,20 @@ it('exits 75 and says so when another pass holds the lock', async () => {
     await other`select pg_advisory_unlock_all()`;
     other.release();
   }
+});
+
+it('seed refuses days the configured retention would delete, and seeds nothing', async () => {
+  const count = async () =>
+    (await db.sql<{ n: number }[]>`select count(*)::int as n from analytics.install_events`)[0]!.n;
+  const before = await count();
+  const long = await cli(['seed', '--days', '800', '--installs', '10']);
+  expect(long.code).toBe(2);
+  expect(long.stderr).toMatch(/^--days must be at most 7[23]\d: older data is outside the 24-month retention\n/);
+  const short = await cli(['seed', '--days', '400', '--installs', '10'], {
+    RETENTION_MONTHS: '12',
+    RETENTION_ALLOW_SHORTER: 'true',
+  });
+  expect(short.code).toBe(2);
+  expect(short.stderr).toMatch(/^--days must be at most 36\d: older data is outside the 12-month retention\n/);
+  expect(await count()).toBe(before);
 });

@@ -1,3 +1,5 @@
+import { loadConfig, retentionEnv } from '@ax/config';
+import { retentionCutoff } from '@ax/retention';
 import { defaultSeed, seed } from '@ax/seed';
 import { intOption, type Command } from '../command';
 import { withDb } from '../db';
@@ -29,8 +31,12 @@ export const seedCommand: Command = {
       seed: intOption(v, 'seed', defaultSeed.seed),
       replace: !v.append,
     };
-    if (options.days > 730) {
-      io.err('--days must be at most 730: older data is outside the 24-month retention\n');
+    // Days before the cutoff would be deleted by the next retention pass: seeding them only hides that.
+    const months = loadConfig(retentionEnv, io.env).RETENTION_MONTHS;
+    const today = new Date().toISOString().slice(0, 10);
+    const kept = (Date.parse(today) - Date.parse(retentionCutoff(today, months))) / 86_400_000;
+    if (options.days > kept) {
+      io.err(`--days must be at most ${kept}: older data is outside the ${months}-month retention\n`);
       return 2;
     }
     return withDb(
