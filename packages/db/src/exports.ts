@@ -1,5 +1,6 @@
 // The exports table: one row per export, its state machine guarded in SQL.
 import type { Sql } from './client';
+import type { Principal } from './api-keys';
 
 export type ExportStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled' | 'expired';
 export type ExportFilters = { package_ids?: string[]; publisher_id?: string };
@@ -259,4 +260,19 @@ export async function countActiveExports(sql: Sql, owner: ExportOwner, opts: { l
     where status in ('queued', 'running') and schedule_id is null
       and ${owner.publisherId !== null ? sql`owner_publisher_id = ${owner.publisherId}` : sql`api_key_id = ${owner.apiKeyId}`}`;
   return row!.n;
+}
+
+/**
+ * Whether a succeeded, unfiltered export of the caller's data spans [from, to) (its file may have expired since): for a publisher its own exports, for an admin exports not restricted to one publisher.
+ */
+export async function exportCovers(sql: Sql, p: Principal, from: Date, to: Date): Promise<boolean> {
+  const [row] = await sql<{ any: boolean }[]>`
+    select exists (
+      select 1 from app.exports
+      where status in ('succeeded', 'expired')
+        and range_from <= ${from} and range_to >= ${to}
+        and not (filters ? 'package_ids')
+        and ${p.role === 'publisher' ? sql`owner_publisher_id = ${p.publisherId}` : sql`scope_publisher_id is null`}
+    ) as any`;
+  return Boolean(row?.any);
 }

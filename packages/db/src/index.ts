@@ -21,6 +21,7 @@ export {
   completeExport,
   countActiveExports,
   deleteQueuedExport,
+  exportCovers,
   type ExportRow,
   failExport,
   findIdempotentExport,

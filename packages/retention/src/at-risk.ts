@@ -1,6 +1,6 @@
 // Which of the months a pass will soon delete hold the caller's data and were never exported (GET /v1/retention):
-// the SQL behind the retention page, over the retained tables of RETENTION_TABLES.
-import type { Principal, Sql } from '@ax/db';
+// the SQL behind the retention page, over the retained tables of RETENTION_TABLES (exports are asked of @ax/db).
+import { exportCovers, type Principal, type Sql } from '@ax/db';
 import type { MonthDeletion } from './calendar';
 import { RETENTION_TABLES, type RetentionTable } from './tables';
 
@@ -14,7 +14,8 @@ export async function unexportedMonths(
 ): Promise<MonthDeletion[]> {
   const out: MonthDeletion[] = [];
   for (const month of months) {
-    if ((await holdsData(sql, p, month)) && !(await exported(sql, p, month))) out.push(month);
+    const covered = () => exportCovers(sql, p, instant(month.from), instant(month.to));
+    if ((await holdsData(sql, p, month)) && !(await covered())) out.push(month);
   }
   return out;
 }
@@ -36,21 +37,5 @@ async function holdsData(sql: Sql, p: Principal, m: MonthDeletion): Promise<bool
     .map((t) => sql`exists (select 1 from ${sql(`analytics.${t.table}`)} where ${owned(t)} ${between(t)})`)
     .reduce((a, b) => sql`${a} or ${b}`);
   const [row] = await sql<{ any: boolean }[]>`select ${any} as any`;
-  return Boolean(row?.any);
-}
-
-/**
- * Whether a succeeded, unfiltered export of the caller's data spans the month's kept range (its file may have
- * expired since): for a publisher its own exports, for an admin exports not restricted to one publisher.
- */
-async function exported(sql: Sql, p: Principal, m: MonthDeletion): Promise<boolean> {
-  const [row] = await sql<{ any: boolean }[]>`
-    select exists (
-      select 1 from app.exports
-      where status in ('succeeded', 'expired')
-        and range_from <= ${instant(m.from)} and range_to >= ${instant(m.to)}
-        and not (filters ? 'package_ids')
-        and ${p.role === 'publisher' ? sql`owner_publisher_id = ${p.publisherId}` : sql`scope_publisher_id is null`}
-    ) as any`;
   return Boolean(row?.any);
 }
