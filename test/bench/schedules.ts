@@ -72,6 +72,8 @@ async function round(n: number, processes: number, opts: SchedulesBenchOptions):
           EXPORT_CONCURRENCY: String(opts.exportConcurrency ?? 4),
           REPORT_CONCURRENCY: String(opts.reportConcurrency ?? 8),
           REPORT_RECONCILE_INTERVAL_MS: '0',
+          // All N schedules belong to one publisher: its daily e-mail cap (issue 13) must not be what is measured.
+          EMAILS_PER_PUBLISHER_PER_DAY: String(n),
           NODE_OPTIONS: process.env.BENCH_WORKER_NODE_OPTIONS ?? '--max-semi-space-size=2 --max-old-space-size=96',
         },
       });
@@ -103,10 +105,19 @@ async function round(n: number, processes: number, opts: SchedulesBenchOptions):
     for (;;) {
       await sleep(250);
       if (Date.now() < t0.getTime()) continue;
-      const [c] = await db.sql<{ runs: number; exports: number; sent: number }[]>`
+      const [c] = await db.sql<{ runs: number; exports: number; sent: number; failed: number }[]>`
         select (select count(*)::int from app.schedule_runs) as runs,
                (select count(*)::int from app.exports where status = 'succeeded') as exports,
-               (select count(*)::int from app.deliveries where status = 'sent') as sent`;
+               (select count(*)::int from app.deliveries where status = 'sent') as sent,
+               (select count(*)::int from app.deliveries where status = 'failed') as failed`;
+      if (c!.failed > 0) {
+        const [why] = await db.sql<
+          { error: string }[]
+        >`select error from app.deliveries where status = 'failed' limit 1`;
+        throw new Error(
+          `${c!.failed} deliveries failed (e.g. ${why?.error}); the bench measures deliveries that succeed`,
+        );
+      }
       if (!runsAt && c!.runs >= n) runsAt = Date.now();
       if (!exportsAt && c!.exports >= n) exportsAt = Date.now();
       if (c!.sent >= n) break;
