@@ -264,6 +264,34 @@ describe('the CSV it returns', () => {
     }
   });
 
+  it("runs with the COPY session's settings whatever the database's defaults (DateStyle, work_mem, JIT)", async () => {
+    const name = `ax_test_dmy_${randomBytes(4).toString('hex')}`;
+    const admin = createSql(`${TEST_PG_BASE}/postgres`, { max: 1 });
+    await admin.unsafe(`create database "${name}"`);
+    await admin.unsafe(`alter database "${name}" set datestyle = 'SQL, DMY'`);
+    await admin.unsafe(`alter database "${name}" set work_mem = '4MB'`);
+    const dmy = createCopyPool(`${TEST_PG_BASE}/${name}`, 2);
+    const text = `select date '2026-03-04', timestamp '2026-03-04 05:06:07', current_setting('work_mem'), current_setting('jit')`;
+    try {
+      const one = await withCopyStream(dmy, { text, values: {} }, collect);
+      expect(one.toString('utf8')).toBe('2026-03-04,2026-03-04 05:06:07,64MB,off\r\n');
+      // Two slices run in a shared-snapshot transaction: the same settings there.
+      const two = await withCopyStream(
+        dmy,
+        [
+          { text, values: {} },
+          { text, values: {} },
+        ],
+        collect,
+      );
+      expect(two.toString('utf8')).toBe('2026-03-04,2026-03-04 05:06:07,64MB,off\r\n'.repeat(2));
+    } finally {
+      await dmy.end();
+      await admin.unsafe(`drop database if exists "${name}" with (force)`);
+      await admin.end();
+    }
+  });
+
   it('handles rows longer than a socket read, with CRs at every possible read boundary', async () => {
     // Quoted fields full of CRs and LFs: wherever a read ends, a CR there must be held back correctly.
     const text = `select g, repeat(E'ab\\r', 30000 + g) || E'\\r\\n', repeat('z', 70000 * g) from generate_series(1, 12) g`;
