@@ -45,7 +45,7 @@ export {
   listLiveSchedules,
   listSchedules,
   owedFailureNotices,
-  recordRunOutcome,
+  recordFailedRun,
   releaseFailureNotice,
   type ScheduleRow,
   updateSchedule,
