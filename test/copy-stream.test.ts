@@ -275,6 +275,21 @@ describe('the CSV it returns', () => {
     try {
       const one = await withCopyStream(dmy, { text, values: {} }, collect);
       expect(one.toString('utf8')).toBe('2026-03-04,2026-03-04 05:06:07,64MB,off\r\n');
+      // A URL's own startup options are kept, and cannot undo the COPY session's settings.
+      const withOptions = createCopyPool(
+        `${TEST_PG_BASE}/${name}?options=${encodeURIComponent('-c DateStyle=German -c search_path=pg_catalog')}`,
+        1,
+      );
+      try {
+        const viaUrl = await withCopyStream(
+          withOptions,
+          { text: `${text}, current_setting('search_path')`, values: {} },
+          collect,
+        );
+        expect(viaUrl.toString('utf8')).toBe('2026-03-04,2026-03-04 05:06:07,64MB,off,pg_catalog\r\n');
+      } finally {
+        await withOptions.end();
+      }
       // Two slices run in a shared-snapshot transaction: the same settings there.
       const two = await withCopyStream(
         dmy,

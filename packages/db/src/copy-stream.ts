@@ -25,11 +25,15 @@ export const COPY_SESSION_OPTIONS = '-c work_mem=64MB -c jit=off -c DateStyle=IS
 
 /** `statementTimeoutMs` (ANALYTICS_STATEMENT_TIMEOUT_MS): each COPY statement's limit, set at connection start; 0 = none. */
 export function createCopyPool(url: string, max = 8, opts: { statementTimeoutMs?: number } = {}): CopyPool {
+  // Options in the URL (`?options=…`) would replace ours: they are kept, and ours come after them, so ours win.
+  const target = new URL(url);
+  const given = target.searchParams.get('options');
+  target.searchParams.delete('options');
   const pool = new pg.Pool({
-    connectionString: url,
+    connectionString: target.toString(),
     max,
     application_name: 'analytics-export-copy',
-    options: COPY_SESSION_OPTIONS,
+    options: given ? `${given} ${COPY_SESSION_OPTIONS}` : COPY_SESSION_OPTIONS,
     ...(opts.statementTimeoutMs ? { statement_timeout: opts.statementTimeoutMs } : {}),
   });
   pool.on('error', () => {}); // idle client errors: the pool drops the client; the next checkout reconnects
@@ -163,6 +167,9 @@ async function checkOut(pool: pg.Pool): Promise<Copy> {
     },
     async finish() {
       await ended;
+      // The stream ends at CopyDone; the client is idle only after ReadyForQuery (a one-slice COPY has no commit
+      // queued behind it to wait for that).
+      await copy.stream?.idle;
       if (copy.inTransaction) await client.query('commit');
       client.off('error', onClientError);
       client.release();
