@@ -9,10 +9,10 @@ import {
   basicMarketplace,
   createTestDatabase,
   testStorage,
+  obliterate,
   uniquePrefix,
   type TestDb,
 } from '@ax/testing';
-import { obliterate } from './support/harness';
 import {
   bootRetentionWorker,
   EXPIRY_SCHEDULER_ID,

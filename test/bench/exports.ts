@@ -9,32 +9,24 @@
 // times in turn, so a machine whose speed drifts slows both sides alike; figures are medians, ratios the median of
 // the pairs' ratios.
 // Standalone: pnpm exec tsx --conditions=source test/bench/exports.ts [rows]
-import { spawn } from 'node:child_process';
-import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
-import { buildApp } from '@ax/api';
 import { formatTemplate } from '@ax/db';
 import { getDataset, type DatasetScope } from '@ax/datasets';
 import { cutoffInstant, retentionCutoff } from '@ax/retention';
-import { createQueues, producerConnection } from '@ax/jobs';
-import { createLogger } from '@ax/runtime';
 import { deleteObject } from '@ax/storage';
 import {
   apiKey,
   createTestDatabase,
   prepareTemplate,
-  REDIS_URL,
   TEST_RETENTION_MONTHS,
   testStorage,
   testStorageConfig,
   uniquePrefix,
 } from '@ax/testing';
 import { seed } from '@ax/seed';
-import { baselineCommands, literal, statCpuSeconds, type Timed } from './baselines';
-import { cpuSeconds, freePort, peakRssMb, sleep, stop, waitHttp, exportWorkerArgv } from './processes';
+import { baselineCommands, literal, type Timed } from './baselines';
+import { cpuSeconds, peakRssMb, sleep, stop } from './processes';
+import { backendCpu, backendCpuSince, benchWorkerEnv, startBenchApi, startBenchWorker } from './stack';
 import { median, round } from './stats';
-
-const ROOT = join(__dirname, '..', '..');
 
 export type ExportBenchRow = {
   what: string;
@@ -70,19 +62,9 @@ export async function benchExports(opts: {
   await prepareTemplate();
   const db = await createTestDatabase();
   const prefix = uniquePrefix('bench');
-  const redis = producerConnection(REDIS_URL);
-  const queues = createQueues(redis, prefix);
   const storage = await testStorage();
-  const server = buildApp({
-    sql: db.sql,
-    redis,
-    queues,
-    storage,
-    logger: createLogger('bench', 'silent'),
-    retentionMonths: TEST_RETENTION_MONTHS,
-  }).listen(0, '127.0.0.1');
-  await new Promise((r) => server.once('listening', r));
-  const api = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const benchApi = await startBenchApi(db, prefix);
+  const api = benchApi.url;
   const results: ExportBenchRow[] = [];
   const vacuum = () => db.sql`vacuum (analyze)`;
   try {
@@ -119,29 +101,15 @@ export async function benchExports(opts: {
     });
 
     const runExport = async (body: object): Promise<Ours> => {
-      const port = await freePort();
-      const worker = spawn(process.execPath, await exportWorkerArgv(), {
-        cwd: ROOT,
-        env: {
-          ...process.env,
-          DATABASE_URL: db.url,
-          REDIS_URL,
-          QUEUE_PREFIX: prefix,
-          METRICS_PORT: String(port),
-          LOG_LEVEL: 'warn',
-          S3_ENDPOINT: testStorageConfig.S3_ENDPOINT,
-          S3_BUCKET: testStorageConfig.S3_BUCKET,
-          EXPORT_CONCURRENCY: '1',
-          REPORT_RECONCILE_INTERVAL_MS: '3600000',
-          NODE_OPTIONS: process.env.BENCH_WORKER_NODE_OPTIONS ?? '--max-semi-space-size=2 --max-old-space-size=96',
-        },
-        stdio: ['ignore', 'inherit', 'inherit'],
-      });
+      const worker = await startBenchWorker(benchWorkerEnv(db, prefix, { EXPORT_CONCURRENCY: '1' }), [
+        'ignore',
+        'inherit',
+        'inherit',
+      ]);
       try {
-        await waitHttp(`http://127.0.0.1:${port}/readyz`);
         const started = Date.now();
         const cpuBefore = await cpuSeconds(worker.pid!);
-        const pgBefore = await backendCpu();
+        const pgBefore = await workerBackendCpu();
         const res = await fetch(`${api}/v1/exports`, {
           method: 'POST',
           headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
@@ -155,8 +123,7 @@ export async function benchExports(opts: {
           const [row] =
             await db.sql`select status, finished_at, row_count, bytes, error_message, s3_key from app.exports where id = ${created.id}`;
           if (row!.status === 'succeeded') {
-            const pgAfter = await backendCpu();
-            const pgCpu = [...pgAfter].reduce((sum, [pid, cpu]) => sum + cpu - (pgBefore.get(pid) ?? 0), 0);
+            const pgCpu = backendCpuSince(pgBefore, await workerBackendCpu());
             const result = {
               seconds: (row!.finished_at.getTime() - started) / 1000,
               rows: row!.row_count as number,
@@ -176,12 +143,7 @@ export async function benchExports(opts: {
       }
     };
     /** CPU so far of each backend the worker holds (its COPY pool and its postgres.js clients), by pid. */
-    const backendCpu = async () => {
-      const rows = await db.sql<{ pid: number; stat: string }[]>`
-        select pid, pg_read_file('/proc/' || pid || '/stat') as stat from pg_stat_activity
-        where datname = current_database() and application_name in ('analytics-export-copy', 'export-worker')`;
-      return new Map(rows.map((r) => [r.pid, statCpuSeconds(r.stat)]));
-    };
+    const workerBackendCpu = () => backendCpu(db, ['analytics-export-copy', 'export-worker']);
 
     const pairs = async (
       format: string,
@@ -269,9 +231,7 @@ export async function benchExports(opts: {
       'GROUP BY',
     );
   } finally {
-    server.close();
-    await queues.close();
-    redis.disconnect();
+    await benchApi.close();
     await db.drop();
   }
   return results;

@@ -8,29 +8,15 @@
 // Standalone: pnpm exec tsx --conditions=source test/bench/runtime.ts [rows] [repeat]
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildApp } from '@ax/api';
 import { retentionCutoff } from '@ax/retention';
-import { createQueues, producerConnection } from '@ax/jobs';
-import { createLogger } from '@ax/runtime';
-import {
-  apiKey,
-  createTestDatabase,
-  prepareTemplate,
-  REDIS_URL,
-  TEST_RETENTION_MONTHS,
-  testStorage,
-  testStorageConfig,
-  uniquePrefix,
-} from '@ax/testing';
+import { apiKey, createTestDatabase, prepareTemplate, TEST_RETENTION_MONTHS, uniquePrefix } from '@ax/testing';
 import { seed } from '@ax/seed';
 import { buildDist } from '../../scripts/build';
 import { freePort, peakRssMb, sleep, stop } from './processes';
+import { benchWorkerEnv, ROOT, startBenchApi } from './stack';
 import { median, round } from './stats';
-
-const ROOT = join(__dirname, '..', '..');
 
 export type RuntimeBenchRow = {
   service: string;
@@ -97,19 +83,8 @@ export async function benchRuntime(opts: {
   await prepareTemplate();
   const db = await createTestDatabase();
   const prefix = uniquePrefix('bench-rt');
-  const redis = producerConnection(REDIS_URL);
-  const queues = createQueues(redis, prefix);
-  const storage = await testStorage();
-  const server = buildApp({
-    sql: db.sql,
-    redis,
-    queues,
-    storage,
-    logger: createLogger('bench', 'silent'),
-    retentionMonths: TEST_RETENTION_MONTHS,
-  }).listen(0, '127.0.0.1');
-  await new Promise((r) => server.once('listening', r));
-  const inProcessApi = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const benchApi = await startBenchApi(db, prefix);
+  const inProcessApi = benchApi.url;
   const results: RuntimeBenchRow[] = [];
   try {
     log(`seeding ${opts.rows.toLocaleString('en')} install events …`);
@@ -117,18 +92,8 @@ export async function benchRuntime(opts: {
     await db.sql`vacuum analyze analytics.install_events`;
     const token = await apiKey(db.sql, 'admin');
     const headers = { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' };
-    const env = {
-      ...process.env,
-      DATABASE_URL: db.url,
-      REDIS_URL,
-      QUEUE_PREFIX: prefix,
-      LOG_LEVEL: 'warn',
-      S3_ENDPOINT: testStorageConfig.S3_ENDPOINT,
-      S3_BUCKET: testStorageConfig.S3_BUCKET,
-      EXPORT_CONCURRENCY: '1',
-      REPORT_RECONCILE_INTERVAL_MS: '3600000',
-      NODE_OPTIONS: '',
-    };
+    // The services' own flags (FLAGS) are on their command lines: no NODE_OPTIONS on top.
+    const env = benchWorkerEnv(db, prefix, { EXPORT_CONCURRENCY: '1', NODE_OPTIONS: '' });
 
     const exportOnce = async () => {
       const from = retentionCutoff(new Date(), TEST_RETENTION_MONTHS);
@@ -214,9 +179,7 @@ export async function benchRuntime(opts: {
       }
     }
   } finally {
-    server.close();
-    await queues.close();
-    redis.disconnect();
+    await benchApi.close();
     await db.drop();
     rmSync(out, { recursive: true, force: true });
   }

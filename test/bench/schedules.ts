@@ -4,11 +4,12 @@
 // set to fire all at one instant T0; the figure is T0 → every delivery recorded as sent.
 // Standalone: pnpm exec tsx --conditions=source test/bench/schedules.ts [schedules] [processes,…]
 import { spawn, type ChildProcess } from 'node:child_process';
-import { freePort, sleep, stop, waitHttp, exportWorkerArgv } from './processes';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { createQueues, producerConnection, upsertReportScheduler } from '@ax/jobs';
-import { createTestDatabase, prepareTemplate, REDIS_URL, uniquePrefix } from '@ax/testing';
+import { createTestDatabase, obliterate, prepareTemplate, REDIS_URL, uniquePrefix } from '@ax/testing';
+import { freePort, sleep, stop, waitHttp } from './processes';
+import { benchWorkerEnv, ROOT, startBenchWorker } from './stack';
 
 export type SchedulesBenchOptions = {
   schedules: number;
@@ -31,7 +32,6 @@ export type SchedulesBenchResult = {
   duplicates: number;
 };
 
-const ROOT = join(__dirname, '..', '..');
 async function round(n: number, processes: number, opts: SchedulesBenchOptions): Promise<SchedulesBenchResult> {
   const log = opts.log ?? (() => {});
   const setupStart = Date.now();
@@ -57,31 +57,23 @@ async function round(n: number, processes: number, opts: SchedulesBenchOptions):
 
     // Workers first: their start-up reconcile then finds no schedules and leaves our instant patterns alone.
     for (let i = 0; i < processes; i++) {
-      const metricsPort = await freePort();
-      const child = spawn(process.execPath, await exportWorkerArgv(), {
-        cwd: ROOT,
-        stdio: ['ignore', 'ignore', 'inherit'],
-        env: {
-          ...process.env,
-          DATABASE_URL: db.url,
-          QUEUE_PREFIX: prefix,
-          METRICS_PORT: String(metricsPort),
-          LOG_LEVEL: 'error',
-          SES_ENDPOINT: `http://127.0.0.1:${sesPort}`,
-          S3_BUCKET: 'analytics-exports-bench',
-          EXPORT_CONCURRENCY: String(opts.exportConcurrency ?? 4),
-          REPORT_CONCURRENCY: String(opts.reportConcurrency ?? 8),
-          REPORT_RECONCILE_INTERVAL_MS: '0',
-          // The schedules are active from 30 days back; a start-up reconcile that overlaps their insertion would
-          // otherwise catch up four past weeks of each before T0, and the figure would not be T0's alone.
-          REPORT_CATCH_UP_PERIODS: '0',
-          // All N schedules belong to one publisher: its daily e-mail cap (issue 13) must not be what is measured.
-          EMAILS_PER_PUBLISHER_PER_DAY: String(n),
-          NODE_OPTIONS: process.env.BENCH_WORKER_NODE_OPTIONS ?? '--max-semi-space-size=2 --max-old-space-size=96',
-        },
-      });
-      children.push(child);
-      await waitHttp(`http://127.0.0.1:${metricsPort}/readyz`);
+      children.push(
+        await startBenchWorker(
+          benchWorkerEnv(db, prefix, {
+            LOG_LEVEL: 'error',
+            SES_ENDPOINT: `http://127.0.0.1:${sesPort}`,
+            S3_BUCKET: 'analytics-exports-bench',
+            EXPORT_CONCURRENCY: String(opts.exportConcurrency ?? 4),
+            REPORT_CONCURRENCY: String(opts.reportConcurrency ?? 8),
+            REPORT_RECONCILE_INTERVAL_MS: '0',
+            // The schedules are active from 30 days back; a start-up reconcile that overlaps their insertion would
+            // otherwise catch up four past weeks of each before T0, and the figure would not be T0's alone.
+            REPORT_CATCH_UP_PERIODS: '0',
+            // All N schedules belong to one publisher: its daily e-mail cap (issue 13) must not be what is measured.
+            EMAILS_PER_PUBLISHER_PER_DAY: String(n),
+          }),
+        ),
+      );
     }
 
     const ids = (
@@ -148,12 +140,7 @@ async function round(n: number, processes: number, opts: SchedulesBenchOptions):
     ses.kill('SIGTERM');
     await queues.close();
     const raw = new Redis(REDIS_URL);
-    let cursor = '0';
-    do {
-      const [next, keys] = await raw.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length) await raw.del(...keys);
-    } while (cursor !== '0');
+    await obliterate(raw, prefix);
     raw.disconnect();
     redis.disconnect();
     await db.drop();

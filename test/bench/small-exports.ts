@@ -2,28 +2,11 @@
 // run by 1 and by 2 export-worker processes spawned like production. The figure is the first POST → the last
 // export's finished_at, and the CPU each process used per export (worker, API, PostgreSQL backends).
 // Standalone: pnpm exec tsx --conditions=source test/bench/small-exports.ts [exports] [processes,…] [concurrency,…|default]
-import { spawn, type ChildProcess } from 'node:child_process';
-import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
-import { buildApp } from '@ax/api';
-import { createQueues, producerConnection } from '@ax/jobs';
-import { createLogger } from '@ax/runtime';
-import {
-  apiKey,
-  createTestDatabase,
-  prepareTemplate,
-  REDIS_URL,
-  testStorage,
-  testStorageConfig,
-  uniquePrefix,
-  TEST_RETENTION_MONTHS,
-  type TestDb,
-} from '@ax/testing';
+import type { ChildProcess } from 'node:child_process';
+import { apiKey, createTestDatabase, prepareTemplate, uniquePrefix, type TestDb } from '@ax/testing';
 import { seed } from '@ax/seed';
-import { statCpuSeconds } from './baselines';
-import { cpuSeconds, freePort, sleep, stop, waitHttp, exportWorkerArgv } from './processes';
-
-const ROOT = join(__dirname, '..', '..');
+import { cpuSeconds, sleep, stop } from './processes';
+import { backendCpu, backendCpuSince, benchWorkerEnv, startBenchApi, startBenchWorker } from './stack';
 
 export type SmallExportsResult = {
   exports: number;
@@ -47,43 +30,16 @@ async function round(
   log: (l: string) => void,
 ): Promise<SmallExportsResult> {
   const prefix = uniquePrefix('bench-small');
-  const redis = producerConnection(REDIS_URL);
-  const queues = createQueues(redis, prefix);
-  const storage = await testStorage();
-  const server = buildApp({
-    sql: db.sql,
-    redis,
-    queues,
-    storage,
-    logger: createLogger('bench', 'silent'),
-    limits: { activeExports: n + 1 },
-    retentionMonths: TEST_RETENTION_MONTHS,
-  }).listen(0, '127.0.0.1');
-  await new Promise((r) => server.once('listening', r));
-  const api = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const benchApi = await startBenchApi(db, prefix, { activeExports: n + 1 });
+  const api = benchApi.url;
   const children: ChildProcess[] = [];
   try {
     for (let i = 0; i < processes; i++) {
-      const port = await freePort();
-      const child = spawn(process.execPath, await exportWorkerArgv(), {
-        cwd: ROOT,
-        stdio: ['ignore', 'ignore', 'inherit'],
-        env: {
-          ...process.env,
-          DATABASE_URL: db.url,
-          REDIS_URL,
-          QUEUE_PREFIX: prefix,
-          METRICS_PORT: String(port),
-          LOG_LEVEL: 'warn',
-          S3_ENDPOINT: testStorageConfig.S3_ENDPOINT,
-          S3_BUCKET: testStorageConfig.S3_BUCKET,
-          REPORT_RECONCILE_INTERVAL_MS: '3600000',
-          NODE_OPTIONS: process.env.BENCH_WORKER_NODE_OPTIONS ?? '--max-semi-space-size=2 --max-old-space-size=96',
-          ...(concurrency ? { EXPORT_CONCURRENCY: String(concurrency) } : {}),
-        },
-      });
-      children.push(child);
-      await waitHttp(`http://127.0.0.1:${port}/readyz`);
+      children.push(
+        await startBenchWorker(
+          benchWorkerEnv(db, prefix, concurrency ? { EXPORT_CONCURRENCY: String(concurrency) } : {}),
+        ),
+      );
     }
     const token = await apiKey(db.sql, 'publisher', 'pub-001');
     const day = (d: number) => new Date(Date.now() - d * 86400_000).toISOString().slice(0, 10);
@@ -118,8 +74,7 @@ async function round(
           (a, b, i) => a + b - workerCpu0[i]!,
           0,
         );
-        const pg1 = await backendCpu(db);
-        const pgCpu = [...pg1].reduce((sum, [pid, cpu]) => sum + cpu - (pg0.get(pid) ?? 0), 0);
+        const pgCpu = backendCpuSince(pg0, await backendCpu(db));
         const apiCpu = process.cpuUsage(api0);
         const result: SmallExportsResult = {
           exports: n,
@@ -142,19 +97,10 @@ async function round(
     }
   } finally {
     await Promise.all(children.map(stop));
-    server.close();
-    await queues.close();
-    redis.disconnect();
+    await benchApi.close();
     await db.sql`truncate app.exports cascade`;
     await db.sql`vacuum (analyze) app.exports`;
   }
-}
-
-/** CPU so far of every backend of the database, by pid (the worker's, the API's: all of this bench's). */
-async function backendCpu(db: TestDb): Promise<Map<number, number>> {
-  const rows = await db.sql<{ pid: number; stat: string }[]>`
-    select pid, pg_read_file('/proc/' || pid || '/stat') as stat from pg_stat_activity where datname = current_database()`;
-  return new Map(rows.map((r) => [r.pid, statCpuSeconds(r.stat)]));
 }
 
 export async function benchSmallExports(opts: {

@@ -23,6 +23,7 @@ import {
   REDIS_URL,
   TEST_RETENTION_MONTHS,
   createTestDatabase,
+  obliterate,
   testStorage,
   uniquePrefix,
   type TestDb,
@@ -183,16 +184,6 @@ export async function createHarness(label: string, opts: HarnessOptions = {}): P
       await db.drop();
     },
   };
-}
-
-/** Deletes every key of one queue prefix, as a Redis restart without persistence would (nobody else's). */
-export async function obliterate(redis: Redis, prefix: string) {
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-    cursor = next;
-    if (keys.length) await redis.del(...keys);
-  } while (cursor !== '0');
 }
 
 /** Polls GET /v1/exports/:id through the app until the export leaves queued/running. */

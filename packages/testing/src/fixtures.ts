@@ -3,6 +3,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Redis } from 'ioredis';
 import postgres from 'postgres';
 import { loadConfig, retentionEnv } from '@ax/config';
 import { createApiKey, createSql, ensureDatabase, migrate, migrationsDir, type Role, type Sql } from '@ax/db';
@@ -71,6 +72,16 @@ export async function createTestDatabase(): Promise<TestDb> {
 }
 
 export const uniquePrefix = (label = 't') => `axt-${label}-${randomBytes(4).toString('hex')}`;
+
+/** Deletes every key of one queue prefix, as a Redis restart without persistence would (nobody else's). */
+export async function obliterate(redis: Redis, prefix: string): Promise<void> {
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+    cursor = next;
+    if (keys.length) await redis.del(...keys);
+  } while (cursor !== '0');
+}
 
 export const testStorageConfig = {
   S3_ENDPOINT: 'http://127.0.0.1:4568',

@@ -4,6 +4,7 @@ export {
   createTestDatabase,
   daysAgo,
   isoDay,
+  obliterate,
   prepareTemplate,
   REDIS_URL,
   TEST_PG_BASE,
