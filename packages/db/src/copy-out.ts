@@ -37,12 +37,6 @@ function moveDown(buf: Buffer, to: number, start: number, end: number): number {
 export class CsvCopyOut extends Readable implements Submittable {
   /** Records (rows) emitted so far. */
   records = 0;
-  private settle!: () => void;
-  /**
-   * Resolves once the exchange is over (ReadyForQuery after the COPY, or an error): the connection is idle again and
-   * may go back to the pool. The stream ends earlier, at CopyDone.
-   */
-  readonly idle: Promise<void> = new Promise((resolve) => (this.settle = resolve));
   private connection: Connection | null = null;
   private pgDataHandler: DataHandler | null = null;
   private nap: NodeJS.Timeout | null = null;
@@ -217,10 +211,7 @@ export class CsvCopyOut extends Readable implements Submittable {
     this.finished = true;
     if (this.nap) clearTimeout(this.nap);
     this.destroy(err);
-    this.settle();
   }
   handleCommandComplete(): void {}
-  handleReadyForQuery(): void {
-    this.settle();
-  }
+  handleReadyForQuery(): void {}
 }

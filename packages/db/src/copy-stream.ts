@@ -13,27 +13,12 @@ import { Spool } from './spool';
 /** The node-postgres pool COPY statements run on (createCopyPool). */
 export type CopyPool = pg.Pool;
 
-/**
- * The settings of every COPY session, given at connection start (no SET round trip per export): room to sort in
- * memory, no JIT, ISO dates. A publisher's rows come from its packages' index and are sorted by time: 679k of 5M rows
- * took 1.87 s of backend CPU with the default 4 MB work_mem (an external sort) and 1.52 s with 64 MB. JIT compiled the
- * CSV expressions of a 5M-row COPY for no gain (backend CPU 8.0–8.6 s with it, 6.3–6.9 s without, alternating runs on
- * a loaded machine). DateStyle ISO whatever the server's default: the CSV's dates and timestamps are the ISO text
- * output of their values (datasets' sql-fragments.ts).
- */
-export const COPY_SESSION_OPTIONS = '-c work_mem=64MB -c jit=off -c DateStyle=ISO,MDY';
-
 /** `statementTimeoutMs` (ANALYTICS_STATEMENT_TIMEOUT_MS): each COPY statement's limit, set at connection start; 0 = none. */
 export function createCopyPool(url: string, max = 8, opts: { statementTimeoutMs?: number } = {}): CopyPool {
-  // Options in the URL (`?options=…`) would replace ours: they are kept, and ours come after them, so ours win.
-  const target = new URL(url);
-  const given = target.searchParams.get('options');
-  target.searchParams.delete('options');
   const pool = new pg.Pool({
-    connectionString: target.toString(),
+    connectionString: url,
     max,
     application_name: 'analytics-export-copy',
-    options: given ? `${given} ${COPY_SESSION_OPTIONS}` : COPY_SESSION_OPTIONS,
     ...(opts.statementTimeoutMs ? { statement_timeout: opts.statementTimeoutMs } : {}),
   });
   pool.on('error', () => {}); // idle client errors: the pool drops the client; the next checkout reconnects
@@ -77,7 +62,7 @@ export async function withCopyStream<T>(
   let source: Readable | null = null;
   try {
     for (let i = 0; i < slices.length; i++) copies.push(await checkOut(pool));
-    await beginSharedSnapshot(copies);
+    await beginSharedSnapshot(copies.map((c) => c.client));
     for (let i = 1; i < slices.length; i++) spools.push(await Spool.create(options.spoolDir ?? tmpdir()));
     for (const [i, slice] of slices.entries()) await copies[i]!.start(slice, i === 0 ? options.prefix : undefined);
 
@@ -106,18 +91,21 @@ export async function withCopyStream<T>(
   }
 }
 
-/** Several slices read one snapshot, in read-only transactions. */
-const BEGIN = 'begin isolation level repeatable read read only';
-
 /**
- * Slices after the first see exactly what the first sees: its exported snapshot. One slice needs no transaction: a
- * single statement reads one snapshot anyway, and BEGIN and COMMIT would be two round trips of a small export's few.
+ * Every slice's transaction: read only, one snapshot, room to sort in memory, no JIT. A publisher's rows come from its
+ * packages' index and are sorted by time: 679k of 5M rows took 1.87 s of backend CPU with the default 4 MB work_mem
+ * (an external sort) and 1.52 s with 64 MB. JIT compiled the CSV expressions of a 5M-row COPY for no gain (backend CPU
+ * 8.0–8.6 s with it, 6.3–6.9 s without, alternating runs on a loaded machine). DateStyle ISO whatever the server's
+ * default: the CSV's dates and timestamps are the ISO text output of their values (datasets' sql-fragments.ts).
  */
-async function beginSharedSnapshot(copies: Copy[]): Promise<void> {
-  if (copies.length < 2) return;
-  for (const copy of copies) copy.inTransaction = true;
-  const [first, ...others] = copies.map((c) => c.client);
+const BEGIN =
+  "begin isolation level repeatable read read only; set local work_mem = '64MB'; set local jit = off; set local datestyle = 'ISO, MDY'";
+
+/** Slices after the first see exactly what the first sees: its exported snapshot. */
+async function beginSharedSnapshot(clients: pg.PoolClient[]): Promise<void> {
+  const [first, ...others] = clients;
   await first!.query(BEGIN);
+  if (others.length === 0) return;
   const { rows } = await first!.query<{ id: string }>('select pg_export_snapshot() as id');
   const id = rows[0]!.id;
   if (!/^[0-9A-F-]+$/i.test(id)) throw new Error(`unexpected snapshot id ${id}`);
@@ -130,8 +118,6 @@ async function beginSharedSnapshot(copies: Copy[]): Promise<void> {
 type Copy = {
   client: pg.PoolClient;
   stream: CsvCopyOut | null;
-  /** In a transaction of its own (several slices): finish() commits it. */
-  inTransaction: boolean;
   start(query: CopyQuery, prefix?: Buffer): Promise<void>;
   /** After a complete read: ends the transaction and returns the connection to the pool. */
   finish(): Promise<void>;
@@ -150,7 +136,6 @@ async function checkOut(pool: pg.Pool): Promise<Copy> {
   const copy: Copy = {
     client,
     stream: null,
-    inTransaction: false,
     async start(query, prefix) {
       const text = await renderCopy(client, query);
       copyEnded = false;
@@ -167,10 +152,7 @@ async function checkOut(pool: pg.Pool): Promise<Copy> {
     },
     async finish() {
       await ended;
-      // The stream ends at CopyDone; the client is idle only after ReadyForQuery (a one-slice COPY has no commit
-      // queued behind it to wait for that).
-      await copy.stream?.idle;
-      if (copy.inTransaction) await client.query('commit');
+      await client.query('commit');
       client.off('error', onClientError);
       client.release();
     },

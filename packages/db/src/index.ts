@@ -45,7 +45,7 @@ export {
   listLiveSchedules,
   listSchedules,
   owedFailureNotices,
-  recordFailedRun,
+  recordRunOutcome,
   releaseFailureNotice,
   type ScheduleRow,
   updateSchedule,

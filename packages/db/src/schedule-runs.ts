@@ -74,14 +74,13 @@ export async function claimRun(
         schedule_id: schedule.id,
         run_id: run.id,
       });
-      // The run gets its export and its recipients' deliveries in one statement (one round trip fewer per report).
-      const [linked] = await tx<RunRow[]>`
-        with deliveries as (
-          insert into app.deliveries (run_id, recipient)
-          select ${run.id}, r from unnest(${schedule.recipients}::text[]) as r
-          on conflict do nothing
-        )
-        update app.schedule_runs set export_id = ${exp.id} where id = ${run.id} returning *`;
+      const [linked] = await tx<
+        RunRow[]
+      >`update app.schedule_runs set export_id = ${exp.id} where id = ${run.id} returning *`;
+      await tx`
+        insert into app.deliveries (run_id, recipient)
+        select ${run.id}, r from unnest(${schedule.recipients}::text[]) as r
+        on conflict do nothing`;
       return linked!;
     });
     if (claimed) return { run: claimed, created: true };
@@ -199,24 +198,15 @@ export async function failRun(sql: Sql, runId: string, reason: string): Promise<
  * every recipient unsubscribed); else failed.
  */
 export async function finishRunIfDone(sql: Sql, runId: string): Promise<RunStatus | null> {
-  // A run that succeeds ends its schedule's streak of failed runs in the same statement; a failed one is counted by
-  // the caller (recordFailedRun), which may pause the schedule.
   const [row] = await sql<{ status: RunStatus }[]>`
-    with finished as (
-      update app.schedule_runs r set
-        status = case when exists (select 1 from app.deliveries d where d.run_id = r.id and d.status = 'sent')
-                        or not exists (select 1 from app.deliveries d where d.run_id = r.id and d.status = 'failed')
-                      then 'succeeded' else 'failed' end,
-        finished_at = now()
-      where r.id = ${runId} and r.status in ('queued', 'running')
-        and not exists (select 1 from app.deliveries d where d.run_id = r.id and d.status = 'pending')
-      returning r.status, r.schedule_id
-    ), streak_ended as (
-      update app.schedules s set failure_streak = 0
-      from finished f
-      where s.id = f.schedule_id and f.status = 'succeeded' and s.failure_streak <> 0
-    )
-    select status from finished`;
+    update app.schedule_runs r set
+      status = case when exists (select 1 from app.deliveries d where d.run_id = r.id and d.status = 'sent')
+                      or not exists (select 1 from app.deliveries d where d.run_id = r.id and d.status = 'failed')
+                    then 'succeeded' else 'failed' end,
+      finished_at = now()
+    where r.id = ${runId} and r.status in ('queued', 'running')
+      and not exists (select 1 from app.deliveries d where d.run_id = r.id and d.status = 'pending')
+    returning r.status`;
   return row?.status ?? null;
 }
 

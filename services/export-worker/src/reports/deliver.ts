@@ -27,7 +27,7 @@ import type { JobContext, PayloadOf } from '@ax/jobs';
 import { classifySendError, renderReportEmail, type MailMessage } from '@ax/mailer';
 import { reportLinkUrl, signReportLink, signUnsubscribe, unsubscribeUrl } from '@ax/storage';
 import { nowOf, type ReportDeps } from './deps';
-import { countFailedRun } from './failure-notice';
+import { countRunOutcome } from './failure-notice';
 import { reportSummary } from './summary';
 
 export const DEFAULT_EMAILS_PER_PUBLISHER_PER_DAY = 2000;
@@ -51,7 +51,7 @@ export async function deliverReport(
       `export_failed: ${exp?.error_code ?? 'missing'}: ${exp?.error_message ?? 'the export is gone'}`,
     );
     ctx.logger.warn({ runId: run.id, exportId: run.export_id }, 'report export failed; nothing to send');
-    if (failed) await countFailedRun(deps, run.schedule_id, ctx.logger);
+    if (failed) await countRunOutcome(deps, run.schedule_id, true, ctx.logger);
     return;
   }
   if (exp.status !== 'succeeded') throw new DeliveriesPending(`export ${exp.id} is still ${exp.status}`);
@@ -89,9 +89,7 @@ export async function deliverReport(
   const status = await finishRunIfDone(sql, run.id);
   if (status) {
     ctx.logger.info({ runId: run.id, status }, 'report run finished');
-    // A success has already ended the schedule's failure streak (finishRunIfDone).
-    if (status === 'failed') await countFailedRun(deps, run.schedule_id, ctx.logger);
-    return;
+    return countRunOutcome(deps, run.schedule_id, status === 'failed', ctx.logger);
   }
   throw new DeliveriesPending(`${unsettled || 'some'} deliveries of run ${run.id} are not settled yet`);
 }

@@ -37,10 +37,7 @@ export async function startRun(
   period: RunPeriod,
 ): Promise<{ run: RunRow; created: boolean }> {
   const claimed = await claimRun(deps.sql, schedule, period);
-  // A run claimed just now has a queued export of its own: no need to read it back before enqueuing it.
-  if (claimed.created && claimed.run.export_id)
-    await enqueue(deps.queues, 'export.run', { exportId: claimed.run.export_id });
-  else await driveRun(deps, claimed.run);
+  await driveRun(deps, claimed.run);
   return claimed;
 }
 
