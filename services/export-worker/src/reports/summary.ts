@@ -159,13 +159,18 @@ export async function reportSummary(
   const weekly = schedule.frequency === 'weekly';
   const whole: Granularity = weekly ? 'week' : 'month';
   const base = exportScope(exp);
-  const [total] = await periodsOf(sql, dataset, { ...base, granularity: whole });
-  const series = await periodsOf(sql, dataset, { ...base, granularity: weekly ? 'day' : 'week' });
   const period = periodStartingOn(schedule.frequency, exp.timezone, exp.from_input);
   const prev = period ? previousPeriod(period) : null;
-  const kept = prev && prev.start >= oldestKept(asOf.now, asOf.retentionMonths);
-  const [before] =
-    prev && kept ? await periodsOf(sql, dataset, { ...base, from: prev.start, to: prev.end, granularity: whole }) : [];
+  // The previous period, while it is kept, ends where this one starts: one aggregate over both gives both figures.
+  const withPrev =
+    prev && prev.end.getTime() === base.from.getTime() && prev.start >= oldestKept(asOf.now, asOf.retentionMonths);
+  const wholes = await periodsOf(sql, dataset, {
+    ...base,
+    from: withPrev ? prev.start : base.from,
+    granularity: whole,
+  });
+  const [before, total] = withPrev ? wholes : [undefined, wholes[0]];
+  const series = await periodsOf(sql, dataset, { ...base, granularity: weekly ? 'day' : 'week' });
   const totalMetrics = total?.metrics ?? {};
   const lastDay = (end: string) =>
     new Date(Date.parse(`${end.slice(0, 10)}T00:00:00Z`) - 86400_000).toISOString().slice(0, 10);
