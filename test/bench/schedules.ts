@@ -36,7 +36,12 @@ export type SchedulesBenchResult = {
   workerCpuMsPerReport: number;
   postgresCpuMsPerReport: number;
   redisCpuMsPerReport: number;
+  /** The larger of the worker processes' peak RSS (VmHWM) over the round. */
+  workerPeakRssMb: number;
 };
+
+const peakRssMb = (pid: number) =>
+  Math.round(Number(/^VmHWM:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024);
 
 const processCpu = (pids: number[]) =>
   pids.reduce((sum, pid) => sum + statCpuSeconds(readFileSync(`/proc/${pid}/stat`, 'utf8')), 0);
@@ -143,6 +148,7 @@ async function round(n: number, processes: number, opts: SchedulesBenchOptions):
     const workerCpuMsPerReport = perReport(processCpu(pids) - cpu0.workers);
     const postgresCpuMsPerReport = perReport(backendCpuSince(cpu0.postgres, await backendCpu(db)));
     const redisCpuMsPerReport = perReport((await redisCpu(redis)) - cpu0.redis);
+    const workerPeakRssMb = Math.max(...pids.map(peakRssMb));
     const store = (await (await fetch(`http://127.0.0.1:${sesPort}/store`)).json()) as {
       emails: { destination: { to: string[] } }[];
     };
@@ -161,6 +167,7 @@ async function round(n: number, processes: number, opts: SchedulesBenchOptions):
       workerCpuMsPerReport,
       postgresCpuMsPerReport,
       redisCpuMsPerReport,
+      workerPeakRssMb,
     };
   } finally {
     await Promise.all(children.map(stop));
@@ -191,7 +198,8 @@ if (require.main === module) {
           `${r.schedules} weekly schedules due at once, ${r.processes} worker process(es): all runs claimed ${r.runsSeconds.toFixed(1)} s, ` +
             `exports done ${r.exportsSeconds.toFixed(1)} s, all e-mails sent ${r.deliveredSeconds.toFixed(1)} s after T0 ` +
             `(${r.emailsPerSecond}/s); emulator holds ${r.emailsInEmulator} mails, ${r.duplicates} duplicates; ` +
-            `CPU per report: workers ${r.workerCpuMsPerReport} ms, PostgreSQL ${r.postgresCpuMsPerReport} ms, Redis ${r.redisCpuMsPerReport} ms`,
+            `CPU per report: workers ${r.workerCpuMsPerReport} ms, PostgreSQL ${r.postgresCpuMsPerReport} ms, Redis ${r.redisCpuMsPerReport} ms; ` +
+            `worker peak RSS ${r.workerPeakRssMb} MB`,
         );
       process.exit(0);
     })
