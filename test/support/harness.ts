@@ -153,7 +153,7 @@ export async function createHarness(label: string, opts: HarnessOptions = {}): P
           storage,
           metrics: opts.metrics,
           progressIntervalMs: opts.progressIntervalMs ?? 200,
-          onFinished: reportExportFinished({ sql: db.sql, queues }),
+          onFinished: reportExportFinished({ queues }),
           // Every raw-rows CSV export in the tests is copied in slices, however small: the files they check prove
           // that slices concatenate into exactly the file one query gives.
           copyParallelism: opts.copyParallelism ?? COPY_SLICES,

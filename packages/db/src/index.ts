@@ -55,7 +55,6 @@ export {
   failRun,
   finishRunIfDone,
   getRun,
-  getRunByExport,
   getRunForPeriod,
   lastRunError,
   listRunsWithDeliveries,

@@ -109,11 +109,6 @@ export async function getRun(sql: Sql, id: string): Promise<RunRow | null> {
   return row ?? null;
 }
 
-export async function getRunByExport(sql: Sql, exportId: string): Promise<RunRow | null> {
-  const [row] = await sql<RunRow[]>`select * from app.schedule_runs where export_id = ${exportId}`;
-  return row ?? null;
-}
-
 export type DeliveryView = { recipient: string; status: DeliveryStatus; sent_at: Date | null; error: string | null };
 export type RunView = RunRow & {
   export_status: ExportStatus | null;

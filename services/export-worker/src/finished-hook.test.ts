@@ -8,6 +8,8 @@ const fakeLogger = () => {
   };
 };
 const never = () => new Promise<void>(() => {});
+const e1 = { id: 'e1', run_id: 'r1' };
+const e2 = { id: 'e2', run_id: null };
 const running = () => new AbortController().signal;
 /** Settles `p` or says it is still pending after `ms`. */
 const stateAfter = (p: Promise<void>, ms: number) =>
@@ -17,12 +19,12 @@ describe('notifyFinished', () => {
   it('waits for the hook with the export and its outcome', async () => {
     const calls: unknown[] = [];
     const logger = fakeLogger();
-    await notifyFinished(async (...args) => void calls.push(args), 'e1', 'failed', {
+    await notifyFinished(async (...args) => void calls.push(args), e1, 'failed', {
       stopping: running(),
       cancel: running(),
       logger,
     });
-    expect(calls).toEqual([['e1', 'failed']]);
+    expect(calls).toEqual([[e1, 'failed']]);
     expect(logger.lines).toEqual([]);
   });
 
@@ -30,7 +32,7 @@ describe('notifyFinished', () => {
     const logger = fakeLogger();
     const failing = () => Promise.reject(new Error('redis went away'));
     await expect(
-      notifyFinished(failing, 'e1', 'succeeded', { stopping: running(), cancel: running(), logger }),
+      notifyFinished(failing, e1, 'succeeded', { stopping: running(), cancel: running(), logger }),
     ).resolves.toBeUndefined();
     expect(logger.lines).toEqual([expect.stringMatching(/^finished hook failed.*redis went away/)]);
   });
@@ -39,7 +41,7 @@ describe('notifyFinished', () => {
     const logger = fakeLogger();
     expect(
       await stateAfter(
-        notifyFinished(never, 'e1', 'succeeded', { stopping: running(), cancel: running(), logger, graceMs: 10 }),
+        notifyFinished(never, e1, 'succeeded', { stopping: running(), cancel: running(), logger, graceMs: 10 }),
         100,
       ),
     ).toBe('pending');
@@ -49,7 +51,7 @@ describe('notifyFinished', () => {
   it('gives up the grace after the worker starts to stop, or the grace from now when it already has', async () => {
     const stopping = new AbortController();
     const logger = fakeLogger();
-    const waiting = notifyFinished(never, 'e1', 'succeeded', {
+    const waiting = notifyFinished(never, e1, 'succeeded', {
       stopping: stopping.signal,
       cancel: running(),
       logger,
@@ -62,7 +64,7 @@ describe('notifyFinished', () => {
     expect(Date.now() - stopped).toBeGreaterThanOrEqual(45);
     expect(logger.lines).toEqual([expect.stringMatching(/^shutting down before the finished hook returned/)]);
 
-    const already = notifyFinished(never, 'e2', 'succeeded', {
+    const already = notifyFinished(never, e2, 'succeeded', {
       stopping: stopping.signal,
       cancel: running(),
       logger,
@@ -75,7 +77,7 @@ describe('notifyFinished', () => {
   it('gives up at once when the job is cancelled, grace or not', async () => {
     const cancel = new AbortController();
     const logger = fakeLogger();
-    const waiting = notifyFinished(never, 'e1', 'succeeded', {
+    const waiting = notifyFinished(never, e1, 'succeeded', {
       stopping: running(),
       cancel: cancel.signal,
       logger,
@@ -86,7 +88,7 @@ describe('notifyFinished', () => {
     expect(await stateAfter(waiting, 20)).toBe('settled');
     const stopping = new AbortController();
     stopping.abort();
-    await notifyFinished(never, 'e2', 'succeeded', {
+    await notifyFinished(never, e2, 'succeeded', {
       stopping: stopping.signal,
       cancel: cancel.signal,
       logger,
@@ -101,7 +103,7 @@ describe('notifyFinished', () => {
     let done = false;
     const hook = () => new Promise<void>((r) => setTimeout(() => ((done = true), r()), 20));
     const logger = fakeLogger();
-    await notifyFinished(hook, 'e1', 'succeeded', {
+    await notifyFinished(hook, e1, 'succeeded', {
       stopping: stopping.signal,
       cancel: running(),
       logger,

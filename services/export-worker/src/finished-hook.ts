@@ -3,7 +3,10 @@
 // only briefly.
 import type { Logger } from '@ax/runtime';
 
-export type FinishedHook = (exportId: string, outcome: 'succeeded' | 'failed') => Promise<void>;
+/** The finished export: its id, and its scheduled run (null for an export asked for through the API). */
+export type FinishedExport = { id: string; run_id: string | null };
+
+export type FinishedHook = (exp: FinishedExport, outcome: 'succeeded' | 'failed') => Promise<void>;
 
 /** How long a shutting-down worker still waits for the hook: with Redis down, the hook waits for Redis to return. */
 export const FINISHED_HOOK_GRACE_MS = 1000;
@@ -14,12 +17,12 @@ export const FINISHED_HOOK_GRACE_MS = 1000;
  */
 export async function notifyFinished(
   hook: FinishedHook,
-  exportId: string,
+  exp: FinishedExport,
   outcome: 'succeeded' | 'failed',
   opts: { stopping: AbortSignal; cancel: AbortSignal; logger: Pick<Logger, 'warn'>; graceMs?: number },
 ): Promise<void> {
   const { stopping, cancel, logger, graceMs = FINISHED_HOOK_GRACE_MS } = opts;
-  const done = hook(exportId, outcome).then(
+  const done = hook(exp, outcome).then(
     () => true,
     (err: Error) => (
       logger.warn({ err: err.message }, 'finished hook failed; the reconciler will pick the report up'),

@@ -93,7 +93,7 @@ async function finished(
   outcome: 'succeeded' | 'failed',
 ): Promise<void> {
   if (!deps.onFinished) return;
-  await notifyFinished(deps.onFinished, claimed.row.id, outcome, {
+  await notifyFinished(deps.onFinished, claimed.row, outcome, {
     stopping: run.ctx.stopping,
     cancel: run.ctx.signal,
     logger: claimed.logger,

@@ -37,7 +37,10 @@ export async function startRun(
   period: RunPeriod,
 ): Promise<{ run: RunRow; created: boolean }> {
   const claimed = await claimRun(deps.sql, schedule, period);
-  await driveRun(deps, claimed.run);
+  // A run claimed here comes with a new export, queued: it needs no reading back before its job is added.
+  if (claimed.created && claimed.run.export_id)
+    await enqueue(deps.queues, 'export.run', { exportId: claimed.run.export_id });
+  else await driveRun(deps, claimed.run);
   return claimed;
 }
 

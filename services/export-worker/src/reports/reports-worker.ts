@@ -1,6 +1,6 @@
 // The reports queue's worker (trigger + deliver handlers) and the reconciler loop beside it.
-import { getRunByExport } from '@ax/db';
 import { createWorker, type Handlers, type WorkerOptions } from '@ax/jobs';
+import type { FinishedExport } from '../finished-hook';
 import { deliverReport } from './deliver';
 import { ensureDeliverJob, type ReportDeps } from './deps';
 import { reconcileReports, type ReconcileOptions } from './reconcile';
@@ -14,10 +14,12 @@ export function createReportsWorker(deps: ReportDeps, opts: WorkerOptions) {
   return createWorker('reports', handlers, { ...opts, lockDuration: opts.lockDuration ?? 60_000 });
 }
 
-/** For the export worker's onFinished hook: a scheduled export is done, so its run moves on to delivery. */
-export const reportExportFinished = (deps: Pick<ReportDeps, 'sql' | 'queues'>) => async (exportId: string) => {
-  const run = await getRunByExport(deps.sql, exportId);
-  if (run && (run.status === 'queued' || run.status === 'running')) await ensureDeliverJob(deps.queues, run.id);
+/**
+ * For the export worker's onFinished hook: a scheduled export is done, so its run moves on to delivery. The delivery
+ * job reads the run and its export, and ends at once for a run already finished; other exports need nothing.
+ */
+export const reportExportFinished = (deps: Pick<ReportDeps, 'queues'>) => async (exp: FinishedExport) => {
+  if (exp.run_id) await ensureDeliverJob(deps.queues, exp.run_id);
 };
 
 /** Reconciles now and then every `intervalMs` (0 = only now). Failures are logged and retried next round. */
