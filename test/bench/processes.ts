@@ -1,6 +1,6 @@
 // Child-process plumbing shared by the benches: free ports, waiting for HTTP, stopping gracefully.
 import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildDist } from '../../scripts/build';
@@ -62,7 +62,8 @@ export async function cpuSeconds(pid: number): Promise<number> {
 /**
  * How the benches start an export worker: the production bundle (built once per bench run into a temporary
  * directory), or its sources through tsx with BENCH_WORKER_FROM_SOURCE=1. BENCH_WORKER_NODE_ARGS adds flags that
- * NODE_OPTIONS refuses, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` for a profile.
+ * NODE_OPTIONS refuses, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` for a profile. The bundle is removed when the bench
+ * exits, unless BENCH_KEEP_BUNDLE=1 (a profile's frames are mapped back to the sources through its main.js.map).
  */
 let bundle: Promise<string> | undefined;
 export async function exportWorkerArgv(): Promise<string[]> {
@@ -78,6 +79,8 @@ export async function exportWorkerArgv(): Promise<string[]> {
   }
   bundle ??= (async () => {
     const out = mkdtempSync(join(tmpdir(), 'ax-bench-dist-'));
+    if (process.env.BENCH_KEEP_BUNDLE !== '1')
+      process.once('exit', () => rmSync(out, { recursive: true, force: true }));
     await buildDist(out);
     return join(out, 'export-worker/main.js');
   })();
