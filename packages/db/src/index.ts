@@ -23,6 +23,7 @@ export {
   deleteQueuedExport,
   exportCovers,
   type ExportRow,
+  type ExportStatus,
   failExport,
   findIdempotentExport,
   findStalledExports,

@@ -1,7 +1,7 @@
 // Runs (one per schedule and period, claimed before any work) and their export, in one transaction.
 // Resends of a period get sequence 1, 2, …; the scheduled run, catch-up and a first backfill share sequence 0.
 import { inTx, type Sql } from './client';
-import { insertExport, type ExportStatus } from './exports';
+import { insertExport, type ExportRow, type ExportStatus } from './exports';
 import { LimitReached, takeManualRunSlot } from './limits';
 import type { DeliveryStatus } from './deliveries';
 import type { ScheduleRow } from './schedules';
@@ -25,7 +25,8 @@ export type RunPeriod = { start: Date; end: Date; startDate: string; endDate: st
 
 /**
  * Claims the run of `schedule` for `period` and creates its export and one pending delivery per recipient,
- * atomically. `created: false` returns the run someone else claimed first. With `resend`, always a new run.
+ * atomically (`export`: the new export). `created: false` returns the run someone else claimed first. With `resend`,
+ * always a new run.
  * With `manualRunsPerDay`, a new run takes one of the schedule's daily manual-run slots (LimitReached past it).
  */
 export async function claimRun(
@@ -33,7 +34,7 @@ export async function claimRun(
   schedule: ScheduleRow,
   period: RunPeriod,
   opts: { resend?: boolean; manualRunsPerDay?: number } = {},
-): Promise<{ run: RunRow; created: boolean }> {
+): Promise<{ run: RunRow; created: boolean; export?: ExportRow }> {
   for (let attempt = 0; ; attempt++) {
     const claimed = await sql.begin(async (t) => {
       const tx = inTx(t);
@@ -81,9 +82,9 @@ export async function claimRun(
         insert into app.deliveries (run_id, recipient)
         select ${run.id}, r from unnest(${schedule.recipients}::text[]) as r
         on conflict do nothing`;
-      return linked!;
+      return { run: linked!, export: exp };
     });
-    if (claimed) return { run: claimed, created: true };
+    if (claimed) return { ...claimed, created: true };
     if (!opts.resend) {
       const existing = await getRunForPeriod(sql, schedule.id, period.start);
       if (existing) return { run: existing, created: false };

@@ -1,5 +1,13 @@
 // What the scheduled-report handlers need, passed in (no container), plus the shared "move a run along" step.
-import { claimRun, getExport, type RunPeriod, type RunRow, type ScheduleRow, type Sql } from '@ax/db';
+import {
+  claimRun,
+  getExport,
+  type ExportStatus,
+  type RunPeriod,
+  type RunRow,
+  type ScheduleRow,
+  type Sql,
+} from '@ax/db';
 import { enqueue, jobCatalog, type Queues } from '@ax/jobs';
 import type { SendMail } from '@ax/mailer';
 import type { Logger, Metrics } from '@ax/runtime';
@@ -37,25 +45,24 @@ export async function startRun(
   period: RunPeriod,
 ): Promise<{ run: RunRow; created: boolean }> {
   const claimed = await claimRun(deps.sql, schedule, period);
-  // A run claimed here comes with a new export, queued: it needs no reading back before its job is added.
-  if (claimed.created && claimed.run.export_id)
-    await enqueue(deps.queues, 'export.run', { exportId: claimed.run.export_id });
-  else await driveRun(deps, claimed.run);
+  await driveRun(deps, claimed.run, claimed.export?.status);
   return claimed;
 }
 
 /**
- * Enqueues whatever a run needs next: its export while that is not finished, else its delivery job.
- * Every step is idempotent (deterministic job ids, guarded rows), so repeating it after a crash is harmless.
+ * Enqueues whatever a run needs next: its export while that is not finished, else its delivery job. The export's
+ * status is read unless the caller has just read or written it. Every step is idempotent (deterministic job ids,
+ * guarded rows), so repeating it after a crash is harmless.
  */
 export async function driveRun(
   deps: Pick<ReportDeps, 'sql' | 'queues'>,
   run: Pick<RunRow, 'id' | 'status' | 'export_id'>,
+  exportStatus?: ExportStatus,
 ): Promise<void> {
   if (run.status === 'succeeded' || run.status === 'failed' || !run.export_id) return;
-  const exp = await getExport(deps.sql, run.export_id);
-  if (exp && (exp.status === 'queued' || exp.status === 'running')) {
-    await enqueue(deps.queues, 'export.run', { exportId: exp.id });
+  const status = exportStatus ?? (await getExport(deps.sql, run.export_id))?.status;
+  if (status === 'queued' || status === 'running') {
+    await enqueue(deps.queues, 'export.run', { exportId: run.export_id });
     return;
   }
   await ensureDeliverJob(deps.queues, run.id);

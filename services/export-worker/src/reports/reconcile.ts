@@ -35,7 +35,7 @@ export async function reconcileReports(deps: ReportDeps, opts: ReconcileOptions 
       result,
     );
     for (const run of await openRuns(deps.sql, opts.staleRunMs ?? 60_000, 1000)) {
-      await driveRun(deps, { id: run.id, status: 'running', export_id: run.export_id });
+      await driveRun(deps, { id: run.id, status: 'running', export_id: run.export_id }, run.export_status);
       result.driven++;
     }
     await sendOwedFailureNotices(deps, deps.logger);
