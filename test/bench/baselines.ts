@@ -8,8 +8,8 @@ export type Timed = { seconds: number; bytes: number; backendCpu: number };
 
 /** CPU (user + system, seconds) of a /proc/<pid>/stat line. */
 export function statCpuSeconds(stat: string): number {
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' '); // fields from the 3rd (state) on
+  return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100 on Linux)
 }
 
 /** `psql` and `aws` command lines for one database and bucket. */

@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildDist } from '../../scripts/build';
+import { statCpuSeconds } from './baselines';
 import { createServer } from 'node:net';
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -54,10 +55,12 @@ export async function peakRssMb(pid: number): Promise<number> {
 /** CPU time a process has used so far (user + system), in seconds. */
 export async function cpuSeconds(pid: number): Promise<number> {
   const { readFile } = await import('node:fs/promises');
-  const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' '); // fields from the 3rd (state) on
-  return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100 on Linux)
+  return statCpuSeconds(await readFile(`/proc/${pid}/stat`, 'utf8'));
 }
+
+/** CPU seconds so far of several processes, summed. */
+export const totalCpuSeconds = async (pids: number[]): Promise<number> =>
+  (await Promise.all(pids.map(cpuSeconds))).reduce((a, b) => a + b, 0);
 
 /**
  * How the benches start an export worker: the production bundle (built once per bench run into a temporary

@@ -4,13 +4,11 @@
 // set to fire all at one instant T0; the figure is T0 → every delivery recorded as sent.
 // Standalone: pnpm exec tsx --conditions=source test/bench/schedules.ts [schedules] [processes,…]
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { createQueues, producerConnection, upsertReportScheduler } from '@ax/jobs';
 import { createTestDatabase, obliterate, prepareTemplate, REDIS_URL, uniquePrefix } from '@ax/testing';
-import { statCpuSeconds } from './baselines';
-import { freePort, sleep, stop, waitHttp } from './processes';
+import { freePort, peakRssMb, sleep, stop, totalCpuSeconds, waitHttp } from './processes';
 import { backendCpu, backendCpuSince, benchWorkerEnv, ROOT, startBenchWorker } from './stack';
 
 export type SchedulesBenchOptions = {
@@ -39,12 +37,6 @@ export type SchedulesBenchResult = {
   /** The larger of the worker processes' peak RSS (VmHWM) over the round. */
   workerPeakRssMb: number;
 };
-
-const peakRssMb = (pid: number) =>
-  Math.round(Number(/^VmHWM:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024);
-
-const processCpu = (pids: number[]) =>
-  pids.reduce((sum, pid) => sum + statCpuSeconds(readFileSync(`/proc/${pid}/stat`, 'utf8')), 0);
 
 async function redisCpu(redis: Redis): Promise<number> {
   const info = await redis.info('cpu');
@@ -121,7 +113,7 @@ async function round(n: number, processes: number, opts: SchedulesBenchOptions):
     let exportsAt = 0;
     const pids = children.map((c) => c.pid!);
     await sleep(Math.max(0, t0.getTime() - Date.now() - 500));
-    const cpu0 = { workers: processCpu(pids), postgres: await backendCpu(db), redis: await redisCpu(redis) };
+    const cpu0 = { workers: await totalCpuSeconds(pids), postgres: await backendCpu(db), redis: await redisCpu(redis) };
     for (;;) {
       await sleep(250);
       if (Date.now() < t0.getTime()) continue;
@@ -145,10 +137,10 @@ async function round(n: number, processes: number, opts: SchedulesBenchOptions):
     }
     const done = Date.now();
     const perReport = (seconds: number) => Math.round((seconds * 1000 * 10) / n) / 10;
-    const workerCpuMsPerReport = perReport(processCpu(pids) - cpu0.workers);
+    const workerCpuMsPerReport = perReport((await totalCpuSeconds(pids)) - cpu0.workers);
     const postgresCpuMsPerReport = perReport(backendCpuSince(cpu0.postgres, await backendCpu(db)));
     const redisCpuMsPerReport = perReport((await redisCpu(redis)) - cpu0.redis);
-    const workerPeakRssMb = Math.max(...pids.map(peakRssMb));
+    const workerPeakRssMb = Math.max(...(await Promise.all(pids.map(peakRssMb))));
     const store = (await (await fetch(`http://127.0.0.1:${sesPort}/store`)).json()) as {
       emails: { destination: { to: string[] } }[];
     };

@@ -5,7 +5,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { apiKey, createTestDatabase, prepareTemplate, uniquePrefix, type TestDb } from '@ax/testing';
 import { seed } from '@ax/seed';
-import { cpuSeconds, sleep, stop } from './processes';
+import { sleep, stop, totalCpuSeconds } from './processes';
 import { backendCpu, backendCpuSince, benchWorkerEnv, startBenchApi, startBenchWorker } from './stack';
 
 export type SmallExportsResult = {
@@ -44,7 +44,8 @@ async function round(
     const token = await apiKey(db.sql, 'publisher', 'pub-001');
     const day = (d: number) => new Date(Date.now() - d * 86400_000).toISOString().slice(0, 10);
     const body = JSON.stringify({ dataset: 'install_events', format: 'csv', from: day(31), to: day(1) });
-    const workerCpu0 = await Promise.all(children.map((c) => cpuSeconds(c.pid!)));
+    const pids = children.map((c) => c.pid!);
+    const workerCpu0 = await totalCpuSeconds(pids);
     const pg0 = await backendCpu(db);
     const api0 = process.cpuUsage();
     const started = Date.now();
@@ -70,10 +71,7 @@ async function round(
       if (c!.failed) throw new Error(`${c!.failed} exports failed`);
       if (c!.done >= n) {
         const seconds = (c!.last!.getTime() - started) / 1000;
-        const workerCpu = (await Promise.all(children.map((ch) => cpuSeconds(ch.pid!)))).reduce(
-          (a, b, i) => a + b - workerCpu0[i]!,
-          0,
-        );
+        const workerCpu = (await totalCpuSeconds(pids)) - workerCpu0;
         const pgCpu = backendCpuSince(pg0, await backendCpu(db));
         const apiCpu = process.cpuUsage(api0);
         const result: SmallExportsResult = {
