@@ -67,6 +67,7 @@ export const totalCpuSeconds = async (pids: number[]): Promise<number> =>
  * directory), or its sources through tsx with BENCH_WORKER_FROM_SOURCE=1. BENCH_WORKER_NODE_ARGS adds flags that
  * NODE_OPTIONS refuses, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` for a profile. The bundle is removed when the bench
  * exits, unless BENCH_KEEP_BUNDLE=1 (a profile's frames are mapped back to the sources through its main.js.map).
+ * BENCH_WORKER_BUNDLE=<dir> runs a bundle built before (`node -r tsx/cjs -e "require('./scripts/build').buildDist(dir)"`).
  */
 let bundle: Promise<string> | undefined;
 export async function exportWorkerArgv(): Promise<string[]> {
@@ -80,6 +81,9 @@ export async function exportWorkerArgv(): Promise<string[]> {
       join(__dirname, '..', '..', 'services/export-worker/src/main.ts'),
     ];
   }
+  // A/B runs: a bundle built earlier (e.g. from the commit before a change) instead of one built from the tree.
+  if (process.env.BENCH_WORKER_BUNDLE)
+    return [...extra, join(process.env.BENCH_WORKER_BUNDLE, 'export-worker/main.js')];
   bundle ??= (async () => {
     const out = mkdtempSync(join(tmpdir(), 'ax-bench-dist-'));
     if (process.env.BENCH_KEEP_BUNDLE !== '1')
