@@ -61,6 +61,39 @@ const deliveries = async (runId: string) =>
 const runStatus = async (runId: string) =>
   (await h.db.sql`select status from app.schedule_runs where id = ${runId}`)[0]!.status;
 
+describe('claiming a run', () => {
+  it('racing claims of one period write one run, one export and one delivery per recipient, all linked', async () => {
+    const recipients = [uniqueRecipient('claim-a'), uniqueRecipient('claim-b')];
+    const schedule = (await getScheduleAnyState(h.db.sql, await createSchedule({ recipients })))!;
+    const claims = await Promise.all(Array.from({ length: 8 }, () => claimRun(h.db.sql, schedule, older)));
+    expect(claims.filter((c) => c.created)).toHaveLength(1);
+    const run = claims.find((c) => c.created)!.run;
+    expect(new Set(claims.map((c) => c.run.id))).toEqual(new Set([run.id]));
+    expect(run).toMatchObject({ schedule_id: schedule.id, sequence: 0, status: 'queued' });
+    const exports = await h.db.sql`
+      select id, run_id, schedule_id, status, from_input, dataset from app.exports where schedule_id = ${schedule.id}`;
+    expect(exports).toEqual([
+      {
+        id: run.export_id,
+        run_id: run.id,
+        schedule_id: schedule.id,
+        status: 'queued',
+        from_input: older.startDate,
+        dataset: 'install_events',
+      },
+    ]);
+    expect((await deliveries(run.id)).map((d) => [d.recipient, d.status])).toEqual(
+      [...recipients].sort().map((r) => [r, 'pending']),
+    );
+    // Claiming it again later writes nothing either.
+    expect(await claimRun(h.db.sql, schedule, older)).toMatchObject({ created: false, run: { id: run.id } });
+    const [counts] = await h.db.sql`
+      select (select count(*)::int from app.exports where schedule_id = ${schedule.id}) as exports,
+             (select count(*)::int from app.schedule_runs where schedule_id = ${schedule.id}) as runs`;
+    expect(counts).toEqual({ exports: 1, runs: 1 });
+  });
+});
+
 describe('delivery failures', () => {
   it('a sender dying between SES accepting the mail and our record never sends it twice', async () => {
     const [ok, crash] = [uniqueRecipient('ok'), uniqueRecipient('crash')];

@@ -79,13 +79,18 @@ export type ExportResult = {
   s3_key: string;
 };
 
+/** The columns a new export is written with, and their values: shared by `insertExport` and a run's claim. */
+export const newExportColumns = (sql: Sql) =>
+  sql`dataset, format, compression, csv_bom, range_from, range_to, from_input, to_input, timezone, granularity,
+      filters, scope_publisher_id, owner_publisher_id, api_key_id, schedule_id, run_id`;
+export const newExportValues = (sql: Sql, e: NewExport) =>
+  sql`${e.dataset}, ${e.format}, ${e.compression}, ${e.csv_bom}, ${e.range_from}, ${e.range_to}, ${e.from_input},
+      ${e.to_input}, ${e.timezone}, ${e.granularity}, ${sql.json(e.filters)}, ${e.scope_publisher_id},
+      ${e.owner_publisher_id}, ${e.api_key_id}, ${e.schedule_id ?? null}, ${e.run_id ?? null}`;
+
 export async function insertExport(sql: Sql, e: NewExport): Promise<ExportRow> {
   const [row] = await sql<ExportRow[]>`
-    insert into app.exports (dataset, format, compression, csv_bom, range_from, range_to, from_input, to_input, timezone,
-                             granularity, filters, scope_publisher_id, owner_publisher_id, api_key_id, schedule_id, run_id)
-    values (${e.dataset}, ${e.format}, ${e.compression}, ${e.csv_bom}, ${e.range_from}, ${e.range_to}, ${e.from_input},
-            ${e.to_input}, ${e.timezone}, ${e.granularity}, ${sql.json(e.filters)}, ${e.scope_publisher_id},
-            ${e.owner_publisher_id}, ${e.api_key_id}, ${e.schedule_id ?? null}, ${e.run_id ?? null})
+    insert into app.exports (${newExportColumns(sql)}) values (${newExportValues(sql, e)})
     returning *`;
   return row!;
 }

@@ -1,7 +1,9 @@
-// Runs (one per schedule and period, claimed before any work) and their export, in one transaction.
+// Runs (one per schedule and period, claimed before any work), each written with its export and deliveries at once.
 // Resends of a period get sequence 1, 2, …; the scheduled run, catch-up and a first backfill share sequence 0.
+import { randomUUID } from 'node:crypto';
+import type { PendingQuery, Row } from 'postgres';
 import { inTx, type Sql } from './client';
-import { insertExport, type ExportRow, type ExportStatus } from './exports';
+import { newExportColumns, newExportValues, type ExportStatus } from './exports';
 import { LimitReached, takeManualRunSlot } from './limits';
 import type { DeliveryStatus } from './deliveries';
 import type { ScheduleRow } from './schedules';
@@ -24,9 +26,8 @@ export type RunRow = {
 export type RunPeriod = { start: Date; end: Date; startDate: string; endDate: string };
 
 /**
- * Claims the run of `schedule` for `period` and creates its export and one pending delivery per recipient,
- * atomically (`export`: the new export). `created: false` returns the run someone else claimed first. With `resend`,
- * always a new run.
+ * Claims the run of `schedule` for `period` and creates its export (queued) and one pending delivery per recipient,
+ * atomically. `created: false` returns the run someone else claimed first. With `resend`, always a new run.
  * With `manualRunsPerDay`, a new run takes one of the schedule's daily manual-run slots (LimitReached past it).
  */
 export async function claimRun(
@@ -34,57 +35,14 @@ export async function claimRun(
   schedule: ScheduleRow,
   period: RunPeriod,
   opts: { resend?: boolean; manualRunsPerDay?: number } = {},
-): Promise<{ run: RunRow; created: boolean; export?: ExportRow }> {
+): Promise<{ run: RunRow; created: boolean }> {
+  // A scheduled run is one statement; a resend or a manual run needs a transaction around it (see claimIn).
+  const inTransaction = opts.resend || opts.manualRunsPerDay !== undefined;
   for (let attempt = 0; ; attempt++) {
-    const claimed = await sql.begin(async (t) => {
-      const tx = inTx(t);
-      // Resends of one period queue here, so each reads the sequence its predecessor committed (racing resends
-      // all took the same number and gave up after five tries: 7 of 20 concurrent resends answered 500).
-      if (opts.resend) await tx`select pg_advisory_xact_lock(hashtext(${`resend:${schedule.id}:${period.startDate}`}))`;
-      const sequence = opts.resend
-        ? tx`(select coalesce(max(sequence), -1) + 1 from app.schedule_runs
-              where schedule_id = ${schedule.id} and period_start = ${period.start})`
-        : tx`0`;
-      const [run] = await tx<RunRow[]>`
-        insert into app.schedule_runs (schedule_id, period_start, period_end, sequence)
-        values (${schedule.id}, ${period.start}, ${period.end}, ${sequence})
-        on conflict do nothing
-        returning *`;
-      if (!run) return null;
-      // A manual run counts against the schedule's daily limit; past it the whole claim rolls back.
-      if (opts.manualRunsPerDay !== undefined && !(await takeManualRunSlot(tx, schedule.id, opts.manualRunsPerDay)))
-        throw new LimitReached(
-          opts.manualRunsPerDay,
-          `at most ${opts.manualRunsPerDay} manual runs per schedule per UTC day`,
-        );
-      const exp = await insertExport(tx, {
-        dataset: schedule.dataset,
-        format: schedule.format,
-        compression: schedule.compression,
-        csv_bom: schedule.csv_bom,
-        range_from: period.start,
-        range_to: period.end,
-        from_input: period.startDate,
-        to_input: period.endDate,
-        timezone: schedule.timezone,
-        granularity: schedule.granularity,
-        filters: schedule.filters,
-        scope_publisher_id: schedule.scope_publisher_id,
-        owner_publisher_id: schedule.owner_publisher_id,
-        api_key_id: schedule.api_key_id,
-        schedule_id: schedule.id,
-        run_id: run.id,
-      });
-      const [linked] = await tx<
-        RunRow[]
-      >`update app.schedule_runs set export_id = ${exp.id} where id = ${run.id} returning *`;
-      await tx`
-        insert into app.deliveries (run_id, recipient)
-        select ${run.id}, r from unnest(${schedule.recipients}::text[]) as r
-        on conflict do nothing`;
-      return { run: linked!, export: exp };
-    });
-    if (claimed) return { ...claimed, created: true };
+    const run = inTransaction
+      ? await sql.begin((t) => claimIn(inTx(t), schedule, period, opts))
+      : await insertRun(sql, schedule, period, sql`0`);
+    if (run) return { run, created: true };
     if (!opts.resend) {
       const existing = await getRunForPeriod(sql, schedule.id, period.start);
       if (existing) return { run: existing, created: false };
@@ -92,6 +50,77 @@ export async function claimRun(
     // A concurrent resend took the same sequence number (or the row vanished): try the next one.
     if (attempt >= 5) throw new Error(`could not claim a run for schedule ${schedule.id} at ${period.startDate}`);
   }
+}
+
+async function claimIn(
+  tx: Sql,
+  schedule: ScheduleRow,
+  period: RunPeriod,
+  opts: { resend?: boolean; manualRunsPerDay?: number },
+): Promise<RunRow | null> {
+  // Resends of one period queue here, so each reads the sequence its predecessor committed (racing resends
+  // all took the same number and gave up after five tries: 7 of 20 concurrent resends answered 500).
+  if (opts.resend) await tx`select pg_advisory_xact_lock(hashtext(${`resend:${schedule.id}:${period.startDate}`}))`;
+  const sequence = opts.resend
+    ? tx`(select coalesce(max(sequence), -1) + 1 from app.schedule_runs
+          where schedule_id = ${schedule.id} and period_start = ${period.start})`
+    : tx`0`;
+  const run = await insertRun(tx, schedule, period, sequence);
+  // A manual run counts against the schedule's daily limit; past it the whole claim rolls back.
+  if (run && opts.manualRunsPerDay !== undefined && !(await takeManualRunSlot(tx, schedule.id, opts.manualRunsPerDay)))
+    throw new LimitReached(
+      opts.manualRunsPerDay,
+      `at most ${opts.manualRunsPerDay} manual runs per schedule per UTC day`,
+    );
+  return run;
+}
+
+/**
+ * The run, its export and its deliveries in one statement (the run's foreign key to the export is checked at its
+ * end); null when the run's (schedule, period, sequence) was taken, and then nothing is written.
+ */
+async function insertRun(
+  sql: Sql,
+  schedule: ScheduleRow,
+  period: RunPeriod,
+  sequence: PendingQuery<Row[]>,
+): Promise<RunRow | null> {
+  const runId = randomUUID();
+  const exportId = randomUUID();
+  const exportValues = newExportValues(sql, {
+    dataset: schedule.dataset,
+    format: schedule.format,
+    compression: schedule.compression,
+    csv_bom: schedule.csv_bom,
+    range_from: period.start,
+    range_to: period.end,
+    from_input: period.startDate,
+    to_input: period.endDate,
+    timezone: schedule.timezone,
+    granularity: schedule.granularity,
+    filters: schedule.filters,
+    scope_publisher_id: schedule.scope_publisher_id,
+    owner_publisher_id: schedule.owner_publisher_id,
+    api_key_id: schedule.api_key_id,
+    schedule_id: schedule.id,
+    run_id: runId,
+  });
+  const [run] = await sql<RunRow[]>`
+    with run as (
+      insert into app.schedule_runs (id, schedule_id, period_start, period_end, sequence, export_id)
+      values (${runId}, ${schedule.id}, ${period.start}, ${period.end}, ${sequence}, ${exportId})
+      on conflict do nothing
+      returning *
+    ), export as (
+      insert into app.exports (id, ${newExportColumns(sql)})
+      select ${exportId}, ${exportValues} from run
+    ), deliveries as (
+      insert into app.deliveries (run_id, recipient)
+      select run.id, r from run, unnest(${schedule.recipients}::text[]) as r
+      on conflict do nothing
+    )
+    select * from run`;
+  return run ?? null;
 }
 
 export async function getRunForPeriod(

@@ -45,7 +45,8 @@ export async function startRun(
   period: RunPeriod,
 ): Promise<{ run: RunRow; created: boolean }> {
   const claimed = await claimRun(deps.sql, schedule, period);
-  await driveRun(deps, claimed.run, claimed.export?.status);
+  // A run created here has a queued export: no need to read it back.
+  await driveRun(deps, claimed.run, claimed.created ? 'queued' : undefined);
   return claimed;
 }
 
