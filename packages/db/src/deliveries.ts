@@ -3,6 +3,7 @@
 // A claim older than the send timeout means its sender died during the call; whether SES accepted the message
 // is unknown, and we choose at most once: such a delivery is marked failed ("outcome unknown"), never resent.
 import type { Sql } from './client';
+import { leftSchedule } from './unsubscribes';
 
 export type DeliveryStatus = 'pending' | 'sent' | 'failed' | 'suppressed';
 
@@ -22,9 +23,33 @@ export type DeliveryRow = {
 export const OUTCOME_UNKNOWN =
   'delivery_outcome_unknown: the sender stopped while SES was handling this e-mail; it was not sent again to avoid a duplicate';
 
-export async function listDeliveries(sql: Sql, runId: string): Promise<DeliveryRow[]> {
-  return sql<DeliveryRow[]>`select * from app.deliveries where run_id = ${runId} order by recipient`;
+/** What a delivery is checked against before its send: the claim timeout and RECIPIENT_DOMAIN_ALLOWLIST (empty: any). */
+export type SendRules = { claimTimeoutMs: number; allowedDomains: string[] };
+
+/**
+ * A pending delivery, flagged with what must be settled before anything is sent: a claim whose sender died
+ * (`stale`, see expireStaleClaims), an address outside the allow-list (`disallowed`) or one that left the schedule
+ * (`unsubscribed`).
+ */
+export type PendingDelivery = DeliveryRow & { stale: boolean; disallowed: boolean; unsubscribed: boolean };
+
+/** The run's pending deliveries, by recipient, with their flags: usually all false, and nothing is to settle. */
+export async function pendingDeliveries(sql: Sql, runId: string, rules: SendRules): Promise<PendingDelivery[]> {
+  return sql<PendingDelivery[]>`
+    select d.*, ${staleClaim(sql, rules.claimTimeoutMs)} as stale,
+      (d.claimed_at is null and ${outsideDomains(sql, rules.allowedDomains)}) as disallowed,
+      (d.claimed_at is null and ${leftSchedule(sql)}) as unsubscribed
+    from app.deliveries d
+    where d.run_id = ${runId} and d.status = 'pending'
+    order by d.recipient`;
 }
+
+const staleClaim = (sql: Sql, olderThanMs: number) =>
+  sql`(d.claimed_at is not null and d.claimed_at <= now() - ${olderThanMs / 1000} * interval '1 second')`;
+const outsideDomains = (sql: Sql, allowedDomains: string[]) =>
+  allowedDomains.length === 0
+    ? sql`false`
+    : sql`lower(substring(d.recipient from '@([^@]*)$')) <> all(${allowedDomains.map((a) => a.toLowerCase())}::text[])`;
 
 /** Takes the send claim; null when another sender holds it or the delivery is final. */
 export async function claimDelivery(sql: Sql, id: string, token: string): Promise<DeliveryRow | null> {
@@ -61,10 +86,9 @@ export async function releaseDelivery(sql: Sql, id: string, token: string, error
 /** Claims whose sender must have died mid-call (older than `olderThanMs`) become failed with OUTCOME_UNKNOWN. */
 export async function expireStaleClaims(sql: Sql, runId: string, olderThanMs: number): Promise<number> {
   const rows = await sql`
-    update app.deliveries set status = 'failed', error = ${OUTCOME_UNKNOWN}
-    where run_id = ${runId} and status = 'pending' and claimed_at is not null
-      and claimed_at <= now() - ${olderThanMs / 1000} * interval '1 second'
-    returning id`;
+    update app.deliveries d set status = 'failed', error = ${OUTCOME_UNKNOWN}
+    where d.run_id = ${runId} and d.status = 'pending' and ${staleClaim(sql, olderThanMs)}
+    returning d.id`;
   return rows.length;
 }
 
@@ -97,10 +121,10 @@ export async function getDeliveryLink(sql: Sql, id: string): Promise<DeliveryLin
 export async function failDisallowedRecipients(sql: Sql, runId: string, allowedDomains: string[]): Promise<number> {
   if (allowedDomains.length === 0) return 0;
   const rows = await sql`
-    update app.deliveries set status = 'failed',
+    update app.deliveries d set status = 'failed',
       error = 'recipient_not_allowed: the address is outside RECIPIENT_DOMAIN_ALLOWLIST; nothing was sent'
-    where run_id = ${runId} and status = 'pending' and claimed_at is null
-      and lower(substring(recipient from '@([^@]*)$')) <> all(${allowedDomains.map((d) => d.toLowerCase())}::text[])
-    returning id`;
+    where d.run_id = ${runId} and d.status = 'pending' and d.claimed_at is null
+      and ${outsideDomains(sql, allowedDomains)}
+    returning d.id`;
   return rows.length;
 }

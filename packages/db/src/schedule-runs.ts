@@ -220,18 +220,25 @@ export async function failRun(sql: Sql, runId: string, reason: string): Promise<
 
 /**
  * Once every delivery is final: succeeded when at least one e-mail went out, or none failed (none were owed, or
- * every recipient unsubscribed); else failed.
+ * every recipient unsubscribed); else failed. A succeeded run ends its schedule's failure streak, in the same
+ * statement (a failed one is counted by recordRunFailure, which may pause the schedule).
  */
 export async function finishRunIfDone(sql: Sql, runId: string): Promise<RunStatus | null> {
   const [row] = await sql<{ status: RunStatus }[]>`
-    update app.schedule_runs r set
-      status = case when exists (select 1 from app.deliveries d where d.run_id = r.id and d.status = 'sent')
-                      or not exists (select 1 from app.deliveries d where d.run_id = r.id and d.status = 'failed')
-                    then 'succeeded' else 'failed' end,
-      finished_at = now()
-    where r.id = ${runId} and r.status in ('queued', 'running')
-      and not exists (select 1 from app.deliveries d where d.run_id = r.id and d.status = 'pending')
-    returning r.status`;
+    with finished as (
+      update app.schedule_runs r set
+        status = case when exists (select 1 from app.deliveries d where d.run_id = r.id and d.status = 'sent')
+                        or not exists (select 1 from app.deliveries d where d.run_id = r.id and d.status = 'failed')
+                      then 'succeeded' else 'failed' end,
+        finished_at = now()
+      where r.id = ${runId} and r.status in ('queued', 'running')
+        and not exists (select 1 from app.deliveries d where d.run_id = r.id and d.status = 'pending')
+      returning r.status, r.schedule_id
+    ), streak_ended as (
+      update app.schedules s set failure_streak = 0
+      from finished f where s.id = f.schedule_id and f.status = 'succeeded' and s.failure_streak <> 0
+    )
+    select status from finished`;
   return row?.status ?? null;
 }
 

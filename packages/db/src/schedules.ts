@@ -157,19 +157,10 @@ export async function deleteSchedule(sql: Sql, id: string, viewer: Viewer): Prom
 }
 
 /**
- * Counts a run's outcome: a success resets the failure count; a failure adds one, and the failure that reaches
- * `pauseAfter` pauses a running schedule with the reason 'failing'. Returns the schedule when this call paused it.
+ * Counts a failed run: the failure that reaches `pauseAfter` in a row pauses a running schedule with the reason
+ * 'failing'. Returns the schedule when this call paused it. (A succeeded run resets the count: finishRunIfDone.)
  */
-export async function recordRunOutcome(
-  sql: Sql,
-  scheduleId: string,
-  failed: boolean,
-  pauseAfter: number,
-): Promise<ScheduleRow | null> {
-  if (!failed) {
-    await sql`update app.schedules set failure_streak = 0 where id = ${scheduleId} and failure_streak <> 0`;
-    return null;
-  }
+export async function recordRunFailure(sql: Sql, scheduleId: string, pauseAfter: number): Promise<ScheduleRow | null> {
   const [row] = await sql<(ScheduleRow & { paused_now: boolean })[]>`
     with old as (select id, paused from app.schedules where id = ${scheduleId} for update)
     update app.schedules s set

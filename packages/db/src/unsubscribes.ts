@@ -36,9 +36,12 @@ export async function unsubscribedBySchedule(sql: Sql, scheduleIds: string[]): P
 export async function suppressUnsubscribed(sql: Sql, runId: string): Promise<number> {
   const rows = await sql`
     update app.deliveries d set status = 'suppressed', error = null
-    from app.schedule_runs r, app.unsubscribes u
-    where d.run_id = ${runId} and r.id = d.run_id and u.schedule_id = r.schedule_id and u.recipient = lower(d.recipient)
-      and d.status = 'pending' and d.claimed_at is null
+    where d.run_id = ${runId} and d.status = 'pending' and d.claimed_at is null and ${leftSchedule(sql)}
     returning d.id`;
   return rows.length;
 }
+
+/** Whether the recipient of delivery `d` unsubscribed from the schedule of its run. */
+export const leftSchedule = (sql: Sql) => sql`exists (
+  select 1 from app.schedule_runs r join app.unsubscribes u on u.schedule_id = r.schedule_id
+  where r.id = d.run_id and u.recipient = lower(d.recipient))`;

@@ -10,7 +10,7 @@ import {
   getExport,
   getRun,
   getScheduleAnyState,
-  listDeliveries,
+  pendingDeliveries,
   markDeliveryFailed,
   markDeliverySent,
   markRunRunning,
@@ -20,6 +20,7 @@ import {
   returnEmailSlot,
   takeEmailSlot,
   type DeliveryRow,
+  type PendingDelivery,
   type ExportRow,
   type ScheduleRow,
 } from '@ax/db';
@@ -27,7 +28,7 @@ import type { JobContext, PayloadOf } from '@ax/jobs';
 import { classifySendError, renderReportEmail, type MailMessage } from '@ax/mailer';
 import { reportLinkUrl, signReportLink, signUnsubscribe, unsubscribeUrl } from '@ax/storage';
 import { nowOf, type ReportDeps } from './deps';
-import { countRunOutcome } from './failure-notice';
+import { countFailedRun } from './failure-notice';
 import { reportSummary } from './summary';
 
 export const DEFAULT_EMAILS_PER_PUBLISHER_PER_DAY = 2000;
@@ -51,7 +52,7 @@ export async function deliverReport(
       `export_failed: ${exp?.error_code ?? 'missing'}: ${exp?.error_message ?? 'the export is gone'}`,
     );
     ctx.logger.warn({ runId: run.id, exportId: run.export_id }, 'report export failed; nothing to send');
-    if (failed) await countRunOutcome(deps, run.schedule_id, true, ctx.logger);
+    if (failed) await countFailedRun(deps, run.schedule_id, ctx.logger);
     return;
   }
   if (exp.status !== 'succeeded') throw new DeliveriesPending(`export ${exp.id} is still ${exp.status}`);
@@ -70,28 +71,42 @@ export async function deliverReport(
       run.id,
       'creator_key_revoked: the API key that created this schedule was revoked before this e-mail went out',
     );
-  const expired = await expireStaleClaims(sql, run.id, deps.claimTimeoutMs ?? 5 * 60_000);
-  if (expired)
-    ctx.logger.warn({ runId: run.id, expired }, 'deliveries whose sender died mid-call marked failed, not resent');
-  const disallowed = await failDisallowedRecipients(sql, run.id, deps.recipientDomains ?? []);
-  if (disallowed)
-    ctx.logger.warn({ runId: run.id, disallowed }, 'deliveries outside the recipient domain allow-list failed unsent');
-  const suppressed = await suppressUnsubscribed(sql, run.id);
-  if (suppressed) ctx.logger.info({ runId: run.id, suppressed }, 'deliveries to unsubscribed addresses suppressed');
-
-  const pending = (await listDeliveries(sql, run.id)).filter((d) => d.status === 'pending');
+  const pending = await settledPending(deps, run.id, ctx);
   let unsettled = 0;
   const mail = schedule && pending.length ? await composer(deps, schedule, exp) : null;
   await eachLimited(pending, deps.sendConcurrency ?? 5, async (d) => {
-    if (!mail || !(await sendOne(deps, d, mail(d), schedule!.owner_publisher_id, ctx))) unsettled++;
+    if (!mail || mustSettle(d) || !(await sendOne(deps, d, mail(d), schedule!.owner_publisher_id, ctx))) unsettled++;
   });
 
   const status = await finishRunIfDone(sql, run.id);
   if (status) {
     ctx.logger.info({ runId: run.id, status }, 'report run finished');
-    return countRunOutcome(deps, run.schedule_id, status === 'failed', ctx.logger);
+    if (status === 'failed') await countFailedRun(deps, run.schedule_id, ctx.logger);
+    return;
   }
   throw new DeliveriesPending(`${unsettled || 'some'} deliveries of run ${run.id} are not settled yet`);
+}
+
+const mustSettle = (d: PendingDelivery) => d.stale || d.disallowed || d.unsubscribed;
+
+/**
+ * The run's pending deliveries once those that must not be sent are settled: claims whose sender died fail
+ * (outcome unknown), addresses outside the allow-list fail, unsubscribed ones are suppressed. Usually there is
+ * nothing to settle, and the list is read once.
+ */
+async function settledPending(deps: ReportDeps, runId: string, ctx: JobContext): Promise<PendingDelivery[]> {
+  const { sql } = deps;
+  const rules = { claimTimeoutMs: deps.claimTimeoutMs ?? 5 * 60_000, allowedDomains: deps.recipientDomains ?? [] };
+  const pending = await pendingDeliveries(sql, runId, rules);
+  if (!pending.some(mustSettle)) return pending;
+  const expired = await expireStaleClaims(sql, runId, rules.claimTimeoutMs);
+  if (expired) ctx.logger.warn({ runId, expired }, 'deliveries whose sender died mid-call marked failed, not resent');
+  const disallowed = await failDisallowedRecipients(sql, runId, rules.allowedDomains);
+  if (disallowed)
+    ctx.logger.warn({ runId, disallowed }, 'deliveries outside the recipient domain allow-list failed unsent');
+  const suppressed = await suppressUnsubscribed(sql, runId);
+  if (suppressed) ctx.logger.info({ runId, suppressed }, 'deliveries to unsubscribed addresses suppressed');
+  return pendingDeliveries(sql, runId, rules);
 }
 
 /** True when the delivery reached a final state here; false when it must be tried (or expired) later. */

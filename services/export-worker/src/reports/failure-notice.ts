@@ -1,7 +1,7 @@
 // After REPORT_FAILURES_BEFORE_PAUSE failed runs in a row a schedule pauses ('failing'), and its failure contacts get
 // one e-mail. The notice is claimed in PostgreSQL first (one per pause); a send SES surely refused releases the
 // claim, and the reconciler sends owed notices on its next round.
-import { claimFailureNotice, lastRunError, owedFailureNotices, recordRunOutcome, releaseFailureNotice } from '@ax/db';
+import { claimFailureNotice, lastRunError, owedFailureNotices, recordRunFailure, releaseFailureNotice } from '@ax/db';
 import { removeReportScheduler } from '@ax/jobs';
 import { classifySendError, renderFailureNotice } from '@ax/mailer';
 import type { Logger } from '@ax/runtime';
@@ -9,17 +9,11 @@ import type { ReportDeps } from './deps';
 
 export const DEFAULT_FAILURES_BEFORE_PAUSE = 3;
 
-/** Counts a finished run; when this failure pauses the schedule, its scheduler goes and the notice is sent. */
-export async function countRunOutcome(
-  deps: ReportDeps,
-  scheduleId: string,
-  failed: boolean,
-  logger: Logger,
-): Promise<void> {
-  const paused = await recordRunOutcome(
+/** Counts a failed run; when this failure pauses the schedule, its scheduler goes and the notice is sent. */
+export async function countFailedRun(deps: ReportDeps, scheduleId: string, logger: Logger): Promise<void> {
+  const paused = await recordRunFailure(
     deps.sql,
     scheduleId,
-    failed,
     deps.failuresBeforePause ?? DEFAULT_FAILURES_BEFORE_PAUSE,
   );
   if (!paused) return;
