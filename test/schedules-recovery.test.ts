@@ -95,6 +95,24 @@ describe('claiming a run', () => {
 });
 
 describe('delivery failures', () => {
+  it('a run whose export failed fails with its deliveries, sends nothing and counts one failure', async () => {
+    const recipient = uniqueRecipient('export-failed');
+    const schedule = (await getScheduleAnyState(h.db.sql, await createSchedule({ recipients: [recipient] })))!;
+    const { run } = await claimRun(h.db.sql, schedule, older);
+    await h.db.sql`
+      update app.exports set status = 'failed', error_code = 'internal', error_message = 'disk full'
+      where id = ${run.export_id}`;
+    await deliverReport({ runId: run.id }, h.reportDeps(), ctx);
+    expect(await runStatus(run.id)).toBe('failed');
+    expect(await deliveries(run.id)).toEqual([
+      { recipient, status: 'failed', error: 'export_failed: internal: disk full', ses_message_id: null },
+    ]);
+    const [{ failure_streak }] = await h.db.sql<[{ failure_streak: number }]>`
+      select failure_streak from app.schedules where id = ${schedule.id}`;
+    expect(failure_streak).toBe(1);
+    expect(await mailTo([recipient])).toEqual([]);
+  });
+
   it('a sender dying between SES accepting the mail and our record never sends it twice', async () => {
     const [ok, crash] = [uniqueRecipient('ok'), uniqueRecipient('crash')];
     const run = await exportedRun([ok, crash]);

@@ -33,9 +33,13 @@ export type SendRules = { claimTimeoutMs: number; allowedDomains: string[] };
  */
 export type PendingDelivery = DeliveryRow & { stale: boolean; disallowed: boolean; unsubscribed: boolean };
 
-/** The run's pending deliveries, by recipient, with their flags: usually all false, and nothing is to settle. */
-export async function pendingDeliveries(sql: Sql, runId: string, rules: SendRules): Promise<PendingDelivery[]> {
+/**
+ * Marks the run running (once) and returns its pending deliveries, by recipient, with their flags: usually all
+ * false, and nothing is to settle before sending.
+ */
+export async function deliveriesToSend(sql: Sql, runId: string, rules: SendRules): Promise<PendingDelivery[]> {
   return sql<PendingDelivery[]>`
+    with running as (update app.schedule_runs set status = 'running' where id = ${runId} and status = 'queued')
     select d.*, ${staleClaim(sql, rules.claimTimeoutMs)} as stale,
       (d.claimed_at is null and ${outsideDomains(sql, rules.allowedDomains)}) as disallowed,
       (d.claimed_at is null and ${leftSchedule(sql)}) as unsubscribed

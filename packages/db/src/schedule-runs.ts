@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import type { PendingQuery, Row } from 'postgres';
 import { inTx, type Sql } from './client';
-import { newExportColumns, newExportValues, type ExportStatus } from './exports';
+import { newExportColumns, newExportValues, type ExportRow, type ExportStatus } from './exports';
 import { LimitReached, takeManualRunSlot } from './limits';
 import type { DeliveryStatus } from './deliveries';
 import type { ScheduleRow } from './schedules';
@@ -134,9 +134,23 @@ export async function getRunForPeriod(
   return row ?? null;
 }
 
-export async function getRun(sql: Sql, id: string): Promise<RunRow | null> {
-  const [row] = await sql<RunRow[]>`select * from app.schedule_runs where id = ${id}`;
-  return row ?? null;
+/** A run (what its delivery needs of it) and its export, in one read; null when the run is gone. */
+export async function getRunAndExport(
+  sql: Sql,
+  runId: string,
+): Promise<{ run: Pick<RunRow, 'id' | 'schedule_id' | 'status' | 'export_id'>; export: ExportRow | null } | null> {
+  const [row] = await sql<
+    (ExportRow & { run_schedule_id: string; run_status: RunStatus; run_export_id: string | null })[]
+  >`
+    select e.*, r.schedule_id as run_schedule_id, r.status as run_status, r.export_id as run_export_id
+    from app.schedule_runs r left join app.exports e on e.id = r.export_id
+    where r.id = ${runId}`;
+  if (!row) return null;
+  const { run_schedule_id, run_status, run_export_id, ...exp } = row;
+  return {
+    run: { id: runId, schedule_id: run_schedule_id, status: run_status, export_id: run_export_id },
+    export: exp.id ? exp : null,
+  };
 }
 
 export type DeliveryView = { recipient: string; status: DeliveryStatus; sent_at: Date | null; error: string | null };
@@ -201,10 +215,6 @@ export async function openRuns(sql: Sql, olderThanMs: number, limit: number): Pr
       and coalesce(e.finished_at, e.heartbeat_at, r.created_at) < now() - ${olderThanMs / 1000} * interval '1 second'
     order by r.created_at
     limit ${limit}`;
-}
-
-export async function markRunRunning(sql: Sql, runId: string): Promise<void> {
-  await sql`update app.schedule_runs set status = 'running' where id = ${runId} and status = 'queued'`;
 }
 
 /** The export failed for good: the run fails, and its unsent deliveries with it (nothing to send). True when this call failed it. */

@@ -7,13 +7,11 @@ import {
   failRun,
   failUnclaimedDeliveries,
   finishRunIfDone,
-  getExport,
-  getRun,
+  getRunAndExport,
   getScheduleAnyState,
-  pendingDeliveries,
+  deliveriesToSend,
   markDeliveryFailed,
   markDeliverySent,
-  markRunRunning,
   releaseDelivery,
   suppressUnsubscribed,
   failDisallowedRecipients,
@@ -42,9 +40,9 @@ export async function deliverReport(
   ctx: JobContext,
 ): Promise<void> {
   const { sql } = deps;
-  const run = await getRun(sql, payload.runId);
-  if (!run || run.status === 'succeeded' || run.status === 'failed') return;
-  const exp = run.export_id ? await getExport(sql, run.export_id) : null;
+  const found = await getRunAndExport(sql, payload.runId);
+  if (!found || found.run.status === 'succeeded' || found.run.status === 'failed') return;
+  const { run, export: exp } = found;
   if (!exp || exp.status === 'failed' || exp.status === 'cancelled') {
     const failed = await failRun(
       sql,
@@ -56,7 +54,6 @@ export async function deliverReport(
     return;
   }
   if (exp.status !== 'succeeded') throw new DeliveriesPending(`export ${exp.id} is still ${exp.status}`);
-  await markRunRunning(sql, run.id);
 
   const schedule = await getScheduleAnyState(sql, run.schedule_id);
   if (!schedule || schedule.deleted_at)
@@ -90,14 +87,14 @@ export async function deliverReport(
 const mustSettle = (d: PendingDelivery) => d.stale || d.disallowed || d.unsubscribed;
 
 /**
- * The run's pending deliveries once those that must not be sent are settled: claims whose sender died fail
+ * The run's pending deliveries (the run is now running) once those that must not be sent are settled: claims whose sender died fail
  * (outcome unknown), addresses outside the allow-list fail, unsubscribed ones are suppressed. Usually there is
  * nothing to settle, and the list is read once.
  */
 async function settledPending(deps: ReportDeps, runId: string, ctx: JobContext): Promise<PendingDelivery[]> {
   const { sql } = deps;
   const rules = { claimTimeoutMs: deps.claimTimeoutMs ?? 5 * 60_000, allowedDomains: deps.recipientDomains ?? [] };
-  const pending = await pendingDeliveries(sql, runId, rules);
+  const pending = await deliveriesToSend(sql, runId, rules);
   if (!pending.some(mustSettle)) return pending;
   const expired = await expireStaleClaims(sql, runId, rules.claimTimeoutMs);
   if (expired) ctx.logger.warn({ runId, expired }, 'deliveries whose sender died mid-call marked failed, not resent');
@@ -106,7 +103,7 @@ async function settledPending(deps: ReportDeps, runId: string, ctx: JobContext):
     ctx.logger.warn({ runId, disallowed }, 'deliveries outside the recipient domain allow-list failed unsent');
   const suppressed = await suppressUnsubscribed(sql, runId);
   if (suppressed) ctx.logger.info({ runId, suppressed }, 'deliveries to unsubscribed addresses suppressed');
-  return pendingDeliveries(sql, runId, rules);
+  return deliveriesToSend(sql, runId, rules);
 }
 
 /** True when the delivery reached a final state here; false when it must be tried (or expired) later. */
