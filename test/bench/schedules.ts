@@ -72,7 +72,7 @@ async function round(n: number, processes: number, opts: SchedulesBenchOptions):
       children.push(
         await startBenchWorker(
           benchWorkerEnv(db, prefix, {
-            LOG_LEVEL: 'error',
+            LOG_LEVEL: process.env.BENCH_WORKER_LOG_LEVEL ?? 'error',
             SES_ENDPOINT: `http://127.0.0.1:${sesPort}`,
             S3_BUCKET: 'analytics-exports-bench',
             EXPORT_CONCURRENCY: String(opts.exportConcurrency ?? 4),
@@ -111,6 +111,7 @@ async function round(n: number, processes: number, opts: SchedulesBenchOptions):
 
     let runsAt = 0;
     let exportsAt = 0;
+    let [lastProgress, lastProgressAt] = ['', Date.now()];
     const pids = children.map((c) => c.pid!);
     await sleep(Math.max(0, t0.getTime() - Date.now() - 500));
     const cpu0 = { workers: await totalCpuSeconds(pids), postgres: await backendCpu(db), redis: await redisCpu(redis) };
@@ -130,10 +131,19 @@ async function round(n: number, processes: number, opts: SchedulesBenchOptions):
           `${c!.failed} deliveries failed (e.g. ${why?.error}); the bench measures deliveries that succeed`,
         );
       }
+      // A send whose outcome is unknown (its SES call failed in a way that may have sent it) keeps its claim until
+      // it expires into a failure, minutes later: say so at once instead of waiting (BENCH_WORKER_LOG_LEVEL=warn
+      // shows the workers' reason).
+      const progress = `${c!.runs}/${c!.exports}/${c!.sent}`;
+      if (progress !== lastProgress) [lastProgress, lastProgressAt] = [progress, Date.now()];
+      else if (Date.now() - lastProgressAt > 60_000) {
+        const stuck = await db.sql<{ recipient: string; claimed_at: Date | null }[]>`
+          select recipient, claimed_at from app.deliveries where status = 'pending' order by recipient limit 5`;
+        throw new Error(`no progress for 60 s (runs/exports/sent ${progress}); pending: ${JSON.stringify(stuck)}`);
+      }
       if (!runsAt && c!.runs >= n) runsAt = Date.now();
       if (!exportsAt && c!.exports >= n) exportsAt = Date.now();
       if (c!.sent >= n) break;
-      if (Date.now() - t0.getTime() > 3600_000) throw new Error(`not done after an hour: ${JSON.stringify(c)}`);
     }
     const done = Date.now();
     const perReport = (seconds: number) => Math.round((seconds * 1000 * 10) / n) / 10;
