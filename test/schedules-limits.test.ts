@@ -1,9 +1,10 @@
 // Limits against abuse (§6.4), each atomic under concurrency: manual runs per schedule per UTC day (429 with
 // Retry-After), schedules per publisher (422 limit_reached), e-mails per publisher per day across two workers
 // (over it: failed 'rate_limited', nothing sent).
+import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { duePeriods } from '@ax/datasets';
-import { claimRun, type ScheduleRow } from '@ax/db';
+import { claimDelivery, claimRun, type ScheduleRow } from '@ax/db';
 import { apiKey, basicMarketplace } from '@ax/testing';
 import { createHarness, type Harness } from './support/harness';
 import { mailTo, uniqueRecipient, waitFor } from './support/ses';
@@ -78,6 +79,38 @@ describe('limits', () => {
     expect((await newSchedule(pubC, [uniqueRecipient('lim')])).status).toBe(201);
     expect((await newSchedule(pubC, [uniqueRecipient('lim')])).status).toBe(422);
     expect((await newSchedule(admin, [uniqueRecipient('lim')])).status).toBe(201);
+  });
+
+  it('a delivery claim takes its e-mail slot in the same statement: a lost claim takes none, a full day none', async () => {
+    const s = await newSchedule(pubA, [uniqueRecipient('slot1'), uniqueRecipient('slot2')]);
+    const [row] = await h.db.sql<ScheduleRow[]>`select * from app.schedules where id = ${s.body.id}`;
+    const { run } = await claimRun(h.db.sql, row!, week, { resend: true });
+    const [d1, d2] = await h.db.sql<{ id: string }[]>`select id from app.deliveries where run_id = ${run.id}`;
+    const sent = async () =>
+      (
+        await h.db.sql<{ count: number }[]>`
+          select count from app.email_counts where publisher_id = 'pub-a' and day = (now() at time zone 'UTC')::date`
+      )[0]?.count ?? 0;
+    const before = await sent();
+    const cap = { publisherId: 'pub-a', limit: before + 1 };
+    const [t1, t2, t3, t4] = [randomUUID(), randomUUID(), randomUUID(), randomUUID()];
+    expect(await claimDelivery(h.db.sql, d1!.id, t1, cap)).toEqual({ slot: true });
+    expect(await sent()).toBe(before + 1);
+    // Another sender holds d1's claim: no claim, and no slot taken for it.
+    expect(await claimDelivery(h.db.sql, d1!.id, t2, cap)).toBeNull();
+    expect(await sent()).toBe(before + 1);
+    // The day is full: d2 is claimed (its sender then fails it with the token), and the count stays.
+    expect(await claimDelivery(h.db.sql, d2!.id, t3, cap)).toEqual({ slot: false });
+    expect(await sent()).toBe(before + 1);
+    const claims = await h.db.sql<{ id: string; claim_token: string }[]>`
+      select id, claim_token from app.deliveries where run_id = ${run.id}`;
+    expect(Object.fromEntries(claims.map((c) => [c.id, c.claim_token]))).toEqual({ [d1!.id]: t1, [d2!.id]: t3 });
+    // An admin's schedule (no cap) claims without counting.
+    const admins = await h.db.sql<{ id: string }[]>`
+      update app.deliveries set claimed_at = null, claim_token = null where run_id = ${run.id} returning id`;
+    expect(await claimDelivery(h.db.sql, admins[0]!.id, t4, null)).toEqual({ slot: true });
+    expect(await sent()).toBe(before + 1);
+    await as(pubA).delete(`/v1/schedules/${s.body.id}`);
   });
 
   it('the per-publisher e-mail cap holds across two workers: 8 deliveries against 5 → 5 sent, 3 failed unsent', async () => {

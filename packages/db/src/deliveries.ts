@@ -3,6 +3,7 @@
 // A claim older than the send timeout means its sender died during the call; whether SES accepted the message
 // is unknown, and we choose at most once: such a delivery is marked failed ("outcome unknown"), never resent.
 import type { Sql } from './client';
+import { emailSlotUpsert } from './limits';
 import { leftSchedule } from './unsubscribes';
 
 export type DeliveryStatus = 'pending' | 'sent' | 'failed' | 'suppressed';
@@ -55,13 +56,25 @@ const outsideDomains = (sql: Sql, allowedDomains: string[]) =>
     ? sql`false`
     : sql`lower(substring(d.recipient from '@([^@]*)$')) <> all(${allowedDomains.map((a) => a.toLowerCase())}::text[])`;
 
-/** Takes the send claim; null when another sender holds it or the delivery is final. */
-export async function claimDelivery(sql: Sql, id: string, token: string): Promise<DeliveryRow | null> {
-  const [row] = await sql<DeliveryRow[]>`
-    update app.deliveries set claimed_at = now(), claim_token = ${token}, attempts = attempts + 1
-    where id = ${id} and status = 'pending' and claimed_at is null
-    returning *`;
-  return row ?? null;
+/**
+ * Takes the send claim and, for a publisher's schedule, one of the publisher's e-mails of today (`cap`), in one
+ * statement. null when another sender holds the claim or the delivery is final: then no slot is taken either.
+ * `slot: false` when the day's cap is reached: the claim is held, and the caller fails the delivery with its token.
+ */
+export async function claimDelivery(
+  sql: Sql,
+  id: string,
+  token: string,
+  cap: { publisherId: string; limit: number } | null,
+): Promise<{ slot: boolean } | null> {
+  const [row] = await sql<{ claimed: boolean; slot: boolean }[]>`
+    with claimed as (
+      update app.deliveries set claimed_at = now(), claim_token = ${token}, attempts = attempts + 1
+      where id = ${id} and status = 'pending' and claimed_at is null
+      returning id
+    )${cap ? sql`, slot as (${emailSlotUpsert(sql, cap.publisherId, cap.limit, sql`from claimed`)})` : sql``}
+    select exists (select from claimed) as claimed, ${cap ? sql`exists (select from slot)` : sql`true`} as slot`;
+  return row?.claimed ? { slot: row.slot } : null;
 }
 
 export async function markDeliverySent(sql: Sql, id: string, token: string, messageId: string): Promise<boolean> {

@@ -55,7 +55,8 @@ export {
   claimRun,
   failRun,
   finishRunIfDone,
-  getRunAndExport,
+  getDeliveryContext,
+  type DeliverySchedule,
   getRunForPeriod,
   lastRunError,
   listRunsWithDeliveries,
@@ -88,5 +89,5 @@ export {
   unsubscribe,
   unsubscribedBySchedule,
 } from './unsubscribes';
-export { LimitReached, returnEmailSlot, secondsToUtcMidnight, takeEmailSlot } from './limits';
+export { LimitReached, returnEmailSlot, secondsToUtcMidnight } from './limits';
 export { apiKeyName, createSession, deleteSession, findPrincipalBySession } from './sessions';

@@ -1,6 +1,7 @@
 // Daily counters behind the §6.4 limits (manual runs per schedule, e-mails per publisher), by UTC day. A slot is
 // taken by one upsert that only counts while under the limit: the row lock makes racing callers queue, so N
 // concurrent requests against a limit of L get exactly min(N, L) slots.
+import type { PendingQuery, Row } from 'postgres';
 import type { Sql } from './client';
 
 /** Thrown inside a transaction to roll it back when a limit is reached. */
@@ -25,15 +26,15 @@ export async function takeManualRunSlot(sql: Sql, scheduleId: string, limit: num
   return rows.length === 1 && limit > 0;
 }
 
-/** One e-mail of the publisher today; false when `limit` were sent (or claimed) already. */
-export async function takeEmailSlot(sql: Sql, publisherId: string, limit: number): Promise<boolean> {
-  if (limit <= 0) return false;
-  const rows = await sql`
-    insert into app.email_counts as c (publisher_id, day, count) values (${publisherId}, ${utcDay(sql)}, 1)
-    on conflict (publisher_id, day) do update set count = c.count + 1 where c.count < ${limit}
-    returning c.count`;
-  return rows.length === 1;
-}
+/**
+ * The upsert that takes one of the publisher's e-mails of today for each row of `source` (a FROM clause): it counts
+ * only while under `limit` and returns a row per slot taken. See claimDelivery, which takes the slot with its claim.
+ */
+export const emailSlotUpsert = (sql: Sql, publisherId: string, limit: number, source: PendingQuery<Row[]>) => sql`
+  insert into app.email_counts as c (publisher_id, day, count)
+  select ${publisherId}, ${utcDay(sql)}, 1 ${source} where ${limit}::int > 0
+  on conflict (publisher_id, day) do update set count = c.count + 1 where c.count < ${limit}
+  returning c.count`;
 
 /** SES surely took nothing: the slot is given back (the delivery will take one again when it is retried). */
 export async function returnEmailSlot(sql: Sql, publisherId: string): Promise<void> {

@@ -134,22 +134,53 @@ export async function getRunForPeriod(
   return row ?? null;
 }
 
-/** A run (what its delivery needs of it) and its export, in one read; null when the run is gone. */
-export async function getRunAndExport(
+/** What a run's delivery reads of its schedule. */
+export type DeliverySchedule = Pick<
+  ScheduleRow,
+  'id' | 'name' | 'frequency' | 'owner_publisher_id' | 'paused_reason' | 'deleted_at'
+>;
+
+/**
+ * A run (what its delivery needs of it), its export and its schedule, in one read; null when the run is gone. The
+ * export or the schedule is null when it is gone.
+ */
+export async function getDeliveryContext(
   sql: Sql,
   runId: string,
-): Promise<{ run: Pick<RunRow, 'id' | 'schedule_id' | 'status' | 'export_id'>; export: ExportRow | null } | null> {
-  const [row] = await sql<
-    (ExportRow & { run_schedule_id: string; run_status: RunStatus; run_export_id: string | null })[]
-  >`
-    select e.*, r.schedule_id as run_schedule_id, r.status as run_status, r.export_id as run_export_id
-    from app.schedule_runs r left join app.exports e on e.id = r.export_id
+): Promise<{
+  run: Pick<RunRow, 'id' | 'schedule_id' | 'status' | 'export_id'>;
+  export: ExportRow | null;
+  schedule: DeliverySchedule | null;
+} | null> {
+  type Joined = ExportRow & { run_schedule_id: string; run_status: RunStatus; run_export_id: string | null } & {
+    [K in keyof DeliverySchedule as `sch_${K}`]: DeliverySchedule[K] | null;
+  };
+  const [row] = await sql<Joined[]>`
+    select e.*, r.schedule_id as run_schedule_id, r.status as run_status, r.export_id as run_export_id,
+           s.id as sch_id, s.name as sch_name, s.frequency as sch_frequency,
+           s.owner_publisher_id as sch_owner_publisher_id, s.paused_reason as sch_paused_reason,
+           s.deleted_at as sch_deleted_at
+    from app.schedule_runs r
+    left join app.exports e on e.id = r.export_id
+    left join app.schedules s on s.id = r.schedule_id
     where r.id = ${runId}`;
   if (!row) return null;
-  const { run_schedule_id, run_status, run_export_id, ...exp } = row;
+  const { run_schedule_id, run_status, run_export_id, ...rest } = row;
+  const { sch_id, sch_name, sch_frequency, sch_owner_publisher_id, sch_paused_reason, sch_deleted_at, ...exp } = rest;
   return {
     run: { id: runId, schedule_id: run_schedule_id, status: run_status, export_id: run_export_id },
     export: exp.id ? exp : null,
+    schedule:
+      sch_id && sch_name !== null && sch_frequency !== null
+        ? {
+            id: sch_id,
+            name: sch_name,
+            frequency: sch_frequency,
+            owner_publisher_id: sch_owner_publisher_id,
+            paused_reason: sch_paused_reason,
+            deleted_at: sch_deleted_at,
+          }
+        : null,
   };
 }
 

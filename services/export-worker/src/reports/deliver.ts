@@ -7,8 +7,7 @@ import {
   failRun,
   failUnclaimedDeliveries,
   finishRunIfDone,
-  getRunAndExport,
-  getScheduleAnyState,
+  getDeliveryContext,
   deliveriesToSend,
   markDeliveryFailed,
   markDeliverySent,
@@ -16,11 +15,10 @@ import {
   suppressUnsubscribed,
   failDisallowedRecipients,
   returnEmailSlot,
-  takeEmailSlot,
   type DeliveryRow,
   type PendingDelivery,
+  type DeliverySchedule,
   type ExportRow,
-  type ScheduleRow,
 } from '@ax/db';
 import type { JobContext, PayloadOf } from '@ax/jobs';
 import { classifySendError, renderReportEmail, type MailMessage } from '@ax/mailer';
@@ -40,9 +38,9 @@ export async function deliverReport(
   ctx: JobContext,
 ): Promise<void> {
   const { sql } = deps;
-  const found = await getRunAndExport(sql, payload.runId);
+  const found = await getDeliveryContext(sql, payload.runId);
   if (!found || found.run.status === 'succeeded' || found.run.status === 'failed') return;
-  const { run, export: exp } = found;
+  const { run, export: exp, schedule } = found;
   if (!exp || exp.status === 'failed' || exp.status === 'cancelled') {
     const failed = await failRun(
       sql,
@@ -55,7 +53,6 @@ export async function deliverReport(
   }
   if (exp.status !== 'succeeded') throw new DeliveriesPending(`export ${exp.id} is still ${exp.status}`);
 
-  const schedule = await getScheduleAnyState(sql, run.schedule_id);
   if (!schedule || schedule.deleted_at)
     await failUnclaimedDeliveries(
       sql,
@@ -116,10 +113,12 @@ async function sendOne(
 ): Promise<boolean> {
   if (d.claimed_at) return false; // another sender is mid-call, or died there: the claim expires later
   const token = randomUUID();
-  if (!(await claimDelivery(deps.sql, d.id, token))) return false;
-  // The publisher's daily e-mail cap (admins' schedules have none), counted in PostgreSQL across all workers.
+  // The publisher's daily e-mail cap (admins' schedules have none), counted in PostgreSQL across all workers: a slot
+  // is taken with the claim.
   const cap = deps.emailsPerPublisherPerDay ?? DEFAULT_EMAILS_PER_PUBLISHER_PER_DAY;
-  if (publisherId !== null && !(await takeEmailSlot(deps.sql, publisherId, cap))) {
+  const claim = await claimDelivery(deps.sql, d.id, token, publisherId === null ? null : { publisherId, limit: cap });
+  if (!claim) return false;
+  if (!claim.slot) {
     await markDeliveryFailed(
       deps.sql,
       d.id,
@@ -170,7 +169,7 @@ async function sendOne(
 }
 
 /** The run's e-mail, per delivery: the figures are read once, the links and unsubscribe tokens are per recipient. */
-async function composer(deps: ReportDeps, schedule: ScheduleRow, exp: ExportRow) {
+async function composer(deps: ReportDeps, schedule: DeliverySchedule, exp: ExportRow) {
   const summary = await reportSummary(deps.analyticsSql ?? deps.sql, schedule, exp, {
     now: nowOf(deps),
     retentionMonths: deps.retentionMonths,
