@@ -11,8 +11,9 @@ import {
   succeededIn,
   type ChaosStack,
   type ExportRowView,
+  type Service,
 } from './support/chaos-stack';
-import { stopProc } from './support/private-services';
+import { eventually, stopProc } from './support/private-services';
 
 // Real processes on a shared 2-core machine: generous bounds; every wait inside has its own deadline.
 jest.setTimeout(150_000);
@@ -66,4 +67,33 @@ it('three worker processes share 30 exports, each done exactly once', async () =
   expect(byWorker.flat().sort()).toEqual([...ids].sort());
   for (const done of byWorker) expect(done.length).toBeGreaterThan(0);
   await Promise.all([...workers, api].map((p) => stopProc(p)));
+});
+
+it('a worker is ready only once its start-up reconcile of the report schedulers has run', async () => {
+  // The reconcile's first read of the schedules waits behind this lock: the worker answers, but is not ready.
+  const holder = await stack.db.sql.reserve();
+  await holder`begin`;
+  await holder`lock table app.schedules in access exclusive mode`;
+  const ready = async (w: { base: string }) => {
+    const res = await fetch(`${w.base}/readyz`);
+    return { status: res.status, checks: ((await res.json()) as { checks: Record<string, boolean> }).checks };
+  };
+  let worker: Service | undefined;
+  try {
+    worker = await stack.worker({}, '/healthz');
+    const waiting = await eventually('the worker reading the schedules', async () => {
+      const r = await ready(worker!);
+      return r.checks.worker && r.checks.redis ? r : null;
+    });
+    expect(waiting).toEqual({ status: 503, checks: { worker: true, redis: true, schedulers: false } });
+  } finally {
+    await holder`rollback`;
+    holder.release();
+  }
+  const after = await eventually('the worker ready', async () => {
+    const r = await ready(worker);
+    return r.status === 200 ? r : null;
+  });
+  expect(after.checks).toEqual({ worker: true, redis: true, schedulers: true });
+  await stopProc(worker);
 });

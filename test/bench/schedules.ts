@@ -67,7 +67,9 @@ async function round(n: number, processes: number, opts: SchedulesBenchOptions):
       select 'pkg-bench', '1.0.' || (i % 5), 't' || i, 'eu-west', 'DE', now() - (i || ' hours')::interval
       from generate_series(1, 400) i`;
 
-    // Workers first: their start-up reconcile then finds no schedules and leaves our instant patterns alone.
+    // Workers first, each ready only after its start-up reconcile (/readyz): that round finds no schedules, and
+    // cannot rewrite our instant patterns with the schedules' own weekly ones (it did, in a third of the rounds,
+    // while readiness did not wait for it).
     for (let i = 0; i < processes; i++) {
       children.push(
         await startBenchWorker(
@@ -84,6 +86,8 @@ async function round(n: number, processes: number, opts: SchedulesBenchOptions):
             // All N schedules belong to one publisher: its daily e-mail cap (issue 13) must not be what is measured.
             EMAILS_PER_PUBLISHER_PER_DAY: String(n),
           }),
+          // The workers log to stdout: shown only when a log level is asked for.
+          ['ignore', process.env.BENCH_WORKER_LOG_LEVEL ? 'inherit' : 'ignore', 'inherit'],
         ),
       );
     }

@@ -32,8 +32,8 @@ export type ChaosStack = {
   prefix: string;
   /** A client of the private S3 emulator, for checking objects. */
   storage: Storage;
-  /** Starts an export worker process and waits until it is ready (its /readyz). */
-  worker(env?: Record<string, string>): Promise<Service>;
+  /** Starts an export worker process and waits until it is ready (its /readyz; `waitFor` another path instead). */
+  worker(env?: Record<string, string>, waitFor?: '/readyz' | '/healthz'): Promise<Service>;
   /** Starts the API process and waits until it answers /healthz. */
   api(env?: Record<string, string>): Promise<Service>;
   /** The exports queue on the private Redis, for looking at jobs (created on first use, closed with the stack). */
@@ -99,7 +99,7 @@ export async function createChaosStack(label: string, opts: { persistRedis?: boo
     ses,
     prefix,
     storage,
-    worker: (env = {}) =>
+    worker: (env = {}, waitFor = '/readyz') =>
       start(
         `worker-${services.length + 1}`,
         'services/export-worker/src/main.ts',
@@ -110,7 +110,7 @@ export async function createChaosStack(label: string, opts: { persistRedis?: boo
           ...env,
         },
         'METRICS_PORT',
-        '/readyz',
+        waitFor,
       ),
     api: (env = {}) =>
       start('api', 'services/api/src/main.ts', { HOST: '127.0.0.1', METRICS_PORT: '0', ...env }, 'PORT', '/healthz'),

@@ -124,7 +124,13 @@ async function main() {
     port: config.METRICS_PORT,
     host: config.METRICS_HOST,
     logger,
-    ready: () => ({ worker: worker.isRunning() && reportsWorker.isRunning(), redis: connection.status === 'ready' }),
+    // Ready once the start-up reconcile has run (failed rounds too; they are retried): whoever waits for readiness (a
+    // rollout, the benches) then knows this worker's first round will not rewrite the report schedulers later.
+    ready: () => ({
+      worker: worker.isRunning() && reportsWorker.isRunning(),
+      redis: connection.status === 'ready',
+      schedulers: reconciler.firstRoundDone,
+    }),
   });
   shutdown.add('intake', 'metrics server', () => ops.close());
   // Both workers stop fetching at once; the 'work' closers then wait for their active jobs. Active exports may finish

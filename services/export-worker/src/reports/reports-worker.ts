@@ -38,9 +38,16 @@ export function startReconciler(deps: ReportDeps, opts: ReconcileOptions & { int
     timer = setTimeout(() => void round().then(schedule), opts.intervalMs);
     timer.unref();
   };
-  const first = round().then(schedule);
+  let firstRoundDone = false;
+  void round().then(() => {
+    firstRoundDone = true;
+    schedule();
+  });
   return {
-    first,
+    /** The start-up round has finished (a failed one too: it is retried next round): part of the worker's readiness. */
+    get firstRoundDone() {
+      return firstRoundDone;
+    },
     /** Waits for a round in progress, at most `waitMs` (a round stuck on an unreachable Redis is abandoned). */
     async stop(waitMs = 2000) {
       stopped = true;
