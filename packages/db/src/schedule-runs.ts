@@ -152,9 +152,10 @@ export async function getDeliveryContext(
   export: ExportRow | null;
   schedule: DeliverySchedule | null;
 } | null> {
+  // The schedule's columns are read only when sch_id is set (the left join found the schedule).
   type Joined = ExportRow & { run_schedule_id: string; run_status: RunStatus; run_export_id: string | null } & {
-    [K in keyof DeliverySchedule as `sch_${K}`]: DeliverySchedule[K] | null;
-  };
+    sch_id: string | null;
+  } & { [K in Exclude<keyof DeliverySchedule, 'id'> as `sch_${K}`]: DeliverySchedule[K] };
   const [row] = await sql<Joined[]>`
     select e.*, r.schedule_id as run_schedule_id, r.status as run_status, r.export_id as run_export_id,
            s.id as sch_id, s.name as sch_name, s.frequency as sch_frequency,
@@ -170,17 +171,16 @@ export async function getDeliveryContext(
   return {
     run: { id: runId, schedule_id: run_schedule_id, status: run_status, export_id: run_export_id },
     export: exp.id ? exp : null,
-    schedule:
-      sch_id && sch_name !== null && sch_frequency !== null
-        ? {
-            id: sch_id,
-            name: sch_name,
-            frequency: sch_frequency,
-            owner_publisher_id: sch_owner_publisher_id,
-            paused_reason: sch_paused_reason,
-            deleted_at: sch_deleted_at,
-          }
-        : null,
+    schedule: sch_id
+      ? {
+          id: sch_id,
+          name: sch_name,
+          frequency: sch_frequency,
+          owner_publisher_id: sch_owner_publisher_id,
+          paused_reason: sch_paused_reason,
+          deleted_at: sch_deleted_at,
+        }
+      : null,
   };
 }
 
