@@ -52,6 +52,18 @@ const one = (kind: string, name: string) => {
 const config = one('ConfigMap', 'analytics-export-config').data!;
 const scripts = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> })
   .scripts;
+/**
+ * A package.json script as its leading `VAR=value` assignments (the export worker's glibc malloc settings, which
+ * like Node's flags cannot come from code) and the command after them.
+ */
+const script = (name: string) => {
+  const words = scripts[name]!.split(' ');
+  const assignments = words.filter((w) => /^[A-Z_]+=/.test(w));
+  return {
+    env: Object.fromEntries(assignments.map((w) => [w.slice(0, w.indexOf('=')), w.slice(w.indexOf('=') + 1)])),
+    command: words.slice(assignments.length).join(' '),
+  };
+};
 const secret = one('Secret', 'analytics-export-secrets').stringData!;
 /** The bundle a container command runs (dist/<name>.js), checked against what `pnpm build` produces. */
 const bundleSource = (command: string[]) => {
@@ -91,11 +103,19 @@ describe('infra/k8s', () => {
       expect(spec.template.metadata.labels).toEqual(expect.objectContaining(spec.selector.matchLabels));
       const [c] = spec.template.spec.containers as Container[];
       expect(bundleSource(c!.command)).toBe(entry);
-      expect(c!.command.join(' ')).toBe(scripts[`start:${name}`]); // the same node flags as `pnpm start:<name>`
-      // The bundle keeps the flags of the from-source script (`pnpm <name>`), minus tsx's.
+      // The same node flags and environment as `pnpm start:<name>`.
+      const start = script(`start:${name}`);
+      expect(c!.command.join(' ')).toBe(start.command);
+      for (const [variable, value] of Object.entries(start.env))
+        expect({ variable, value: c!.env?.find((e) => e.name === variable)?.value }).toEqual({ variable, value });
+      // The bundle keeps the flags and environment of the from-source script (`pnpm <name>`), minus tsx's.
+      const fromSource = script(name);
       expect(c!.command.filter((a) => a.startsWith('--'))).toEqual(
-        scripts[name]!.split(' ').filter((a) => a.startsWith('--') && a !== '--conditions=source' && a !== '--require'),
+        fromSource.command
+          .split(' ')
+          .filter((a) => a.startsWith('--') && a !== '--conditions=source' && a !== '--require'),
       );
+      expect(fromSource.env).toEqual(start.env);
       expect(c!.livenessProbe.httpGet.path).toBe('/healthz');
       expect(c!.readinessProbe.httpGet.path).toBe('/readyz');
       const portNames = c!.ports.map((p) => p.name);
@@ -204,14 +224,17 @@ describe('infra/docker/Dockerfile', () => {
 describe('docker-compose.yml', () => {
   it('starts each service with the same command as its `pnpm start:*` script, and migrates like the k8s job', () => {
     const compose = parseAllDocuments(readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8'))[0]!.toJS() as {
-      services: Record<string, { command: string[] }>;
+      services: Record<string, { command: string[]; environment?: Record<string, string> }>;
     };
     for (const name of ['api', 'export-worker', 'retention-worker']) {
-      expect({ name, command: compose.services[name]!.command.join(' ') }).toEqual({
-        name,
-        command: scripts[`start:${name}`],
-      });
+      const start = script(`start:${name}`);
+      const service = compose.services[name]!;
+      expect({ name, command: service.command.join(' ') }).toEqual({ name, command: start.command });
+      for (const [variable, value] of Object.entries(start.env))
+        expect({ name, variable, value: service.environment?.[variable] }).toEqual({ name, variable, value });
     }
+    // The worker's malloc settings are there to be checked: the loop above is not vacuous.
+    expect(script('start:export-worker').env).toEqual({ MALLOC_ARENA_MAX: '1', MALLOC_MMAP_THRESHOLD_: '131072' });
     const job = one('Job', 'analytics-export-migrate').spec.template.spec.containers[0] as Container;
     expect(compose.services.migrate!.command).toEqual(job.command);
     expect(job.command.join(' ')).toBe(scripts['start:migrate']);

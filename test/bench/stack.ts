@@ -44,11 +44,13 @@ export async function startBenchApi(
 
 /**
  * An export worker's environment in a bench: the bench's database, queue prefix and S3 emulator, no reconcile
- * rounds, and production's memory flags (package.json, Dockerfile) unless BENCH_WORKER_NODE_OPTIONS replaces them.
- * `extra` adds or replaces variables.
+ * rounds, and production's memory settings: Node flags (package.json, Dockerfile) unless BENCH_WORKER_NODE_OPTIONS
+ * replaces them, and glibc malloc's (unless the bench's own environment sets them). `extra` adds or replaces variables.
  */
 export function benchWorkerEnv(db: TestDb, prefix: string, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   return {
+    MALLOC_ARENA_MAX: '1',
+    MALLOC_MMAP_THRESHOLD_: '131072',
     ...process.env,
     DATABASE_URL: db.url,
     REDIS_URL,
