@@ -133,7 +133,11 @@ export async function benchRuntime(opts: {
       const t0 = process.hrtime.bigint();
       const child = spawn(way.node, way.argv(service), {
         cwd: ROOT,
-        env: { ...env, ...portEnv },
+        // The export worker's malloc settings (benchWorkerEnv) are its own: the API runs without them, as in production.
+        env:
+          service === 'api'
+            ? { ...env, ...portEnv, MALLOC_ARENA_MAX: undefined, MALLOC_MMAP_THRESHOLD_: undefined }
+            : { ...env, ...portEnv },
         stdio: ['ignore', 'ignore', 'inherit'],
       });
       try {
