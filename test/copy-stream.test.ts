@@ -9,7 +9,7 @@ import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
 import type pg from 'pg';
 import { randomBytes } from 'node:crypto';
-import { createCopyPool, createSql, copyValue, withCopyStream } from '@ax/db';
+import { createCopyPool, createSql, copyValue, renderCopyQuery, withCopyStream } from '@ax/db';
 import { createTestDatabase, TEST_PG_BASE, type TestDb } from '@ax/testing';
 
 let db: TestDb;
@@ -87,23 +87,77 @@ const hostile = [
   'ünïcødé ✓',
 ];
 
-it('quotes hostile values in as literals that read back exactly and change nothing else', async () => {
-  for (const who of hostile) {
-    const chunks: Buffer[] = [];
-    const text = `select ${copyValue('who', 'text')}, ${copyValue('ids', 'text[]')}, length(${copyValue('who', 'text')}), '100%'`;
-    await withCopyStream(pool, { text, values: { who, ids: '{"a,b",c}' } }, (source) =>
-      pipeline(
-        source,
-        new Writable({
-          write(c, _e, d) {
-            chunks.push(c);
-            d();
-          },
-        }),
-      ),
+// Also on a server where a backslash in a plain '' literal is an escape (standard_conforming_strings off): the
+// quoting must hold there too.
+const legacyUrl = () => {
+  const url = new URL(db.url);
+  url.searchParams.set('options', '-c standard_conforming_strings=off');
+  return url.toString();
+};
+
+it.each([
+  ['on', () => ({ pool, close: async () => {} })],
+  [
+    'off',
+    () => {
+      const legacy = createCopyPool(legacyUrl(), 1);
+      return { pool: legacy, close: () => legacy.end() };
+    },
+  ],
+])(
+  'quotes hostile values in as literals that read back exactly and change nothing else (standard_conforming_strings %s)',
+  async (setting, open) => {
+    const { pool, close } = open();
+    try {
+      const shown = await pool.query<{ standard_conforming_strings: string }>('show standard_conforming_strings');
+      expect(shown.rows[0]!.standard_conforming_strings).toBe(setting);
+      for (const who of hostile) {
+        const chunks: Buffer[] = [];
+        const text = `select ${copyValue('who', 'text')}, ${copyValue('ids', 'text[]')}, length(${copyValue('who', 'text')}), '100%'`;
+        await withCopyStream(pool, { text, values: { who, ids: '{"a,b",c}' } }, (source) =>
+          pipeline(
+            source,
+            new Writable({
+              write(c, _e, d) {
+                chunks.push(c);
+                d();
+              },
+            }),
+          ),
+        );
+        const cell = (v: string) => (/[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
+        expect(Buffer.concat(chunks).toString()).toBe(`${cell(who)},"{""a,b"",c}",${[...who].length},100%\r\n`);
+      }
+    } finally {
+      await close();
+    }
+  },
+);
+
+it('runs a one-slice COPY as one query (its transaction, the COPY, the COMMIT) and returns an idle connection', async () => {
+  const sent: string[] = [];
+  const record = (client: pg.PoolClient) => {
+    const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+    (client as unknown as { query: (...args: unknown[]) => unknown }).query = (...args: unknown[]) => {
+      const first = args[0] as string | { text?: string };
+      sent.push(typeof first === 'string' ? first : (first.text ?? ''));
+      return query(...args);
+    };
+  };
+  const counting = createCopyPool(db.url, 1);
+  counting.on('connect', record);
+  try {
+    const csv = await withCopyStream(counting, { text: 'select g from generate_series(1, 3) g', values: {} }, collect);
+    expect(csv.toString()).toBe('1\r\n2\r\n3\r\n');
+    expect(sent).toHaveLength(1);
+    expect(sent[0]).toMatch(
+      /^begin isolation level repeatable read read only; .*; copy \(select g .*\) to stdout with \(format csv\); commit$/s,
     );
-    const cell = (v: string) => (/[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
-    expect(Buffer.concat(chunks).toString()).toBe(`${cell(who)},"{""a,b"",c}",${[...who].length},100%\r\n`);
+    // Committed: the connection is back at the server's default isolation, outside any transaction.
+    const { rows } = await counting.query<{ transaction_isolation: string }>('show transaction_isolation');
+    expect(rows[0]!.transaction_isolation).toBe('read committed');
+  } finally {
+    await counting.end();
   }
 });
 
@@ -125,14 +179,9 @@ it('lets the planner see the values: literals in the plan, and partitions pruned
                 where e.install_date >= ${copyValue('from', 'timestamptz')} and e.install_date < ${copyValue('to', 'timestamptz')}`;
   const client = await pool.connect();
   try {
-    const { formatTemplate } = await import('@ax/db');
-    const { template, args } = formatTemplate({
-      text,
-      values: { from: '2026-03-01T00:00:00Z', to: '2026-04-01T00:00:00Z' },
-    });
-    const { rows } = await client.query<{ q: string }>('select format($1, variadic $2::text[]) as q', [template, args]);
-    expect(rows[0]!.q).toContain("'2026-03-01T00:00:00Z'::timestamptz");
-    const plan = (await client.query(`explain (format json) ${rows[0]!.q}`)).rows[0]['QUERY PLAN'][0].Plan;
+    const q = renderCopyQuery({ text, values: { from: '2026-03-01T00:00:00Z', to: '2026-04-01T00:00:00Z' } });
+    expect(q).toContain("'2026-03-01T00:00:00Z'::timestamptz");
+    const plan = (await client.query(`explain (format json) ${q}`)).rows[0]['QUERY PLAN'][0].Plan;
     const relations = JSON.stringify(plan).match(/"Relation Name":"[^"]+"/g) ?? [];
     expect(relations).toEqual(['"Relation Name":"install_events_p2026_03"']);
   } finally {
@@ -210,7 +259,8 @@ it('a backend terminated mid-COPY rejects with its SQLSTATE and leaves the pool 
     let killed = 0;
     for (let i = 0; i < 500 && !killed; i++) {
       killed = (
-        await db.sql`select pg_terminate_backend(pid) from pg_stat_activity where query ilike 'copy (%held%' and state = 'active'`
+        await db.sql`select pg_terminate_backend(pid) from pg_stat_activity
+                     where query ilike '%copy (%held%' and state = 'active' and pid <> pg_backend_pid()`
       ).length;
       if (!killed) await new Promise((r) => setTimeout(r, 10));
     }

@@ -2,7 +2,7 @@
 // of the range (pruned at plan time, not at run time), and the raw-row datasets estimate about the rows they return.
 // A value the planner cannot see (current_setting(), a generic plan) plans ~200 rows and every partition.
 import type pg from 'pg';
-import { createCopyPool, formatTemplate, withAggregateSession, type Sql } from '@ax/db';
+import { createCopyPool, renderCopyQuery, withAggregateSession, type Sql } from '@ax/db';
 import { allDatasets, type Dataset, type DatasetScope } from '@ax/datasets';
 import { createTestDatabase, type TestDb } from '@ax/testing';
 import { seed } from '@ax/seed';
@@ -55,11 +55,9 @@ function expectedRelations(d: Dataset): string[] {
 
 async function copyPlan(d: Dataset): Promise<{ plan: PlanNode; text: string; rows: number }> {
   const query = d.csv(scopeFor(d));
-  const { template, args } = formatTemplate(query);
+  const text = renderCopyQuery(query);
   const client = await pool.connect();
   try {
-    const text = (await client.query<{ q: string }>('select format($1, variadic $2::text[]) as q', [template, args]))
-      .rows[0]!.q;
     const plan = (await client.query(`explain (format json) ${text}`)).rows[0]['QUERY PLAN'][0].Plan as PlanNode;
     const rows = (await client.query<{ n: number }>(`select count(*)::int as n from (${text}) q`)).rows[0]!.n;
     return { plan, text, rows };

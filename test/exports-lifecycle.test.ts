@@ -241,7 +241,7 @@ describe('with a worker', () => {
       for (let i = 0; i < 1000 && killed === 0; i++) {
         const rows = await h.db.sql`
           select pg_terminate_backend(pid) as ok from pg_stat_activity
-          where datname = current_database() and query ~* '^\\s*(copy \\(|explain \\(format json\\))|tablesample' and state = 'active' and pid <> pg_backend_pid()`;
+          where datname = current_database() and query ~* '(^|;)\\s*(copy \\(|explain \\(format json\\))|tablesample' and state = 'active' and pid <> pg_backend_pid()`;
         killed = rows.length;
         if (!killed) await new Promise((r) => setTimeout(r, 10));
       }

@@ -9,7 +9,7 @@
 // times in turn, so a machine whose speed drifts slows both sides alike; figures are medians, ratios the median of
 // the pairs' ratios.
 // Standalone: pnpm exec tsx --conditions=source test/bench/exports.ts [rows]
-import { formatTemplate } from '@ax/db';
+import { renderCopyQuery } from '@ax/db';
 import { getDataset, type DatasetScope } from '@ax/datasets';
 import { cutoffInstant, retentionCutoff } from '@ax/retention';
 import { deleteObject } from '@ax/storage';
@@ -91,8 +91,7 @@ export async function benchExports(opts: {
       : '';
     const b0 = `select package_id, version, tenant_region, install_date from analytics.install_events where ${range}${owner}`;
     const b1 = `${b0} order by install_date`;
-    const { template, args } = formatTemplate(getDataset('install_events')!.csv(scope));
-    const ourText = template.replace(/%(\d+)\$L/g, (_, i: string) => literal(args[Number(i) - 1]!)).replace(/%%/g, '%');
+    const ourText = renderCopyQuery(getDataset('install_events')!.csv(scope));
     const groupBy = `select date_trunc('day', install_date at time zone 'UTC'), count(*), count(distinct tenant_id)
                      from analytics.install_events where ${range}${owner} group by 1`;
     const baseline = baselineCommands(db.url, {

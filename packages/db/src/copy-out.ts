@@ -37,6 +37,13 @@ function moveDown(buf: Buffer, to: number, start: number, end: number): number {
 export class CsvCopyOut extends Readable implements Submittable {
   /** Records (rows) emitted so far. */
   records = 0;
+  /**
+   * Settles when node-postgres is done with the query: after the statements that follow the COPY in its text (a
+   * COMMIT) have run, or with the error that ended it. The connection is idle again only then.
+   */
+  readonly completed: Promise<void>;
+  private complete!: () => void;
+  private failCompletion!: (err: Error) => void;
   private connection: Connection | null = null;
   private pgDataHandler: DataHandler | null = null;
   private nap: NodeJS.Timeout | null = null;
@@ -58,6 +65,11 @@ export class CsvCopyOut extends Readable implements Submittable {
     prefix?: Buffer,
   ) {
     super({ highWaterMark: 256 * 1024 });
+    this.completed = new Promise<void>((resolve, reject) => {
+      this.complete = resolve;
+      this.failCompletion = reject;
+    });
+    this.completed.catch(() => {}); // the stream carries the same error to whoever reads it
     if (prefix) this.push(prefix);
   }
 
@@ -207,11 +219,15 @@ export class CsvCopyOut extends Readable implements Submittable {
   }
 
   // node-postgres calls these as the rest of the exchange (CommandComplete, ReadyForQuery, or an error) arrives.
+  // An error after the last record (in the COMMIT that follows) fails `completed`; the stream has ended by then.
   handleError(err: Error): void {
     this.finished = true;
     if (this.nap) clearTimeout(this.nap);
+    this.failCompletion(err);
     this.destroy(err);
   }
   handleCommandComplete(): void {}
-  handleReadyForQuery(): void {}
+  handleReadyForQuery(): void {
+    this.complete();
+  }
 }

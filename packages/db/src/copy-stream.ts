@@ -1,13 +1,14 @@
 // COPY ... TO STDOUT as a Node stream of CRLF CSV records. This is the one place that uses node-postgres (with our
 // own protocol reader, copy-out.ts): postgres.js 3.4.9 COPY streams wedge their connection after a slow consumer
 // (STACK.md, porsager/postgres#499).
-// Values reach the query as literals the server quotes in (copy-query.ts), so the planner sees them.
+// Values reach the query as literals quoted in (copy-query.ts), so the planner sees them. A one-slice COPY is one
+// round trip: its transaction's settings, the COPY and the COMMIT go in one simple query.
 import { tmpdir } from 'node:os';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
 import { CsvCopyOut } from './copy-out';
-import { renderCopy, type CopyQuery } from './copy-query';
+import { copyStatement, type CopyQuery } from './copy-query';
 import { Spool } from './spool';
 
 /** The node-postgres pool COPY statements run on (createCopyPool). */
@@ -57,14 +58,20 @@ export async function withCopyStream<T>(
 ): Promise<T> {
   const slices = Array.isArray(query) ? query : [query];
   if (slices.length === 0) throw new Error('withCopyStream: no query');
+  // A bad value fails here, before any connection is taken.
+  const statements = slices.map(copyStatement);
   const copies: Copy[] = [];
   const spools: Spool[] = [];
   let source: Readable | null = null;
   try {
     for (let i = 0; i < slices.length; i++) copies.push(await checkOut(pool));
-    await beginSharedSnapshot(copies.map((c) => c.client));
+    // One slice: its transaction begins in the same query as its COPY. Several: each begins first, on the first's
+    // snapshot, and none may commit before all have begun.
+    if (copies.length > 1) await beginSharedSnapshot(copies.map((c) => c.client));
+    const begin = copies.length > 1 ? '' : `${BEGIN}; `;
     for (let i = 1; i < slices.length; i++) spools.push(await Spool.create(options.spoolDir ?? tmpdir()));
-    for (const [i, slice] of slices.entries()) await copies[i]!.start(slice, i === 0 ? options.prefix : undefined);
+    for (const [i, statement] of statements.entries())
+      copies[i]!.start(`${begin}${statement}; commit`, i === 0 ? options.prefix : undefined);
 
     const spooling = Promise.all(spools.map((spool, i) => pipeline(copies[i + 1]!.stream!, spool.writable())));
     async function* ordered() {
@@ -118,8 +125,9 @@ async function beginSharedSnapshot(clients: pg.PoolClient[]): Promise<void> {
 type Copy = {
   client: pg.PoolClient;
   stream: CsvCopyOut | null;
-  start(query: CopyQuery, prefix?: Buffer): Promise<void>;
-  /** After a complete read: ends the transaction and returns the connection to the pool. */
+  /** Sends `text`: a COPY … TO STDOUT, with the statements of its transaction around it (one simple query). */
+  start(text: string, prefix?: Buffer): void;
+  /** After a complete read: waits for the rest of the query (its COMMIT) and returns the connection to the pool. */
   finish(): Promise<void>;
   /** After a failure: cancels a COPY still running and drops the connection. */
   discard(pool: pg.Pool, reason: Error): Promise<void>;
@@ -136,8 +144,7 @@ async function checkOut(pool: pg.Pool): Promise<Copy> {
   const copy: Copy = {
     client,
     stream: null,
-    async start(query, prefix) {
-      const text = await renderCopy(client, query);
+    start(text, prefix) {
       copyEnded = false;
       const stream: CsvCopyOut = client.query(new CsvCopyOut(text, prefix));
       copy.stream = stream;
@@ -152,7 +159,7 @@ async function checkOut(pool: pg.Pool): Promise<Copy> {
     },
     async finish() {
       await ended;
-      await client.query('commit');
+      await copy.stream!.completed;
       client.off('error', onClientError);
       client.release();
     },

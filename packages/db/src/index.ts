@@ -1,7 +1,7 @@
 export { createSql, inTx, type Sql } from './client';
 export { ensureDatabase, migrate, MigrationChangedError, migrationsDir } from './migrate';
 export { withAggregateSession } from './aggregate-session';
-export { type CopyQuery, copyValue, copyValueNames, formatTemplate } from './copy-query';
+export { type CopyQuery, copyStatement, copyValue, copyValueNames, renderCopyQuery } from './copy-query';
 export { type CopyPool, createCopyPool, withCopyStream } from './copy-stream';
 export {
   type ApiKeyRow,
