@@ -76,34 +76,6 @@ it('keeps small exports, and datasets whose CSV is not in time order, to one que
   ).toEqual([scope]);
 });
 
-it('asks the planner once a minute about a range too small to split: a burst of reports plans the same week once', async () => {
-  // June: a month no other test here writes to. Empty at first, then 200k rows arrive.
-  await h.db.sql`select analytics.ensure_month_partitions('install_events', '2026-06-01', '2026-06-01')`;
-  const june: DatasetScope = {
-    ...scope,
-    from: new Date('2026-06-01T00:00:00Z'),
-    to: new Date('2026-07-01T00:00:00Z'),
-  };
-  const opts = { maxSlices: 2, minRowsPerSlice: 50_000 };
-  expect(await planTimeSlices(h.db.sql, installs, june, opts)).toEqual([june]);
-  try {
-    await h.db.sql`
-      insert into analytics.install_events (package_id, version, tenant_id, tenant_region, country_code, install_date)
-      select 'pkg-a1', '1.0.0', 't' || (g % 1000), 'eu-west', 'DE', timestamptz '2026-06-01' + g * interval '10 seconds'
-      from generate_series(1, 200000) g`;
-    await h.db.sql`analyze analytics.install_events`;
-    // Within the minute the verdict stands (the file is the same either way; only the parallelism differs)…
-    expect(await planTimeSlices(h.db.sql, installs, june, opts)).toEqual([june]);
-    // …and a plan that does not reuse it sees the new rows. So does another threshold: it is another question.
-    expect(await planTimeSlices(h.db.sql, installs, june, { ...opts, smallRangeTtlMs: 0 })).toHaveLength(2);
-    expect(await planTimeSlices(h.db.sql, installs, june, { ...opts, minRowsPerSlice: 40_000 })).toHaveLength(2);
-  } finally {
-    await h.db
-      .sql`delete from analytics.install_events where install_date >= ${june.from} and install_date < ${june.to}`;
-    await h.db.sql`analyze analytics.install_events`;
-  }
-});
-
 it('an export copied in slices is byte for byte the export copied in one query', async () => {
   const admin = await apiKey(h.db.sql, 'admin');
   const exportSha = async (parallelism: number) => {

@@ -18,20 +18,9 @@ export const SAMPLE_BLOCKS = 150;
 /** Fewer sampled rows than this per slice, and the sample says little about where the rows are: split the time. */
 const MIN_SAMPLE_PER_SLICE = 20;
 
-/**
- * How long a range found too small to split is known as such: a burst of reports for the same week asks the planner
- * once, not once a report. Rows only come in as time passes, so a stale verdict can only cost a big export a slice.
- */
-export const SMALL_RANGE_TTL_MS = 60_000;
-/** Per database client: `table from to minRows` → when the verdict expires. */
-const smallRanges = new WeakMap<Sql, Map<string, number>>();
-const SMALL_RANGES_KEPT = 1000;
-
 export type SliceOptions = {
   maxSlices: number;
   minRowsPerSlice?: number;
-  /** How long a too-small verdict is reused (default SMALL_RANGE_TTL_MS; 0: never). */
-  smallRangeTtlMs?: number;
   sampleBlocks?: number;
   /** Estimated rows the later slices (spooled to disk while the first streams) may hold at most: past it, fewer slices. */
   maxSpoolRows?: number;
@@ -71,20 +60,8 @@ export async function planTimeSlices(
   const where = sql`where ${inRange} ${owner}`;
   // The range's rows before the owner's filter: the planner estimates a time range well from its histogram, but not a
   // filter through packages (20× under, measured). Too few for two slices even at twice the estimate: no sample.
-  const ttl = options.smallRangeTtlMs ?? SMALL_RANGE_TTL_MS;
-  const key = `${dataset.table} ${scope.from.toISOString()} ${scope.to.toISOString()} ${minRows}`;
-  const known = smallRanges.get(sql);
-  if (minRows > 0 && ttl > 0 && (known?.get(key) ?? 0) > Date.now()) return [scope];
   const plan = await planOf(sql, sql`select 1 from ${table} x where ${inRange}`);
-  if (minRows > 0 && plan.rows * 2 < 2 * minRows) {
-    if (ttl > 0) {
-      const ranges = known ?? new Map<string, number>();
-      if (ranges.size >= SMALL_RANGES_KEPT) ranges.clear();
-      ranges.set(key, Date.now() + ttl);
-      smallRanges.set(sql, ranges);
-    }
-    return [scope];
-  }
+  if (minRows > 0 && plan.rows * 2 < 2 * minRows) return [scope];
   const percent = samplePercent(await blocksOf(sql, partitionsIn(plan.node, dataset.table)), options.sampleBlocks);
   const [row] = await sql<{ n: number; cuts: Date[] | null }[]>`
     with s as (select ${col} as t from ${table} x tablesample system (${percent}) ${where})
