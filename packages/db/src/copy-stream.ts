@@ -67,8 +67,9 @@ export async function withCopyStream<T>(
     for (let i = 0; i < slices.length; i++) copies.push(await checkOut(pool));
     // One slice: its transaction begins in the same query as its COPY. Several: each begins first, on the first's
     // snapshot, and none may commit before all have begun.
-    if (copies.length > 1) await beginSharedSnapshot(copies.map((c) => c.client));
-    const begin = copies.length > 1 ? '' : `${BEGIN}; `;
+    const shared = copies.length > 1;
+    if (shared) await beginSharedSnapshot(copies.map((c) => c.client));
+    const begin = shared ? '' : `${BEGIN}; `;
     for (let i = 1; i < slices.length; i++) spools.push(await Spool.create(options.spoolDir ?? tmpdir()));
     for (const [i, statement] of statements.entries())
       copies[i]!.start(`${begin}${statement}; commit`, i === 0 ? options.prefix : undefined);
@@ -108,11 +109,10 @@ export async function withCopyStream<T>(
 const BEGIN =
   "begin isolation level repeatable read read only; set local work_mem = '64MB'; set local jit = off; set local datestyle = 'ISO, MDY'";
 
-/** Slices after the first see exactly what the first sees: its exported snapshot. */
+/** Two or more slices: the later ones see exactly what the first sees, its exported snapshot. */
 async function beginSharedSnapshot(clients: pg.PoolClient[]): Promise<void> {
   const [first, ...others] = clients;
   await first!.query(BEGIN);
-  if (others.length === 0) return;
   const { rows } = await first!.query<{ id: string }>('select pg_export_snapshot() as id');
   const id = rows[0]!.id;
   if (!/^[0-9A-F-]+$/i.test(id)) throw new Error(`unexpected snapshot id ${id}`);
