@@ -88,7 +88,9 @@ export const workerEnv = {
   EXPORT_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
   // Connections one large raw-rows CSV export copies with at once, over consecutive time slices (1 = never split).
   // Each takes a PostgreSQL backend (a core); the worker keeps EXPORT_CONCURRENCY × this many COPY connections.
-  EXPORT_COPY_PARALLELISM: z.coerce.number().int().min(1).max(16).default(2),
+  // Default 1: slicing costs CPU (the spool, and ~20% more backend CPU), so it pays only with idle cores to spare on
+  // both PostgreSQL and the worker (README "Time slices").
+  EXPORT_COPY_PARALLELISM: z.coerce.number().int().min(1).max(16).default(1),
   // Where the later slices wait their turn (unlinked temporary files; up to about the export's size). Default: os.tmpdir().
   EXPORT_SPOOL_DIR: z.string().min(1).optional(),
   // Upper bound of the spool files of one export (bytes, estimated from the slice plan): past it, fewer slices
