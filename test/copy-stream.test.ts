@@ -314,17 +314,19 @@ describe('the CSV it returns', () => {
     }
   });
 
-  it("runs with the COPY session's settings whatever the database's defaults (DateStyle, work_mem, JIT)", async () => {
+  it("runs with the COPY session's settings whatever the database's defaults (DateStyle, time zone, work_mem, JIT)", async () => {
     const name = `ax_test_dmy_${randomBytes(4).toString('hex')}`;
     const admin = createSql(`${TEST_PG_BASE}/postgres`, { max: 1 });
     await admin.unsafe(`create database "${name}"`);
     await admin.unsafe(`alter database "${name}" set datestyle = 'SQL, DMY'`);
     await admin.unsafe(`alter database "${name}" set work_mem = '4MB'`);
+    await admin.unsafe(`alter database "${name}" set timezone = 'Asia/Kolkata'`);
     const dmy = createCopyPool(`${TEST_PG_BASE}/${name}`, 2);
-    const text = `select date '2026-03-04', timestamp '2026-03-04 05:06:07', current_setting('work_mem'), current_setting('jit')`;
+    const text = `select date '2026-03-04', timestamp '2026-03-04 05:06:07', timestamptz '2026-03-04 05:06:07Z',
+                         current_setting('work_mem'), current_setting('jit')`;
     try {
       const one = await withCopyStream(dmy, { text, values: {} }, collect);
-      expect(one.toString('utf8')).toBe('2026-03-04,2026-03-04 05:06:07,64MB,off\r\n');
+      expect(one.toString('utf8')).toBe('2026-03-04,2026-03-04 05:06:07,2026-03-04 05:06:07+00,64MB,off\r\n');
       // A URL's own startup options are kept, and cannot undo the COPY session's settings.
       const withOptions = createCopyPool(
         `${TEST_PG_BASE}/${name}?options=${encodeURIComponent('-c DateStyle=German -c search_path=pg_catalog')}`,
@@ -336,7 +338,9 @@ describe('the CSV it returns', () => {
           { text: `${text}, current_setting('search_path')`, values: {} },
           collect,
         );
-        expect(viaUrl.toString('utf8')).toBe('2026-03-04,2026-03-04 05:06:07,64MB,off,pg_catalog\r\n');
+        expect(viaUrl.toString('utf8')).toBe(
+          '2026-03-04,2026-03-04 05:06:07,2026-03-04 05:06:07+00,64MB,off,pg_catalog\r\n',
+        );
       } finally {
         await withOptions.end();
       }
@@ -349,7 +353,7 @@ describe('the CSV it returns', () => {
         ],
         collect,
       );
-      expect(two.toString('utf8')).toBe('2026-03-04,2026-03-04 05:06:07,64MB,off\r\n'.repeat(2));
+      expect(two.toString('utf8')).toBe('2026-03-04,2026-03-04 05:06:07,2026-03-04 05:06:07+00,64MB,off\r\n'.repeat(2));
     } finally {
       await dmy.end();
       await admin.unsafe(`drop database if exists "${name}" with (force)`);
@@ -367,6 +371,50 @@ describe('the CSV it returns', () => {
     }).join('');
     expect(bytes.length).toBe(Buffer.byteLength(expected));
     expect(bytes.toString('utf8') === expected).toBe(true);
+  });
+});
+
+describe('a last column written by the reader (utcTimestampLast)', () => {
+  // Rows of every length around a socket read's size, timestamps with and without fractions, and a quoted field
+  // holding a timestamp and a line break before the last one.
+  const from = `from generate_series(1, 40000) g, lateral (select timestamptz '2026-03-04 05:06:07+00'
+                  + g * interval '1 second' + (g % 7) * interval '123457 microseconds' as t) x`;
+  const fields = `g, repeat('x', g % 97), case when g % 5 = 0 then E'a,"b"\n' || t::text end`;
+
+  it('is exactly what the SQL formatting gave, whatever the read boundaries', async () => {
+    const sqlFormatted = await withCopyStream(
+      pool,
+      {
+        text: `select ${fields}, replace(date_trunc('second', t at time zone 'UTC')::text, ' ', 'T') || 'Z' ${from} order by g`,
+        values: {},
+      },
+      collect,
+    );
+    let records = 0;
+    const rewritten = await withCopyStream(
+      pool,
+      { text: `select ${fields}, t ${from} order by g`, values: {}, utcTimestampLast: true },
+      async (source) => {
+        const b = await collect(source);
+        records = source.records;
+        return b;
+      },
+    );
+    expect(records).toBe(40000);
+    expect(rewritten.length).toBe(sqlFormatted.length);
+    expect(rewritten.equals(sqlFormatted)).toBe(true);
+    expect(rewritten.toString().split('\r\n')[0]).toBe('1,x,,2026-03-04T05:06:08Z');
+  });
+
+  it('fails the export when the last column is not such a timestamp, and the pool stays usable', async () => {
+    await expect(
+      withCopyStream(
+        pool,
+        { text: `select g, g::text from generate_series(1, 3) g`, values: {}, utcTimestampLast: true },
+        collect,
+      ),
+    ).rejects.toThrow(/not a UTC timestamp/);
+    expect((await pool.query('select 1 as one')).rows[0].one).toBe(1);
   });
 });
 

@@ -72,7 +72,10 @@ export async function withCopyStream<T>(
     const begin = shared ? '' : `${BEGIN}; `;
     for (let i = 1; i < slices.length; i++) spools.push(await Spool.create(options.spoolDir ?? tmpdir()));
     for (const [i, statement] of statements.entries())
-      copies[i]!.start(`${begin}${statement}; commit`, i === 0 ? options.prefix : undefined);
+      copies[i]!.start(`${begin}${statement}; commit`, {
+        ...(i === 0 && options.prefix ? { prefix: options.prefix } : {}),
+        utcTimestampLast: slices[i]!.utcTimestampLast ?? false,
+      });
 
     const spooling = Promise.all(spools.map((spool, i) => pipeline(copies[i + 1]!.stream!, spool.writable())));
     async function* ordered() {
@@ -104,10 +107,11 @@ export async function withCopyStream<T>(
  * packages' index and are sorted by time: 679k of 5M rows took 1.87 s of backend CPU with the default 4 MB work_mem
  * (an external sort) and 1.52 s with 64 MB. JIT compiled the CSV expressions of a 5M-row COPY for no gain (backend CPU
  * 8.0–8.6 s with it, 6.3–6.9 s without, alternating runs on a loaded machine). DateStyle ISO whatever the server's
- * default: the CSV's dates and timestamps are the ISO text output of their values (datasets' sql-fragments.ts).
+ * default, and time zone UTC: the CSV's dates and timestamps are the ISO text output of their values (datasets'
+ * sql-fragments.ts), a timestamptz printed in UTC (`…+00`, which copy-out.ts rewrites as `…Z` when asked).
  */
 const BEGIN =
-  "begin isolation level repeatable read read only; set local work_mem = '64MB'; set local jit = off; set local datestyle = 'ISO, MDY'";
+  "begin isolation level repeatable read read only; set local work_mem = '64MB'; set local jit = off; set local datestyle = 'ISO, MDY'; set local timezone = 'UTC'";
 
 /** Two or more slices: the later ones see exactly what the first sees, its exported snapshot. */
 async function beginSharedSnapshot(clients: pg.PoolClient[]): Promise<void> {
@@ -126,7 +130,7 @@ type Copy = {
   client: pg.PoolClient;
   stream: CsvCopyOut | null;
   /** Sends `text`: a COPY … TO STDOUT, with the statements of its transaction around it (one simple query). */
-  start(text: string, prefix?: Buffer): void;
+  start(text: string, opts: { prefix?: Buffer; utcTimestampLast: boolean }): void;
   /** After a complete read: waits for the rest of the query (its COMMIT) and returns the connection to the pool. */
   finish(): Promise<void>;
   /** After a failure: cancels a COPY still running and drops the connection. */
@@ -144,9 +148,9 @@ async function checkOut(pool: pg.Pool): Promise<Copy> {
   const copy: Copy = {
     client,
     stream: null,
-    start(text, prefix) {
+    start(text, opts) {
       copyEnded = false;
-      const stream: CsvCopyOut = client.query(new CsvCopyOut(text, prefix));
+      const stream: CsvCopyOut = client.query(new CsvCopyOut(text, opts.prefix, opts));
       copy.stream = stream;
       ended = new Promise<void>((resolve, reject) => {
         stream.once('end', () => resolve());

@@ -1,6 +1,13 @@
 // install_events: raw installs of the scope's packages; JSON counts installs and distinct tenants.
 import type { Dataset } from '../types';
-import { copyRangeAndPackages, localPeriod, packageScope, scopeValues, textCell, utcTimestamp } from '../sql-fragments';
+import {
+  copyRangeAndPackages,
+  localPeriod,
+  packageScope,
+  scopeValues,
+  textCell,
+  utcTimestampLast,
+} from '../sql-fragments';
 
 export const installEvents: Dataset = {
   id: 'install_events',
@@ -13,11 +20,12 @@ export const installEvents: Dataset = {
   timeType: 'timestamptz',
   csvSplitsByTime: true,
   csv: (scope) => ({
-    text: `select ${textCell('e.package_id')}, ${textCell('e.version')}, ${textCell('e.tenant_region')}, ${utcTimestamp('e.install_date')}
+    text: `select ${textCell('e.package_id')}, ${textCell('e.version')}, ${textCell('e.tenant_region')}, ${utcTimestampLast('e.install_date')}
            from analytics.install_events e
            where ${copyRangeAndPackages('e', 'install_date', scope)}
            order by e.install_date`,
     values: scopeValues(scope),
+    utcTimestampLast: true,
   }),
   jsonAggregate: (sql, scope) => sql`
     select ${localPeriod(sql, scope, 'e.install_date')} as local_start,

@@ -1,6 +1,13 @@
 // reviews: star ratings of the scope's packages. Reviewer identity (reviewer_id, body) is never selected.
 import type { Dataset } from '../types';
-import { copyRangeAndPackages, localPeriod, packageScope, scopeValues, textCell, utcTimestamp } from '../sql-fragments';
+import {
+  copyRangeAndPackages,
+  localPeriod,
+  packageScope,
+  scopeValues,
+  textCell,
+  utcTimestampLast,
+} from '../sql-fragments';
 
 export const reviews: Dataset = {
   id: 'reviews',
@@ -13,11 +20,12 @@ export const reviews: Dataset = {
   timeType: 'timestamptz',
   csvSplitsByTime: true,
   csv: (scope) => ({
-    text: `select ${textCell('r.package_id')}, r.star_rating, ${utcTimestamp('r.review_date')}
+    text: `select ${textCell('r.package_id')}, r.star_rating, ${utcTimestampLast('r.review_date')}
            from analytics.reviews r
            where ${copyRangeAndPackages('r', 'review_date', scope)}
            order by r.review_date, r.review_id`,
     values: scopeValues(scope),
+    utcTimestampLast: true,
   }),
   jsonAggregate: (sql, scope) => sql`
     select ${localPeriod(sql, scope, 'r.review_date')} as local_start,
