@@ -43,7 +43,7 @@ else
   NODE=(node) API_MAIN=dist/api/main.js EXPORT_WORKER=dist/export-worker/main.js RETENTION_WORKER=dist/retention-worker/main.js
 fi
 run api "${NODE[@]}" "$API_MAIN"
-run export-worker env MALLOC_ARENA_MAX=1 MALLOC_MMAP_THRESHOLD_=131072 "${NODE[@]}" --max-semi-space-size=2 --max-old-space-size=96 "$EXPORT_WORKER"
+run export-worker env MALLOC_ARENA_MAX=1 MALLOC_MMAP_THRESHOLD_=131072 "${NODE[@]}" --max-semi-space-size=1 --max-old-space-size=96 "$EXPORT_WORKER"
 run retention-worker "${NODE[@]}" --max-semi-space-size=2 "$RETENTION_WORKER"
 wait_port "${PORT:-3000}" API 60
 

@@ -107,7 +107,7 @@ it('the compiled API and workers start, answer their probes, serve their page as
     startService('api', [bundle('api/main')], { PORT: String(apiPort) }, `${api}/healthz`),
     startService(
       'export-worker',
-      ['--max-semi-space-size=2', '--max-old-space-size=96', bundle('export-worker/main')],
+      ['--max-semi-space-size=1', '--max-old-space-size=96', bundle('export-worker/main')],
       { METRICS_PORT: String(workerPort), EXPORT_CONCURRENCY: '1' },
       `http://127.0.0.1:${workerPort}/readyz`,
     ),

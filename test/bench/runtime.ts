@@ -38,7 +38,7 @@ const SOURCES: Record<Service, string> = {
 };
 const FLAGS: Record<Service, string[]> = {
   api: [],
-  'export-worker': ['--max-semi-space-size=2', '--max-old-space-size=96'],
+  'export-worker': ['--max-semi-space-size=1', '--max-old-space-size=96'],
 };
 
 const nodeVersion = (node: string) => spawnSync(node, ['--version'], { encoding: 'utf8' }).stdout.trim();

@@ -59,7 +59,7 @@ export function benchWorkerEnv(db: TestDb, prefix: string, extra: NodeJS.Process
     S3_ENDPOINT: testStorageConfig.S3_ENDPOINT,
     S3_BUCKET: testStorageConfig.S3_BUCKET,
     REPORT_RECONCILE_INTERVAL_MS: '3600000',
-    NODE_OPTIONS: process.env.BENCH_WORKER_NODE_OPTIONS ?? '--max-semi-space-size=2 --max-old-space-size=96',
+    NODE_OPTIONS: process.env.BENCH_WORKER_NODE_OPTIONS ?? '--max-semi-space-size=1 --max-old-space-size=96',
     ...extra,
   };
 }
