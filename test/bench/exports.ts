@@ -4,7 +4,7 @@
 // as before, psql running our own query text. JSON is compared with psql running the GROUP BY with literal values.
 // Seeded as a marketplace writes: rows appended in time order, a publisher mix; VACUUM (ANALYZE) after seeding and
 // after each run. The worker's peak RSS (VmHWM) and CPU, and the CPU of the PostgreSQL backends it used, are read
-// from /proc. The worker runs with the flags production uses (--max-semi-space-size=1 --max-old-space-size=96;
+// from /proc. The worker runs with the flags production uses (package.json's start:export-worker, read by stack.ts;
 // override with BENCH_WORKER_NODE_OPTIONS). With `repeat` > 1 each pair (ours, then the baselines) runs that many
 // times in turn, so a machine whose speed drifts slows both sides alike; figures are medians, ratios the median of
 // the pairs' ratios.

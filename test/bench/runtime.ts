@@ -15,7 +15,7 @@ import { apiKey, createTestDatabase, prepareTemplate, TEST_RETENTION_MONTHS, uni
 import { seed } from '@ax/seed';
 import { buildDist } from '../../scripts/build';
 import { freePort, peakRssMb, sleep, stop } from './processes';
-import { benchWorkerEnv, ROOT, startBenchApi } from './stack';
+import { benchWorkerEnv, productionStart, ROOT, startBenchApi } from './stack';
 import { median, round } from './stats';
 
 export type RuntimeBenchRow = {
@@ -37,8 +37,8 @@ const SOURCES: Record<Service, string> = {
   'export-worker': 'services/export-worker/src/main.ts',
 };
 const FLAGS: Record<Service, string[]> = {
-  api: [],
-  'export-worker': ['--max-semi-space-size=1', '--max-old-space-size=96'],
+  api: productionStart('api').nodeFlags,
+  'export-worker': productionStart('export-worker').nodeFlags,
 };
 
 const nodeVersion = (node: string) => spawnSync(node, ['--version'], { encoding: 'utf8' }).stdout.trim();

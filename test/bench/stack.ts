@@ -1,6 +1,7 @@
 // What the benches run against: the API in this process on a free port, export workers spawned as production runs
 // them, both on the bench's own database and queue prefix with the local S3 emulator; and PostgreSQL's CPU.
 import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { buildApp } from '@ax/api';
@@ -11,6 +12,23 @@ import { statCpuSeconds } from './baselines';
 import { exportWorkerArgv, freePort, waitHttp } from './processes';
 
 export const ROOT = join(__dirname, '..', '..');
+
+/**
+ * How production starts a service (package.json's `start:<name>`): its leading `VAR=value` settings (glibc malloc's)
+ * and its Node flags, so the benches run workers exactly so without a copy of either.
+ */
+export function productionStart(name: 'api' | 'export-worker'): { env: Record<string, string>; nodeFlags: string[] } {
+  const scripts = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> })
+    .scripts;
+  const words = scripts[`start:${name}`]!.split(/\s+/);
+  const assignments = words.filter((w) => /^[A-Z_]+=/.test(w));
+  const command = words.slice(assignments.length);
+  if (command[0] !== 'node') throw new Error(`start:${name} does not run node: ${command.join(' ')}`);
+  return {
+    env: Object.fromEntries(assignments.map((w) => [w.slice(0, w.indexOf('=')), w.slice(w.indexOf('=') + 1)])),
+    nodeFlags: command.filter((w) => w.startsWith('--')),
+  };
+}
 
 export type BenchApi = { url: string; close(): Promise<void> };
 
@@ -44,13 +62,14 @@ export async function startBenchApi(
 
 /**
  * An export worker's environment in a bench: the bench's database, queue prefix and S3 emulator, no reconcile
- * rounds, and production's memory settings: Node flags (package.json, Dockerfile) unless BENCH_WORKER_NODE_OPTIONS
- * replaces them, and glibc malloc's (unless the bench's own environment sets them). `extra` adds or replaces variables.
+ * rounds, and production's memory settings, read from `pnpm start:export-worker` (productionStart): its Node flags
+ * unless BENCH_WORKER_NODE_OPTIONS replaces them, and its glibc malloc settings unless the bench's own environment sets
+ * them. `extra` adds or replaces variables.
  */
 export function benchWorkerEnv(db: TestDb, prefix: string, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  const production = productionStart('export-worker');
   return {
-    MALLOC_ARENA_MAX: '1',
-    MALLOC_MMAP_THRESHOLD_: '131072',
+    ...production.env,
     ...process.env,
     DATABASE_URL: db.url,
     REDIS_URL,
@@ -59,7 +78,7 @@ export function benchWorkerEnv(db: TestDb, prefix: string, extra: NodeJS.Process
     S3_ENDPOINT: testStorageConfig.S3_ENDPOINT,
     S3_BUCKET: testStorageConfig.S3_BUCKET,
     REPORT_RECONCILE_INTERVAL_MS: '3600000',
-    NODE_OPTIONS: process.env.BENCH_WORKER_NODE_OPTIONS ?? '--max-semi-space-size=1 --max-old-space-size=96',
+    NODE_OPTIONS: process.env.BENCH_WORKER_NODE_OPTIONS ?? production.nodeFlags.join(' '),
     ...extra,
   };
 }
