@@ -8,6 +8,7 @@ import { loadConfig } from '@ax/config';
 import { apiConfigShape } from '@ax/api';
 import { exportWorkerEnv } from '@ax/export-worker';
 import { entryPoints } from '../scripts/build';
+import { packageScript as script, packageScripts as scripts } from './support/package-scripts';
 
 const ROOT = join(__dirname, '..');
 const K8S = join(ROOT, 'infra/k8s');
@@ -50,20 +51,6 @@ const one = (kind: string, name: string) => {
   return found;
 };
 const config = one('ConfigMap', 'analytics-export-config').data!;
-const scripts = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> })
-  .scripts;
-/**
- * A package.json script as its leading `VAR=value` assignments (the export worker's glibc malloc settings, which
- * like Node's flags cannot come from code) and the command after them.
- */
-const script = (name: string) => {
-  const words = scripts[name]!.split(' ');
-  const assignments = words.filter((w) => /^[A-Z_]+=/.test(w));
-  return {
-    env: Object.fromEntries(assignments.map((w) => [w.slice(0, w.indexOf('=')), w.slice(w.indexOf('=') + 1)])),
-    command: words.slice(assignments.length).join(' '),
-  };
-};
 const secret = one('Secret', 'analytics-export-secrets').stringData!;
 /** The bundle a container command runs (dist/<name>.js), checked against what `pnpm build` produces. */
 const bundleSource = (command: string[]) => {
@@ -105,15 +92,13 @@ describe('infra/k8s', () => {
       expect(bundleSource(c!.command)).toBe(entry);
       // The same node flags and environment as `pnpm start:<name>`.
       const start = script(`start:${name}`);
-      expect(c!.command.join(' ')).toBe(start.command);
+      expect(c!.command).toEqual(start.command);
       for (const [variable, value] of Object.entries(start.env))
         expect({ variable, value: c!.env?.find((e) => e.name === variable)?.value }).toEqual({ variable, value });
       // The bundle keeps the flags and environment of the from-source script (`pnpm <name>`), minus tsx's.
       const fromSource = script(name);
       expect(c!.command.filter((a) => a.startsWith('--'))).toEqual(
-        fromSource.command
-          .split(' ')
-          .filter((a) => a.startsWith('--') && a !== '--conditions=source' && a !== '--require'),
+        fromSource.command.filter((a) => a.startsWith('--') && a !== '--conditions=source' && a !== '--require'),
       );
       expect(fromSource.env).toEqual(start.env);
       expect(c!.livenessProbe.httpGet.path).toBe('/healthz');
@@ -229,7 +214,7 @@ describe('docker-compose.yml', () => {
     for (const name of ['api', 'export-worker', 'retention-worker']) {
       const start = script(`start:${name}`);
       const service = compose.services[name]!;
-      expect({ name, command: service.command.join(' ') }).toEqual({ name, command: start.command });
+      expect({ name, command: service.command }).toEqual({ name, command: start.command });
       for (const [variable, value] of Object.entries(start.env))
         expect({ name, variable, value: service.environment?.[variable] }).toEqual({ name, variable, value });
     }

@@ -1,33 +1,23 @@
 // What the benches run against: the API in this process on a free port, export workers spawned as production runs
 // them, both on the bench's own database and queue prefix with the local S3 emulator; and PostgreSQL's CPU.
 import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { buildApp } from '@ax/api';
 import { createQueues, producerConnection } from '@ax/jobs';
 import { createLogger } from '@ax/runtime';
 import { REDIS_URL, TEST_RETENTION_MONTHS, testStorage, testStorageConfig, type TestDb } from '@ax/testing';
+import { packageScript } from '../support/package-scripts';
 import { statCpuSeconds } from './baselines';
 import { exportWorkerArgv, freePort, waitHttp } from './processes';
 
 export const ROOT = join(__dirname, '..', '..');
 
-/**
- * How production starts a service (package.json's `start:<name>`): its leading `VAR=value` settings (glibc malloc's)
- * and its Node flags, so the benches run workers exactly so without a copy of either.
- */
+/** How production starts a service (`pnpm start:<name>`): its environment settings and Node flags, not a copy of them. */
 export function productionStart(name: 'api' | 'export-worker'): { env: Record<string, string>; nodeFlags: string[] } {
-  const scripts = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> })
-    .scripts;
-  const words = scripts[`start:${name}`]!.split(/\s+/);
-  const assignments = words.filter((w) => /^[A-Z_]+=/.test(w));
-  const command = words.slice(assignments.length);
+  const { env, command } = packageScript(`start:${name}`);
   if (command[0] !== 'node') throw new Error(`start:${name} does not run node: ${command.join(' ')}`);
-  return {
-    env: Object.fromEntries(assignments.map((w) => [w.slice(0, w.indexOf('=')), w.slice(w.indexOf('=') + 1)])),
-    nodeFlags: command.filter((w) => w.startsWith('--')),
-  };
+  return { env, nodeFlags: command.filter((w) => w.startsWith('--')) };
 }
 
 export type BenchApi = { url: string; close(): Promise<void> };
