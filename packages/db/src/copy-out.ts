@@ -97,12 +97,12 @@ export class CsvCopyOut extends Readable implements Submittable {
   private remaining = 0;
   private pendingCr = false;
   // utcTimestampLast: the record's last bytes not yet emitted (its tail, when it may straddle socket reads), whether
-  // they begin the record, and how many bytes of the record were read before the current piece.
+  // they begin the record, and whether a piece of the record came in an earlier read.
   private readonly utcTimestampLast: boolean;
   private readonly carry = Buffer.alloc(4 * TAIL);
   private carryLength = 0;
   private carryAtRecordStart = false;
-  private recordBytesRead = 0;
+  private recordBegun = false;
 
   /** `prefix` (a header line, a BOM) is emitted before the first record. */
   constructor(
@@ -294,9 +294,9 @@ export class CsvCopyOut extends Readable implements Submittable {
       return null;
     }
     const body = last > start && buf[last - 1] === CR ? last - 1 : last;
-    const atStart = carried ? this.carryAtRecordStart : this.recordBytesRead === 0;
+    const atStart = carried ? this.carryAtRecordStart : !this.recordBegun;
     const finished = finishUtcTimestamp(buf, start, body, atStart);
-    this.recordBytesRead = 0;
+    this.recordBegun = false;
     if (finished === -1) {
       this.fail('a last field that is not a UTC timestamp');
       return null;
@@ -322,12 +322,12 @@ export class CsvCopyOut extends Readable implements Submittable {
       this.carryLength += take;
     } else if (keep > 0) {
       const held = Math.min(keep, take);
-      this.carryAtRecordStart = this.recordBytesRead === 0 && held === take;
+      this.carryAtRecordStart = !this.recordBegun && held === take;
       chunk.copy(this.carry, 0, end - held, end);
       this.carryLength = held;
       w = moveDown(chunk, w, i, end - held);
     } else w = moveDown(chunk, w, i, end);
-    this.recordBytesRead += take;
+    this.recordBegun = true;
     return w;
   }
 

@@ -72,10 +72,11 @@ export async function withCopyStream<T>(
     const begin = shared ? '' : `${BEGIN}; `;
     for (let i = 1; i < slices.length; i++) spools.push(await Spool.create(options.spoolDir ?? tmpdir()));
     for (const [i, statement] of statements.entries())
-      copies[i]!.start(`${begin}${statement}; commit`, {
-        ...(i === 0 && options.prefix ? { prefix: options.prefix } : {}),
-        utcTimestampLast: slices[i]!.utcTimestampLast ?? false,
-      });
+      copies[i]!.start(
+        `${begin}${statement}; commit`,
+        i === 0 ? options.prefix : undefined,
+        slices[i]!.utcTimestampLast ?? false,
+      );
 
     const spooling = Promise.all(spools.map((spool, i) => pipeline(copies[i + 1]!.stream!, spool.writable())));
     async function* ordered() {
@@ -130,7 +131,7 @@ type Copy = {
   client: pg.PoolClient;
   stream: CsvCopyOut | null;
   /** Sends `text`: a COPY … TO STDOUT, with the statements of its transaction around it (one simple query). */
-  start(text: string, opts: { prefix?: Buffer; utcTimestampLast: boolean }): void;
+  start(text: string, prefix: Buffer | undefined, utcTimestampLast: boolean): void;
   /** After a complete read: waits for the rest of the query (its COMMIT) and returns the connection to the pool. */
   finish(): Promise<void>;
   /** After a failure: cancels a COPY still running and drops the connection. */
@@ -148,9 +149,9 @@ async function checkOut(pool: pg.Pool): Promise<Copy> {
   const copy: Copy = {
     client,
     stream: null,
-    start(text, opts) {
+    start(text, prefix, utcTimestampLast) {
       copyEnded = false;
-      const stream: CsvCopyOut = client.query(new CsvCopyOut(text, opts.prefix, opts));
+      const stream: CsvCopyOut = client.query(new CsvCopyOut(text, prefix, { utcTimestampLast }));
       copy.stream = stream;
       ended = new Promise<void>((resolve, reject) => {
         stream.once('end', () => resolve());
