@@ -418,6 +418,40 @@ describe('a last column written by the reader (utcTimestampLast)', () => {
   });
 });
 
+describe('leading text cells guarded by the reader (leadingTextCells)', () => {
+  // Hostile first characters, numbers and near-numbers, quoted values (commas, quotes, line breaks), non-ASCII, and
+  // lengths around a socket read's size, in both text cells of every row.
+  const starts = `array['=', '+', '-', '@', E'\\t', E'\\r', '"', ',', E'\\n', '''', 'a', '1', 'é', '']`;
+  const tails = `array['', '1', '1.5', '.5e3', 'cmd()', 'a,b', 'q"q', E'x\\ny', '1e', ' 1', E'-\\r']`;
+  const from = `from generate_series(1, 20000) g,
+                lateral (select (${starts})[1 + g % 14] || (${tails})[1 + (g / 14) % 11]
+                                || repeat('z', case when g % 13 = 0 then g % 4000 else 0 end) as a,
+                                (${starts})[1 + (g / 7) % 14] || (${tails})[1 + g % 11] as b,
+                                timestamptz '2026-03-04 05:06:07.5+00' + g * interval '1 second' as t) x`;
+
+  it('writes exactly what app.csv_text in SQL wrote, byte for byte', async () => {
+    const sqlGuarded = await withCopyStream(
+      pool,
+      {
+        text: `select app.csv_text(a), app.csv_text(b), g, replace(date_trunc('second', t at time zone 'UTC')::text, ' ', 'T') || 'Z' ${from} order by g`,
+        values: {},
+      },
+      collect,
+    );
+    const readerGuarded = await withCopyStream(
+      pool,
+      { text: `select a, b, g, t ${from} order by g`, values: {}, leadingTextCells: 2, utcTimestampLast: true },
+      collect,
+    );
+    const text = sqlGuarded.toString();
+    expect(text).toContain("'=cmd()");
+    expect(text).toContain(`"'\r`);
+    expect(text).toContain(',-1.5,');
+    expect(readerGuarded.length).toBe(sqlGuarded.length);
+    expect(readerGuarded.equals(sqlGuarded)).toBe(true);
+  });
+});
+
 describe('time slices under one snapshot', () => {
   const slice = (lo: number, hi: number) => ({
     text: `select g, md5(g::text), case when g % 7 = 0 then E'line\\nbreak' else '' end from generate_series(${copyValue('lo', 'int')}, ${copyValue('hi', 'int')} - 1) g`,

@@ -1,47 +1,8 @@
-// The COPY reader's timestamp rewrite (utcTimestampLast) as pure logic: the rewrite of one field, and whole protocol
-// streams fed in every possible split, against a plain fake socket. test/copy-stream.test.ts runs it on PostgreSQL.
+// The COPY reader finishing records (utcTimestampLast, leadingTextCells; csv-record.ts) on whole protocol streams fed
+// in every possible split, against a plain fake socket. test/copy-stream.test.ts runs it on PostgreSQL.
 import { EventEmitter } from 'node:events';
 import type { Connection } from 'pg';
-import { CsvCopyOut, finishUtcTimestamp } from './copy-out';
-
-const rewrite = (field: string, atRecordStart = false) => {
-  const buf = Buffer.from(field);
-  const end = finishUtcTimestamp(buf, 0, buf.length, atRecordStart);
-  return end === -1 ? null : buf.subarray(0, end).toString();
-};
-
-describe('finishUtcTimestamp', () => {
-  it.each([
-    ['x,2026-03-04 05:06:07+00', 'x,2026-03-04T05:06:07Z'],
-    ['x,2026-03-04 05:06:07.5+00', 'x,2026-03-04T05:06:07Z'],
-    ['x,2026-12-31 23:59:59.999999+00', 'x,2026-12-31T23:59:59Z'],
-    ['x,2026-03-04 05:06:07.123+00', 'x,2026-03-04T05:06:07Z'],
-  ])('%s → %s (the fraction is dropped, as date_trunc did)', (input, output) => {
-    expect(rewrite(input)).toBe(output);
-  });
-
-  it('takes a timestamp at the record start only when it is the record start', () => {
-    expect(rewrite('2026-03-04 05:06:07+00', true)).toBe('2026-03-04T05:06:07Z');
-    expect(rewrite('2026-03-04 05:06:07+00', false)).toBeNull();
-  });
-
-  it.each([
-    'x,2026-03-04 05:06:07+01', // not UTC
-    'x,2026-03-04 05:06:07-00',
-    'x,2026-03-04 5:06:07+00',
-    'x,2026-03-04T05:06:07+00',
-    'x,2026/03/04 05:06:07+00',
-    'x,2026-03-04 05:06:07.1234567+00', // PostgreSQL prints at most 6 digits
-    'x,2026-03-04 05:06:07.+00',
-    'x2026-03-04 05:06:07+00', // not a field of its own
-    '"2026-03-04 05:06:07+00', // inside a quoted field
-    'x,infinity',
-    'x,',
-    '',
-  ])('refuses %j', (input) => {
-    expect(rewrite(input)).toBeNull();
-  });
-});
+import { CsvCopyOut, type CopyReaderOptions } from './copy-out';
 
 /** A stand-in for node-postgres' connection: its socket hands out exactly the chunks queued, one per read(). */
 function fakeConnection(chunks: Buffer[]) {
@@ -76,9 +37,12 @@ const protocol = (rows: string[]) =>
     message('C', Buffer.from('COPY 1\0')),
   ]);
 
-async function read(chunks: Buffer[]): Promise<{ csv: string; records: number; rest: Buffer }> {
+async function read(
+  chunks: Buffer[],
+  options: CopyReaderOptions = { utcTimestampLast: true },
+): Promise<{ csv: string; records: number; rest: Buffer }> {
   const { connection, rest } = fakeConnection(chunks);
-  const copy = new CsvCopyOut('copy …', Buffer.from('h\r\n'), { utcTimestampLast: true });
+  const copy = new CsvCopyOut('copy …', Buffer.from('h\r\n'), options);
   copy.submit(connection);
   const out: Buffer[] = [];
   for await (const piece of copy) out.push(piece as Buffer);
@@ -137,5 +101,49 @@ describe('CsvCopyOut with utcTimestampLast', () => {
     ['a timestamp inside a quoted field', 'a,"2026-03-04 05:06:07+00"\n'],
   ])('fails the stream on %s', async (_what, row) => {
     await expect(read([protocol([rows[0]!, row])])).rejects.toThrow(/not a UTC timestamp/);
+  });
+});
+
+describe('CsvCopyOut with leadingTextCells', () => {
+  const rows = [
+    'pkg-a,1.0,eu,2026-03-04 05:06:07+00\n',
+    '=cmd(),-x,eu,2026-03-04 05:06:07.5+00\n',
+    '"@a,b\nc","-1",+2,2026-03-04 05:06:08+00\n', // the third field is not a text cell here
+    `${'long'.repeat(40)},"\t""q""",-1.5,2026-03-04 05:06:09.123+00\r\n`,
+    '"",+,eu,2026-03-04 05:06:10+00\n',
+  ];
+  const expected =
+    'h\r\n' +
+    'pkg-a,1.0,eu,2026-03-04T05:06:07Z\r\n' +
+    "'=cmd(),'-x,eu,2026-03-04T05:06:07Z\r\n" +
+    '"\'@a,b\nc","-1",+2,2026-03-04T05:06:08Z\r\n' +
+    `${'long'.repeat(40)},"'\t""q""",-1.5,2026-03-04T05:06:09Z\r\n` +
+    '"",\'+,eu,2026-03-04T05:06:10Z\r\n';
+  const bytes = protocol(rows);
+  const options = { leadingTextCells: 2, utcTimestampLast: true };
+
+  it('guards the same cells whatever the socket reads: one read, every split in two, one byte at a time', async () => {
+    expect((await read([Buffer.from(bytes)], options)).csv).toBe(expected);
+    for (let at = 1; at < bytes.length; at++) {
+      const { csv, records } = await read(splits(bytes, [at]), options);
+      expect({ at, csv, records }).toEqual({ at, csv: expected, records: rows.length });
+    }
+    const ones = Array.from({ length: bytes.length - 1 }, (_, k) => k + 1);
+    expect((await read(splits(bytes, ones), options)).csv).toBe(expected);
+  });
+
+  it('without a timestamp to rewrite: the line end still fits, or goes out as its own piece', async () => {
+    const plain = protocol(['=a,b\n', 'c,-d\n', 'e,f\n']);
+    const want = "h\r\n'=a,b\r\nc,'-d\r\ne,f\r\n";
+    for (let at = 1; at < plain.length; at++)
+      for (let at2 = at + 1; at2 <= plain.length; at2++)
+        expect((await read(splits(plain, [at, at2]), { leadingTextCells: 2 })).csv).toBe(want);
+  });
+
+  it.each([
+    ['fewer fields than text cells', 'a\n'],
+    ['an unterminated quoted field', '"a,b\n'],
+  ])('fails the stream on %s', async (_what, row) => {
+    await expect(read([protocol([row])], { leadingTextCells: 2 })).rejects.toThrow(/not well-formed CSV/);
   });
 });

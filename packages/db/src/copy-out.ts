@@ -9,12 +9,14 @@
 // on Windows servers) (src/backend/commands/copyto.c, CopySendEndOfRow). A message that does not end that way
 // fails the stream instead of producing a wrong file.
 //
-// With `utcTimestampLast`, the last field of every record is a timestamptz as PostgreSQL prints it in UTC with
-// DateStyle ISO (`2026-03-04 05:06:07.123+00`), and leaves here as `2026-03-04T05:06:07Z` (fraction dropped, as
-// date_trunc('second') did in SQL). Done in place like the rest: PostgreSQL's own output is the cheapest text it makes,
-// and the rewrite costs a few byte writes per row here, where the SQL for it cost the backend ~20% of its CPU (README).
+// With `leadingTextCells` or `utcTimestampLast`, each record is finished whole by csv-record.ts: the formula guard
+// on its leading text cells, the UTC timestamp of its last field. Done in place like the rest when the record came in
+// one socket read; PostgreSQL's own output is the cheapest text it makes, and these cost it ~30% of its CPU in SQL
+// (README "Cells the COPY reader finishes"). A record split across reads is held until its end arrives: one row in
+// memory at most.
 import { Readable } from 'node:stream';
 import type { Connection, Submittable } from 'pg';
+import { finishUtcTimestamp, guardLeadingText, leadingTextCheck } from './csv-record';
 
 const ERROR_RESPONSE = 0x45;
 const COPY_DATA = 0x64;
@@ -25,39 +27,6 @@ const CR_BYTE = Buffer.from([CR]);
 const CRLF = Buffer.from([CR, LF]);
 /** A socket read shorter than this means we are ahead of the server. */
 const CAUGHT_UP = 32 * 1024;
-/**
- * The bytes at a record's end the timestamp rewrite needs in one piece: the longest timestamp PostgreSQL prints for our
- * range (`YYYY-MM-DD HH:MM:SS.ffffff+00`, 29), the comma before it, and CR LF.
- */
-const TAIL = 32;
-const COMMA = 0x2c;
-const isDigit = (b: number | undefined) => b !== undefined && b >= 0x30 && b <= 0x39;
-/** Where each byte of `YYYY-MM-DD HH:MM:SS` must be a digit (true) or the given separator. */
-const TIMESTAMP_SHAPE = [...'0000-00-00 00:00:00'].map((c) => (c === '0' ? -1 : c.charCodeAt(0)));
-
-/**
- * Rewrites a UTC timestamp ending at `end` (exclusive) in `buf`, as PostgreSQL prints it with DateStyle ISO and time
- * zone UTC, into `YYYY-MM-DDTHH:MM:SSZ` in place, and returns the new end; -1 when the bytes are not such a timestamp
- * or it does not start a field (at `start` when `start` is the record's start, else after a comma).
- */
-export function finishUtcTimestamp(buf: Buffer, start: number, end: number, startIsRecordStart: boolean): number {
-  const offset = end - 3;
-  if (offset - 19 < start || buf[offset] !== 0x2b || buf[offset + 1] !== 0x30 || buf[offset + 2] !== 0x30) return -1;
-  let secondsEnd = offset;
-  let q = offset;
-  while (q > offset - 7 && isDigit(buf[q - 1])) q--;
-  if (q < offset && offset - q <= 6 && buf[q - 1] === 0x2e) secondsEnd = q - 1;
-  const at = secondsEnd - 19;
-  if (at < start) return -1;
-  for (let k = 0; k < 19; k++) {
-    const want = TIMESTAMP_SHAPE[k]!;
-    if (want === -1 ? !isDigit(buf[at + k]) : buf[at + k] !== want) return -1;
-  }
-  if (at === start ? !startIsRecordStart : buf[at - 1] !== COMMA) return -1;
-  buf[at + 10] = 0x54; // T
-  buf[secondsEnd] = 0x5a; // Z
-  return secondsEnd + 1;
-}
 
 type DataHandler = (chunk: Buffer) => void;
 
@@ -71,6 +40,9 @@ function moveDown(buf: Buffer, to: number, start: number, end: number): number {
   for (let k = start; k < end; k++) buf[to++] = buf[k]!;
   return to;
 }
+
+/** What the reader finishes in each record (csv-record.ts); nothing by default. */
+export type CopyReaderOptions = { leadingTextCells?: number; utcTimestampLast?: boolean };
 
 export class CsvCopyOut extends Readable implements Submittable {
   /** Records (rows) emitted so far. */
@@ -96,22 +68,28 @@ export class CsvCopyOut extends Readable implements Submittable {
   private code = 0;
   private remaining = 0;
   private pendingCr = false;
-  // utcTimestampLast: the record's last bytes not yet emitted (its tail, when it may straddle socket reads), whether
-  // they begin the record, and whether a piece of the record came in an earlier read.
+  // Records finished by csv-record.ts (leadingTextCells, utcTimestampLast): a record split across socket reads is
+  // collected in `carry` until its end arrives.
+  private readonly leadingTextCells: number;
   private readonly utcTimestampLast: boolean;
-  private readonly carry = Buffer.alloc(4 * TAIL);
+  private readonly finishRecords: boolean;
+  private carry = Buffer.alloc(0);
   private carryLength = 0;
-  private carryAtRecordStart = false;
-  private recordBegun = false;
 
-  /** `prefix` (a header line, a BOM) is emitted before the first record. */
+  /**
+   * `prefix` (a header line, a BOM) is emitted before the first record. `leadingTextCells`: the first N fields of each
+   * record are text cells, formula-guarded here (CONTRACT §3). `utcTimestampLast`: the last field is a timestamptz
+   * printed in UTC, written `YYYY-MM-DDTHH:MM:SSZ` here.
+   */
   constructor(
     readonly text: string,
     prefix?: Buffer,
-    options: { utcTimestampLast?: boolean } = {},
+    options: CopyReaderOptions = {},
   ) {
     super({ highWaterMark: 256 * 1024 });
+    this.leadingTextCells = options.leadingTextCells ?? 0;
     this.utcTimestampLast = options.utcTimestampLast ?? false;
+    this.finishRecords = this.leadingTextCells > 0 || this.utcTimestampLast;
     this.completed = new Promise<void>((resolve, reject) => {
       this.complete = resolve;
       this.failCompletion = reject;
@@ -217,19 +195,38 @@ export class CsvCopyOut extends Readable implements Submittable {
         continue;
       }
       const rowEnds = take === this.remaining;
-      if (this.utcTimestampLast) {
-        // Same in-place output, with the record's last field rewritten; see finishTimestampRecord.
-        if (rowEnds) {
-          if (this.carryLength > 0) {
-            // The record began in an earlier read: its held-back tail goes out after what this read has written.
+      if (this.finishRecords) {
+        if (this.carryLength === 0 && rowEnds) {
+          // A whole record in this read: finished in place, or replaced by a new buffer (a guarded cell).
+          const record = this.finishRecord(chunk, i, end, true);
+          if (record === null) return;
+          if (typeof record === 'number') {
+            w = moveDown(chunk, w, i, record);
+            if (w + 2 <= end) {
+              chunk[w++] = CR;
+              chunk[w++] = LF;
+            } else {
+              emit(chunk.subarray(from, w));
+              emit(CRLF);
+              from = w = end;
+            }
+          } else {
             emit(chunk.subarray(from, w));
-            from = w;
+            emit(record);
+            from = w = end;
           }
-          const out = this.finishTimestampRecord(chunk, i, end, w, emit);
-          if (out === null) return;
-          if (out === -1) from = w = end;
-          else w = out;
-        } else w = this.holdTail(chunk, i, end, w, this.remaining - take);
+        } else {
+          this.hold(chunk, i, end);
+          if (rowEnds) {
+            const record = this.finishRecord(this.carry, 0, this.carryLength, false);
+            this.carryLength = 0;
+            if (this.carry.length > 64 * 1024) this.carry = Buffer.alloc(0); // a rare long row: let it go
+            if (record === null) return;
+            emit(chunk.subarray(from, w));
+            emit(record as Buffer);
+            from = w = end;
+          }
+        }
         this.remaining -= take;
         i = end;
         continue;
@@ -268,67 +265,61 @@ export class CsvCopyOut extends Readable implements Submittable {
   }
 
   /**
-   * A record's last piece, chunk[i, end), ends it. With no held-back tail, its last field is rewritten in the chunk
-   * and the record moved down to `w` as usual (returns the new `w`); a held-back tail gets the piece appended and goes
-   * out as a small copy (returns -1: the chunk's output restarts after the record). Null when the record is not what
-   * we asked for (the stream has failed).
+   * Finishes the record buf[start, end) (its CopyData body, ending in LF or CR LF). In place (`inPlace`, and no cell
+   * needed a `'`): returns the end of its bytes, line end not included; otherwise a new buffer with the record and its
+   * CR LF. Null when the record is not what we asked for (the stream has failed).
    */
-  private finishTimestampRecord(
-    chunk: Buffer,
-    i: number,
-    end: number,
-    w: number,
-    emit: (piece: Buffer) => void,
-  ): number | null {
-    const carried = this.carryLength > 0;
-    const buf = carried ? this.carry : chunk;
-    const start = carried ? 0 : i;
-    let last = end - 1;
-    if (carried) {
-      chunk.copy(this.carry, this.carryLength, i, end);
-      last = this.carryLength + (end - i) - 1;
-      this.carryLength = 0;
-    }
+  private finishRecord(buf: Buffer, start: number, end: number, inPlace: boolean): number | Buffer | null {
+    const last = end - 1;
     if (buf[last] !== LF) {
       this.fail('a row that does not end with a newline');
       return null;
     }
-    const body = last > start && buf[last - 1] === CR ? last - 1 : last;
-    const atStart = carried ? this.carryAtRecordStart : !this.recordBegun;
-    const finished = finishUtcTimestamp(buf, start, body, atStart);
-    this.recordBegun = false;
-    if (finished === -1) {
-      this.fail('a last field that is not a UTC timestamp');
-      return null;
+    let record = buf;
+    let recordStart = start;
+    let recordEnd = last > start && buf[last - 1] === CR ? last - 1 : last;
+    if (this.leadingTextCells > 0) {
+      const check = leadingTextCheck(buf, start, recordEnd, this.leadingTextCells);
+      const guarded = check === 1 ? guardLeadingText(buf, start, recordEnd, this.leadingTextCells) : null;
+      if (check === -1 || (check === 1 && guarded === null)) {
+        this.fail(`a record whose first ${this.leadingTextCells} fields are not well-formed CSV`);
+        return null;
+      }
+      if (guarded) {
+        record = guarded;
+        recordStart = 0;
+        recordEnd = guarded.length - 2;
+      }
     }
-    buf[finished] = CR;
-    buf[finished + 1] = LF;
+    if (this.utcTimestampLast) {
+      recordEnd = finishUtcTimestamp(record, recordStart, recordEnd);
+      if (recordEnd === -1) {
+        this.fail('a last field that is not a UTC timestamp');
+        return null;
+      }
+    }
     this.records++;
-    if (!carried) return moveDown(chunk, w, i, finished + 2);
-    emit(Buffer.from(this.carry.subarray(0, finished + 2)));
-    return -1;
+    if (record === buf && inPlace) return recordEnd;
+    if (record === buf) {
+      record = Buffer.allocUnsafe(recordEnd - recordStart + 2);
+      recordEnd = buf.copy(record, 0, recordStart, recordEnd);
+      recordStart = 0;
+    }
+    record[recordEnd] = CR;
+    record[recordEnd + 1] = LF;
+    return record.subarray(recordStart, recordEnd + 2);
   }
 
-  /**
-   * Part of a record, chunk[i, end), with `after` bytes of it still to come: its bytes go out, but for the last ones
-   * the timestamp rewrite may need in one piece with what follows (held back in `carry`). Returns the new `w`.
-   */
-  private holdTail(chunk: Buffer, i: number, end: number, w: number, after: number): number {
-    const take = end - i;
-    const keep = Math.max(0, TAIL + 2 - after);
-    if (this.carryLength > 0) {
-      // Already holding this record's tail: the rest of it (fewer than TAIL + 2 bytes) joins it.
-      chunk.copy(this.carry, this.carryLength, i, end);
-      this.carryLength += take;
-    } else if (keep > 0) {
-      const held = Math.min(keep, take);
-      this.carryAtRecordStart = !this.recordBegun && held === take;
-      chunk.copy(this.carry, 0, end - held, end);
-      this.carryLength = held;
-      w = moveDown(chunk, w, i, end - held);
-    } else w = moveDown(chunk, w, i, end);
-    this.recordBegun = true;
-    return w;
+  /** Appends chunk[i, end), a piece of a record that is not whole in this read, to `carry`. */
+  private hold(chunk: Buffer, i: number, end: number): void {
+    const length = this.carryLength + end - i;
+    if (length > this.carry.length) {
+      const grown = Buffer.allocUnsafe(Math.max(length, 2 * this.carry.length, 256));
+      this.carry.copy(grown, 0, 0, this.carryLength);
+      this.carry = grown;
+    }
+    chunk.copy(this.carry, this.carryLength, i, end);
+    this.carryLength = length;
   }
 
   private fail(what: string): void {

@@ -16,7 +16,19 @@ export type CopyQuery = {
    * (copy-out.ts), cheaper there than in SQL. The COPY session runs with time zone UTC and DateStyle ISO.
    */
   utcTimestampLast?: boolean;
+  /**
+   * The SELECT's first N columns are text cells, selected as they are: the COPY reader gives them the formula guard
+   * (CONTRACT §3) that app.csv_text gives other text cells in SQL. See `readerCells` (datasets' sql-fragments.ts),
+   * which writes a select list and these two settings together.
+   */
+  leadingTextCells?: number;
 };
+
+/** What the COPY reader finishes in each record of the query (copy-out.ts). */
+export const readerOptions = (query: CopyQuery) => ({
+  leadingTextCells: query.leadingTextCells ?? 0,
+  utcTimestampLast: query.utcTimestampLast ?? false,
+});
 
 const NAME = /^[a-z_][a-z0-9_]*$/;
 const PLACEHOLDER = /\{\{([a-z_][a-z0-9_]*)\}\}/g;

@@ -7,8 +7,8 @@ import { tmpdir } from 'node:os';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
-import { CsvCopyOut } from './copy-out';
-import { copyStatement, type CopyQuery } from './copy-query';
+import { CsvCopyOut, type CopyReaderOptions } from './copy-out';
+import { copyStatement, readerOptions, type CopyQuery } from './copy-query';
 import { Spool } from './spool';
 
 /** The node-postgres pool COPY statements run on (createCopyPool). */
@@ -72,11 +72,7 @@ export async function withCopyStream<T>(
     const begin = shared ? '' : `${BEGIN}; `;
     for (let i = 1; i < slices.length; i++) spools.push(await Spool.create(options.spoolDir ?? tmpdir()));
     for (const [i, statement] of statements.entries())
-      copies[i]!.start(
-        `${begin}${statement}; commit`,
-        i === 0 ? options.prefix : undefined,
-        slices[i]!.utcTimestampLast ?? false,
-      );
+      copies[i]!.start(`${begin}${statement}; commit`, i === 0 ? options.prefix : undefined, readerOptions(slices[i]!));
 
     const spooling = Promise.all(spools.map((spool, i) => pipeline(copies[i + 1]!.stream!, spool.writable())));
     async function* ordered() {
@@ -131,7 +127,7 @@ type Copy = {
   client: pg.PoolClient;
   stream: CsvCopyOut | null;
   /** Sends `text`: a COPY … TO STDOUT, with the statements of its transaction around it (one simple query). */
-  start(text: string, prefix: Buffer | undefined, utcTimestampLast: boolean): void;
+  start(text: string, prefix: Buffer | undefined, reader: CopyReaderOptions): void;
   /** After a complete read: waits for the rest of the query (its COMMIT) and returns the connection to the pool. */
   finish(): Promise<void>;
   /** After a failure: cancels a COPY still running and drops the connection. */
@@ -149,9 +145,9 @@ async function checkOut(pool: pg.Pool): Promise<Copy> {
   const copy: Copy = {
     client,
     stream: null,
-    start(text, prefix, utcTimestampLast) {
+    start(text, prefix, reader) {
       copyEnded = false;
-      const stream: CsvCopyOut = client.query(new CsvCopyOut(text, prefix, { utcTimestampLast }));
+      const stream: CsvCopyOut = client.query(new CsvCopyOut(text, prefix, reader));
       copy.stream = stream;
       ended = new Promise<void>((resolve, reject) => {
         stream.once('end', () => resolve());

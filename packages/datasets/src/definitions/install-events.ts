@@ -1,13 +1,6 @@
 // install_events: raw installs of the scope's packages; JSON counts installs and distinct tenants.
 import type { Dataset } from '../types';
-import {
-  copyRangeAndPackages,
-  localPeriod,
-  packageScope,
-  scopeValues,
-  textCell,
-  utcTimestampLast,
-} from '../sql-fragments';
+import { copyRangeAndPackages, localPeriod, packageScope, scopeValues, readerCells } from '../sql-fragments';
 
 export const installEvents: Dataset = {
   id: 'install_events',
@@ -19,14 +12,20 @@ export const installEvents: Dataset = {
   timeColumn: 'install_date',
   timeType: 'timestamptz',
   csvSplitsByTime: true,
-  csv: (scope) => ({
-    text: `select ${textCell('e.package_id')}, ${textCell('e.version')}, ${textCell('e.tenant_region')}, ${utcTimestampLast('e.install_date')}
-           from analytics.install_events e
-           where ${copyRangeAndPackages('e', 'install_date', scope)}
-           order by e.install_date`,
-    values: scopeValues(scope),
-    utcTimestampLast: true,
-  }),
+  csv: (scope) => {
+    const cells = readerCells({
+      text: ['e.package_id', 'e.version', 'e.tenant_region'],
+      utcTimestamp: 'e.install_date',
+    });
+    return {
+      text: `select ${cells.select}
+             from analytics.install_events e
+             where ${copyRangeAndPackages('e', 'install_date', scope)}
+             order by e.install_date`,
+      values: scopeValues(scope),
+      ...cells.reader,
+    };
+  },
   jsonAggregate: (sql, scope) => sql`
     select ${localPeriod(sql, scope, 'e.install_date')} as local_start,
            json_build_object('install_count', count(*), 'unique_tenants', count(distinct e.tenant_id)) as metrics

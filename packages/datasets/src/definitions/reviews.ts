@@ -1,13 +1,6 @@
 // reviews: star ratings of the scope's packages. Reviewer identity (reviewer_id, body) is never selected.
 import type { Dataset } from '../types';
-import {
-  copyRangeAndPackages,
-  localPeriod,
-  packageScope,
-  scopeValues,
-  textCell,
-  utcTimestampLast,
-} from '../sql-fragments';
+import { copyRangeAndPackages, localPeriod, packageScope, scopeValues, readerCells } from '../sql-fragments';
 
 export const reviews: Dataset = {
   id: 'reviews',
@@ -19,14 +12,17 @@ export const reviews: Dataset = {
   timeColumn: 'review_date',
   timeType: 'timestamptz',
   csvSplitsByTime: true,
-  csv: (scope) => ({
-    text: `select ${textCell('r.package_id')}, r.star_rating, ${utcTimestampLast('r.review_date')}
-           from analytics.reviews r
-           where ${copyRangeAndPackages('r', 'review_date', scope)}
-           order by r.review_date, r.review_id`,
-    values: scopeValues(scope),
-    utcTimestampLast: true,
-  }),
+  csv: (scope) => {
+    const cells = readerCells({ text: ['r.package_id'], other: ['r.star_rating'], utcTimestamp: 'r.review_date' });
+    return {
+      text: `select ${cells.select}
+             from analytics.reviews r
+             where ${copyRangeAndPackages('r', 'review_date', scope)}
+             order by r.review_date, r.review_id`,
+      values: scopeValues(scope),
+      ...cells.reader,
+    };
+  },
   jsonAggregate: (sql, scope) => sql`
     select ${localPeriod(sql, scope, 'r.review_date')} as local_start,
            json_build_object(
