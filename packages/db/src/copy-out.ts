@@ -16,7 +16,8 @@
 // memory at most.
 import { Readable } from 'node:stream';
 import type { Connection, Submittable } from 'pg';
-import { finishUtcTimestamp, guardLeadingText, leadingTextCheck } from './csv-record';
+import type { CopyQuery } from './copy-query';
+import { finishUtcTimestamp, guardLeadingText, leadingTextIsPlain } from './csv-record';
 
 const ERROR_RESPONSE = 0x45;
 const COPY_DATA = 0x64;
@@ -41,8 +42,15 @@ function moveDown(buf: Buffer, to: number, start: number, end: number): number {
   return to;
 }
 
-/** What the reader finishes in each record (csv-record.ts); nothing by default. */
-export type CopyReaderOptions = { leadingTextCells?: number; utcTimestampLast?: boolean };
+/** Where a row's record bytes buf[start, end) end before their LF (or CR LF); -1 when the row does not end in LF. */
+function recordEnd(buf: Buffer, start: number, end: number): number {
+  const last = end - 1;
+  if (buf[last] !== LF) return -1;
+  return last > start && buf[last - 1] === CR ? last - 1 : last;
+}
+
+/** What the reader finishes in each record (csv-record.ts), as the query asks (copy-query.ts); nothing by default. */
+export type CopyReaderOptions = Pick<CopyQuery, 'leadingTextCells' | 'utcTimestampLast'>;
 
 export class CsvCopyOut extends Readable implements Submittable {
   /** Records (rows) emitted so far. */
@@ -152,6 +160,19 @@ export class CsvCopyOut extends Readable implements Submittable {
     const emit = (piece: Buffer) => {
       if (piece.length > 0 && !this.push(piece)) this.wanted = false;
     };
+    // A record whose bytes are chunk[start, bytesEnd), its message ending at `end`: moved down to `w` and ended with
+    // CR LF, in place when there is room, else as pieces.
+    const endRecord = (start: number, bytesEnd: number, end: number) => {
+      w = moveDown(chunk, w, start, bytesEnd);
+      if (w + 2 <= end) {
+        chunk[w++] = CR;
+        chunk[w++] = LF;
+      } else {
+        emit(chunk.subarray(from, w));
+        emit(CRLF);
+        from = w = end;
+      }
+    };
     while (i < n) {
       if (this.remaining === 0) {
         // At a message boundary: read its header, possibly split across socket reads.
@@ -198,19 +219,10 @@ export class CsvCopyOut extends Readable implements Submittable {
       if (this.finishRecords) {
         if (this.carryLength === 0 && rowEnds) {
           // A whole record in this read: finished in place, or replaced by a new buffer (a guarded cell).
-          const record = this.finishRecord(chunk, i, end, true);
+          const record = this.finishRecord(chunk, i, end);
           if (record === null) return;
-          if (typeof record === 'number') {
-            w = moveDown(chunk, w, i, record);
-            if (w + 2 <= end) {
-              chunk[w++] = CR;
-              chunk[w++] = LF;
-            } else {
-              emit(chunk.subarray(from, w));
-              emit(CRLF);
-              from = w = end;
-            }
-          } else {
+          if (typeof record === 'number') endRecord(i, record, end);
+          else {
             emit(chunk.subarray(from, w));
             emit(record);
             from = w = end;
@@ -218,7 +230,7 @@ export class CsvCopyOut extends Readable implements Submittable {
         } else {
           this.hold(chunk, i, end);
           if (rowEnds) {
-            const record = this.finishRecord(this.carry, 0, this.carryLength, false);
+            const record = this.finishRecord(this.carry, 0, this.carryLength);
             this.carryLength = 0;
             if (this.carry.length > 64 * 1024) this.carry = Buffer.alloc(0); // a rare long row: let it go
             if (record === null) return;
@@ -239,19 +251,9 @@ export class CsvCopyOut extends Readable implements Submittable {
       }
       if (rowEnds) {
         // The row ends here: its last byte must be the record end (LF, after a CR on Windows servers).
-        const last = end - 1;
-        if (chunk[last] !== LF) return this.fail('a row that does not end with a newline');
-        const body = last > i && chunk[last - 1] === CR ? last - 1 : last;
-        if (w + (body - i) + 2 <= end) {
-          w = moveDown(chunk, w, i, body);
-          chunk[w++] = CR;
-          chunk[w++] = LF;
-        } else {
-          w = moveDown(chunk, w, i, body);
-          emit(chunk.subarray(from, w));
-          emit(CRLF);
-          from = w = end;
-        }
+        const bytesEnd = recordEnd(chunk, i, end);
+        if (bytesEnd === -1) return this.fail('a row that does not end with a newline');
+        endRecord(i, bytesEnd, end);
         this.records++;
       } else {
         // Part of a row; a CR at its end is held back until we know whether the LF ending the row follows.
@@ -265,49 +267,46 @@ export class CsvCopyOut extends Readable implements Submittable {
   }
 
   /**
-   * Finishes the record buf[start, end) (its CopyData body, ending in LF or CR LF). In place (`inPlace`, and no cell
-   * needed a `'`): returns the end of its bytes, line end not included; otherwise a new buffer with the record and its
-   * CR LF. Null when the record is not what we asked for (the stream has failed).
+   * Finishes the record buf[start, end) (its CopyData body, ending in LF or CR LF). In place in a socket read (no cell
+   * needed a `'`): returns the end of its bytes, line end not included. Otherwise (a guarded cell, or the record
+   * collected in `carry`, which is reused): a new buffer with the record and its CR LF. Null when the record is not
+   * what we asked for (the stream has failed).
    */
-  private finishRecord(buf: Buffer, start: number, end: number, inPlace: boolean): number | Buffer | null {
-    const last = end - 1;
-    if (buf[last] !== LF) {
+  private finishRecord(buf: Buffer, start: number, end: number): number | Buffer | null {
+    let record = buf;
+    let bytesStart = start;
+    let bytesEnd = recordEnd(buf, start, end);
+    if (bytesEnd === -1) {
       this.fail('a row that does not end with a newline');
       return null;
     }
-    let record = buf;
-    let recordStart = start;
-    let recordEnd = last > start && buf[last - 1] === CR ? last - 1 : last;
-    if (this.leadingTextCells > 0) {
-      const check = leadingTextCheck(buf, start, recordEnd, this.leadingTextCells);
-      const guarded = check === 1 ? guardLeadingText(buf, start, recordEnd, this.leadingTextCells) : null;
-      if (check === -1 || (check === 1 && guarded === null)) {
+    if (this.leadingTextCells > 0 && !leadingTextIsPlain(buf, start, bytesEnd, this.leadingTextCells)) {
+      const guarded = guardLeadingText(buf, start, bytesEnd, this.leadingTextCells);
+      if (guarded === null) {
         this.fail(`a record whose first ${this.leadingTextCells} fields are not well-formed CSV`);
         return null;
       }
-      if (guarded) {
-        record = guarded;
-        recordStart = 0;
-        recordEnd = guarded.length - 2;
-      }
+      record = guarded;
+      bytesStart = 0;
+      bytesEnd = guarded.length - 2;
     }
     if (this.utcTimestampLast) {
-      recordEnd = finishUtcTimestamp(record, recordStart, recordEnd);
-      if (recordEnd === -1) {
+      bytesEnd = finishUtcTimestamp(record, bytesStart, bytesEnd);
+      if (bytesEnd === -1) {
         this.fail('a last field that is not a UTC timestamp');
         return null;
       }
     }
     this.records++;
-    if (record === buf && inPlace) return recordEnd;
+    if (record === buf && buf !== this.carry) return bytesEnd;
     if (record === buf) {
-      record = Buffer.allocUnsafe(recordEnd - recordStart + 2);
-      recordEnd = buf.copy(record, 0, recordStart, recordEnd);
-      recordStart = 0;
+      record = Buffer.allocUnsafe(bytesEnd - bytesStart + 2);
+      bytesEnd = buf.copy(record, 0, bytesStart, bytesEnd);
+      bytesStart = 0;
     }
-    record[recordEnd] = CR;
-    record[recordEnd + 1] = LF;
-    return record.subarray(recordStart, recordEnd + 2);
+    record[bytesEnd] = CR;
+    record[bytesEnd + 1] = LF;
+    return record.subarray(bytesStart, bytesEnd + 2);
   }
 
   /** Appends chunk[i, end), a piece of a record that is not whole in this read, to `carry`. */

@@ -24,12 +24,6 @@ export type CopyQuery = {
   leadingTextCells?: number;
 };
 
-/** What the COPY reader finishes in each record of the query (copy-out.ts). */
-export const readerOptions = (query: CopyQuery) => ({
-  leadingTextCells: query.leadingTextCells ?? 0,
-  utcTimestampLast: query.utcTimestampLast ?? false,
-});
-
 const NAME = /^[a-z_][a-z0-9_]*$/;
 const PLACEHOLDER = /\{\{([a-z_][a-z0-9_]*)\}\}/g;
 

@@ -8,7 +8,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
 import { CsvCopyOut, type CopyReaderOptions } from './copy-out';
-import { copyStatement, readerOptions, type CopyQuery } from './copy-query';
+import { copyStatement, type CopyQuery } from './copy-query';
 import { Spool } from './spool';
 
 /** The node-postgres pool COPY statements run on (createCopyPool). */
@@ -72,7 +72,7 @@ export async function withCopyStream<T>(
     const begin = shared ? '' : `${BEGIN}; `;
     for (let i = 1; i < slices.length; i++) spools.push(await Spool.create(options.spoolDir ?? tmpdir()));
     for (const [i, statement] of statements.entries())
-      copies[i]!.start(`${begin}${statement}; commit`, i === 0 ? options.prefix : undefined, readerOptions(slices[i]!));
+      copies[i]!.start(`${begin}${statement}; commit`, i === 0 ? options.prefix : undefined, slices[i]!);
 
     const spooling = Promise.all(spools.map((spool, i) => pipeline(copies[i + 1]!.stream!, spool.writable())));
     async function* ordered() {

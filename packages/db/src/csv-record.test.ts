@@ -1,13 +1,11 @@
 // What the COPY reader does to one record, as pure logic: the formula guard on leading text cells and the UTC
 // timestamp of the last field. test/copy-stream.test.ts checks both against PostgreSQL's own SQL formatting.
-import { finishUtcTimestamp, guardLeadingText, leadingTextCheck } from './csv-record';
+import { finishUtcTimestamp, guardLeadingText, leadingTextIsPlain } from './csv-record';
 
 /** The record as the reader writes it (without its line end), or null when it refuses it. */
 function guard(record: string, cells: number): string | null {
   const buf = Buffer.from(record);
-  const check = leadingTextCheck(buf, 0, buf.length, cells);
-  if (check === -1) return null;
-  if (check === 0) return record;
+  if (leadingTextIsPlain(buf, 0, buf.length, cells)) return record;
   const out = guardLeadingText(buf, 0, buf.length, cells);
   return out === null ? null : out.subarray(0, out.length - 2).toString();
 }
@@ -54,8 +52,8 @@ describe('the formula guard on leading text cells', () => {
 
   it('looks only at the leading fields: a quote or = later does not matter', () => {
     const buf = Buffer.from('pkg,1.0,"=x",=y');
-    expect(leadingTextCheck(buf, 0, buf.length, 2)).toBe(0);
-    expect(leadingTextCheck(buf, 0, buf.length, 3)).toBe(1);
+    expect(leadingTextIsPlain(buf, 0, buf.length, 2)).toBe(true);
+    expect(leadingTextIsPlain(buf, 0, buf.length, 3)).toBe(false);
   });
 });
 

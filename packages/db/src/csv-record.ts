@@ -18,18 +18,18 @@ LOOK_CLOSER[QUOTE] = 1;
 const NUMBER = /^[+-]?([0-9]+([.][0-9]*)?|[.][0-9]+)([eE][+-]?[0-9]+)?$/;
 
 /**
- * Whether the record buf[start, end) (no line end) needs guardLeadingText for its first `cells` fields: 0 when each of
- * them is unquoted and does not start with a guarded byte (the record is right as it is), 1 when one is quoted or
- * starts with one, -1 when the record has fewer fields. Only the leading fields are text cells, and a field before a
- * text cell is one too, so until a quote is seen every comma ends a field.
+ * Whether the record buf[start, end) (no line end) is right as it is for its first `cells` fields: each of them is
+ * unquoted and does not start with a guarded byte. False sends the record to guardLeadingText: a quoted or guarded
+ * leading cell, or fewer fields (which guardLeadingText refuses). Only the leading fields are text cells, and a field
+ * before a text cell is one too, so until a quote is seen every comma ends a field.
  */
-export function leadingTextCheck(buf: Buffer, start: number, end: number, cells: number): number {
+export function leadingTextIsPlain(buf: Buffer, start: number, end: number, cells: number): boolean {
   let p = start;
   for (let field = 1; ; field++) {
-    if (p < end && LOOK_CLOSER[buf[p]!] === 1) return 1;
-    if (field === cells) return 0;
+    if (p < end && LOOK_CLOSER[buf[p]!] === 1) return false;
+    if (field === cells) return true;
     while (p < end && buf[p] !== COMMA) p++;
-    if (p === end) return -1;
+    if (p === end) return false;
     p++;
   }
 }
