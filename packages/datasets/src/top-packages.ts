@@ -16,7 +16,7 @@ export async function topPackages(
     select t.package_id, p.name, count(*)::int as n, ${table === 'reviews' ? sql`round(avg(t.star_rating), 2)::text` : sql`null`} as avg
     from ${t} t left join analytics.packages p on p.package_id = t.package_id
     where ${c} >= ${scope.from} and ${c} < ${scope.to}
-      ${scope.publisherId !== null ? sql`and t.package_id in (select package_id from analytics.packages where publisher_id = ${scope.publisherId})` : sql``}
+      ${scope.publisherId !== null ? sql`and t.package_id = any(array(select package_id from analytics.packages where publisher_id = ${scope.publisherId}))` : sql``}
       ${scope.packageIds !== null ? sql`and t.package_id = any(${scope.packageIds}::text[])` : sql``}
     group by t.package_id, p.name
     order by n desc, t.package_id
