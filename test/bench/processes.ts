@@ -58,6 +58,23 @@ export async function cpuSeconds(pid: number): Promise<number> {
   return statCpuSeconds(await readFile(`/proc/${pid}/stat`, 'utf8'));
 }
 
+/** The process listening on a local TCP port (an emulator the bench did not start), or null when none is found. */
+export async function listeningPid(port: number): Promise<number | null> {
+  const { readFile, readdir, readlink } = await import('node:fs/promises');
+  const hexPort = `:${port.toString(16).toUpperCase().padStart(4, '0')}`;
+  const inodes = new Set<string>();
+  for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
+    const lines = (await readFile(table, 'utf8').catch(() => '')).split('\n').slice(1);
+    for (const cols of lines.map((l) => l.trim().split(/\s+/)))
+      if (cols[1]?.endsWith(hexPort) && cols[3] === '0A') inodes.add(`socket:[${cols[9]}]`); // 0A: LISTEN
+  }
+  for (const pid of (await readdir('/proc')).filter((d) => /^\d+$/.test(d))) {
+    const fds = await readdir(`/proc/${pid}/fd`).catch(() => []);
+    for (const fd of fds) if (inodes.has(await readlink(`/proc/${pid}/fd/${fd}`).catch(() => ''))) return Number(pid);
+  }
+  return null;
+}
+
 /** CPU seconds so far of several processes, summed. */
 export const totalCpuSeconds = async (pids: number[]): Promise<number> =>
   (await Promise.all(pids.map(cpuSeconds))).reduce((a, b) => a + b, 0);

@@ -9,7 +9,7 @@ import { Redis } from 'ioredis';
 import { createQueues, producerConnection, upsertReportScheduler } from '@ax/jobs';
 import { createTestDatabase, obliterate, prepareTemplate, REDIS_URL, uniquePrefix } from '@ax/testing';
 import { freePort, peakRssMb, sleep, stop, totalCpuSeconds, waitHttp } from './processes';
-import { backendCpu, backendCpuSince, benchWorkerEnv, ROOT, startBenchWorker } from './stack';
+import { backendCpu, backendCpuSince, benchWorkerEnv, redisCpu, ROOT, startBenchWorker } from './stack';
 
 export type SchedulesBenchOptions = {
   schedules: number;
@@ -37,12 +37,6 @@ export type SchedulesBenchResult = {
   /** The larger of the worker processes' peak RSS (VmHWM) over the round. */
   workerPeakRssMb: number;
 };
-
-async function redisCpu(redis: Redis): Promise<number> {
-  const info = await redis.info('cpu');
-  const field = (name: string) => Number(new RegExp(`^${name}:([\\d.]+)`, 'm').exec(info)?.[1] ?? 0);
-  return field('used_cpu_sys') + field('used_cpu_user');
-}
 
 async function round(n: number, processes: number, opts: SchedulesBenchOptions): Promise<SchedulesBenchResult> {
   const log = opts.log ?? (() => {});

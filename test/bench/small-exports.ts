@@ -6,7 +6,15 @@ import type { ChildProcess } from 'node:child_process';
 import { apiKey, createTestDatabase, prepareTemplate, uniquePrefix, type TestDb } from '@ax/testing';
 import { seed } from '@ax/seed';
 import { sleep, stop, totalCpuSeconds } from './processes';
-import { backendCpu, backendCpuSince, benchWorkerEnv, startBenchApi, startBenchWorker } from './stack';
+import {
+  backendCpu,
+  backendCpuSince,
+  benchWorkerEnv,
+  redisCpu,
+  startBenchApi,
+  startBenchWorker,
+  storageEmulatorCpu,
+} from './stack';
 
 export type SmallExportsResult = {
   exports: number;
@@ -15,11 +23,18 @@ export type SmallExportsResult = {
   concurrency: number | 'default';
   rowsEach: number;
   seconds: number;
+  /** Seconds until the API had accepted the last export (202). */
+  acceptedSeconds: number;
   exportsPerSecond: number;
-  /** CPU per export, in ms: all worker processes, the API (this process), and PostgreSQL's backends. */
+  /**
+   * CPU per export, in ms: all worker processes, the API (this process, with the bench's HTTP clients), PostgreSQL's
+   * backends, and the services beside: Redis and the S3 emulator.
+   */
   workerCpuMs: number;
   apiCpuMs: number;
   pgCpuMs: number;
+  redisCpuMs: number;
+  s3CpuMs: number;
 };
 
 async function round(
@@ -47,6 +62,8 @@ async function round(
     const pids = children.map((c) => c.pid!);
     const workerCpu0 = await totalCpuSeconds(pids);
     const pg0 = await backendCpu(db);
+    const redis0 = await redisCpu(benchApi.redis);
+    const s30 = await storageEmulatorCpu();
     const api0 = process.cpuUsage();
     const started = Date.now();
     // Clients send at most 16 requests at a time, as a few busy API clients would.
@@ -64,6 +81,8 @@ async function round(
         }
       }),
     );
+    // When the API had accepted every export: whether the API or the worker sets the pace.
+    const accepted = (Date.now() - started) / 1000;
     for (;;) {
       const [c] = await db.sql<{ done: number; failed: number; last: Date | null; rows: number }[]>`
         select count(*) filter (where status = 'succeeded')::int as done, count(*) filter (where status = 'failed')::int as failed,
@@ -74,20 +93,24 @@ async function round(
         const workerCpu = (await totalCpuSeconds(pids)) - workerCpu0;
         const pgCpu = backendCpuSince(pg0, await backendCpu(db));
         const apiCpu = process.cpuUsage(api0);
+        const perExport = (seconds: number) => Math.round((seconds * 1000) / n);
         const result: SmallExportsResult = {
           exports: n,
           processes,
           concurrency: concurrency ?? 'default',
           rowsEach: c!.rows,
           seconds: Math.round(seconds * 100) / 100,
+          acceptedSeconds: Math.round(accepted * 100) / 100,
           exportsPerSecond: Math.round(n / seconds),
-          workerCpuMs: Math.round((workerCpu * 1000) / n),
-          apiCpuMs: Math.round((apiCpu.user + apiCpu.system) / 1000 / n),
-          pgCpuMs: Math.round((pgCpu * 1000) / n),
+          workerCpuMs: perExport(workerCpu),
+          apiCpuMs: perExport((apiCpu.user + apiCpu.system) / 1e6),
+          pgCpuMs: perExport(pgCpu),
+          redisCpuMs: perExport((await redisCpu(benchApi.redis)) - redis0),
+          s3CpuMs: perExport((await storageEmulatorCpu()) - s30),
         };
         log(
-          `  ${n} exports of ${c!.rows} rows, ${processes} worker process(es), EXPORT_CONCURRENCY ${concurrency ?? 'default'}: ${result.seconds} s, ${result.exportsPerSecond}/s; CPU per export: ` +
-            `workers ${result.workerCpuMs} ms, API ${result.apiCpuMs} ms, PostgreSQL ${result.pgCpuMs} ms`,
+          `  ${n} exports of ${c!.rows} rows, ${processes} worker process(es), EXPORT_CONCURRENCY ${concurrency ?? 'default'}: ${result.seconds} s, ${result.exportsPerSecond}/s (all accepted after ${result.acceptedSeconds} s); CPU per export: ` +
+            `workers ${result.workerCpuMs} ms, API ${result.apiCpuMs} ms, PostgreSQL ${result.pgCpuMs} ms, Redis ${result.redisCpuMs} ms, S3 emulator ${result.s3CpuMs} ms`,
         );
         return result;
       }

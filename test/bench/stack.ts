@@ -1,7 +1,9 @@
 // What the benches run against: the API in this process on a free port, export workers spawned as production runs
-// them, both on the bench's own database and queue prefix with the local S3 emulator; and PostgreSQL's CPU.
+// them, both on the bench's own database and queue prefix with the local S3 emulator; and the CPU of PostgreSQL,
+// Redis and the S3 emulator.
 import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process';
 import type { AddressInfo } from 'node:net';
+import type { Redis } from 'ioredis';
 import { join } from 'node:path';
 import { buildApp } from '@ax/api';
 import { createQueues, producerConnection } from '@ax/jobs';
@@ -9,7 +11,7 @@ import { createLogger } from '@ax/runtime';
 import { REDIS_URL, TEST_RETENTION_MONTHS, testStorage, testStorageConfig, type TestDb } from '@ax/testing';
 import { packageScript } from '../support/package-scripts';
 import { statCpuSeconds } from './baselines';
-import { exportWorkerArgv, freePort, waitHttp } from './processes';
+import { cpuSeconds, exportWorkerArgv, freePort, listeningPid, waitHttp } from './processes';
 
 export const ROOT = join(__dirname, '..', '..');
 
@@ -20,7 +22,8 @@ export function productionStart(name: 'api' | 'export-worker'): { env: Record<st
   return { env, nodeFlags: command.filter((w) => w.startsWith('--')) };
 }
 
-export type BenchApi = { url: string; close(): Promise<void> };
+/** The API's URL, and its Redis connection (the benches read Redis' CPU through it). */
+export type BenchApi = { url: string; redis: Redis; close(): Promise<void> };
 
 /** The API, in this process, on the bench's database and queue prefix. */
 export async function startBenchApi(
@@ -42,6 +45,7 @@ export async function startBenchApi(
   await new Promise((r) => server.once('listening', r));
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    redis,
     async close() {
       server.close();
       await queues.close();
@@ -91,6 +95,19 @@ export async function startBenchWorker(
     throw err;
   }
   return child;
+}
+
+/** Redis' CPU seconds so far (INFO cpu). */
+export async function redisCpu(redis: Redis): Promise<number> {
+  const info = await redis.info('cpu');
+  const field = (name: string) => Number(new RegExp(`^${name}:([\\d.]+)`, 'm').exec(info)?.[1] ?? 0);
+  return field('used_cpu_sys') + field('used_cpu_user');
+}
+
+/** CPU seconds so far of the local S3 emulator (the process on S3_ENDPOINT's port); 0 when it is not found. */
+export async function storageEmulatorCpu(): Promise<number> {
+  const pid = await listeningPid(Number(new URL(testStorageConfig.S3_ENDPOINT).port));
+  return pid === null ? 0 : cpuSeconds(pid).catch(() => 0);
 }
 
 /** CPU so far of the database's backends (those of `applicationNames` only, when given), by pid. */
