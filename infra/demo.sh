@@ -31,20 +31,21 @@ stop() {
 }
 trap stop INT TERM EXIT
 
-# The compiled bundles, as in production (`pnpm start:*`), started with plain node: one process per service, so
-# SIGTERM reaches the service itself. A small young generation keeps a worker's memory flat while it streams
-# millions of rows. DEMO_FROM_SOURCE=1 runs the TypeScript sources through tsx instead (no build).
+# The compiled bundles, as in production: each service's `pnpm start:<name>` command from package.json (its Node
+# flags and malloc settings written once, there), run through env rather than pnpm, so that SIGTERM reaches the
+# service itself. DEMO_FROM_SOURCE=1 runs `pnpm <name>` instead: the TypeScript sources through tsx (no build).
 if [ "${DEMO_FROM_SOURCE:-0}" = "1" ]; then
-  NODE=(node --conditions=source --require tsx/cjs) API_MAIN=services/api/src/main.ts
-  EXPORT_WORKER=services/export-worker/src/main.ts RETENTION_WORKER=services/retention-worker/src/main.ts
+  SCRIPT_PREFIX=
 else
   log "building dist/ (pnpm build)"
   pnpm --silent build
-  NODE=(node) API_MAIN=dist/api/main.js EXPORT_WORKER=dist/export-worker/main.js RETENTION_WORKER=dist/retention-worker/main.js
+  SCRIPT_PREFIX=start:
 fi
-run api "${NODE[@]}" "$API_MAIN"
-run export-worker env MALLOC_ARENA_MAX=1 MALLOC_MMAP_THRESHOLD_=131072 "${NODE[@]}" --max-semi-space-size=1 --max-old-space-size=96 "$EXPORT_WORKER"
-run retention-worker "${NODE[@]}" --max-semi-space-size=2 "$RETENTION_WORKER"
+package_script() { node -p "require('./package.json').scripts['$SCRIPT_PREFIX$1']"; }
+for service in api export-worker retention-worker; do
+  read -ra command <<<"$(package_script "$service")"
+  run "$service" env "${command[@]}"
+done
 wait_port "${PORT:-3000}" API 60
 
 FROM="$(date -u -d '30 days ago' +%F)"
