@@ -1,10 +1,17 @@
 // Every dataset's COPY query and JSON aggregate is planned with its real values: the plan reads only the partitions
 // of the range (pruned at plan time, not at run time), and the raw-row datasets estimate about the rows they return.
 // A value the planner cannot see (current_setting(), a generic plan) plans ~200 rows and every partition. And the
-// API's count of an owner's active exports reads only the active ones, however many exports the owner has made.
+// queries that run on every request or every watchdog round read only the live exports, not the finished ones.
 import type pg from 'pg';
 import postgres from 'postgres';
-import { countActiveExports, createCopyPool, renderCopyQuery, withAggregateSession, type Sql } from '@ax/db';
+import {
+  countActiveExports,
+  createCopyPool,
+  findStalledExports,
+  renderCopyQuery,
+  withAggregateSession,
+  type Sql,
+} from '@ax/db';
 import { allDatasets, type Dataset, type DatasetScope } from '@ax/datasets';
 import { createTestDatabase, type TestDb } from '@ax/testing';
 import { seed } from '@ax/seed';
@@ -123,37 +130,50 @@ describe.each(allDatasets().map((d) => [d.id, d] as const))('%s', (_id, d) => {
   });
 });
 
-describe('the active-export limit', () => {
-  it("counts an owner's queued and running exports without reading its finished ones", async () => {
+describe('queries over app.exports read only the live exports, however many finished ones there are', () => {
+  let keyId: string;
+  // The statements the functions send, caught through postgres.js' debug option, then run again under EXPLAIN ANALYZE.
+  const sent: { text: string; params: unknown[] }[] = [];
+  let sql: Sql;
+  const rowsReadBy = async (call: () => Promise<unknown>): Promise<number> => {
+    await call();
+    const { text, params } = sent.at(-1)!;
+    const [row] = await sql.unsafe<{ 'QUERY PLAN': [{ Plan: PlanNode }] }[]>(
+      `explain (analyze, format json) ${text}`,
+      params as never[],
+    );
+    return rowsRead(row!['QUERY PLAN'][0].Plan, 'exports');
+  };
+
+  beforeAll(async () => {
     const [key] = await db.sql<{ id: string }[]>`
       insert into app.api_keys (name, role, publisher_id, token_hash) values ('plans', 'publisher', 'pub-001', 'x')
       returning id`;
-    // 3,000 finished exports of the publisher's key and 2 queued ones, as after months of use.
+    keyId = key!.id;
+    // 3,000 finished exports of the publisher's key and 2 queued ones (stalled: an hour old), as after months of use.
     await db.sql`
       insert into app.exports (dataset, format, compression, range_from, range_to, from_input, to_input, timezone,
-                               granularity, scope_publisher_id, owner_publisher_id, api_key_id, status)
+                               granularity, scope_publisher_id, owner_publisher_id, api_key_id, status, created_at)
       select 'install_events', 'csv', 'none', now() - interval '1 day', now(), 'a', 'b', 'UTC', 'day', 'pub-001',
-             'pub-001', ${key!.id}, case when g <= 2 then 'queued' else 'succeeded' end
+             'pub-001', ${keyId}, case when g <= 2 then 'queued' else 'succeeded' end, now() - interval '1 hour'
       from generate_series(1, 3000) g`;
     await db.sql`vacuum analyze app.exports`;
-    // The count's own statement, caught as it is sent, then run again under EXPLAIN ANALYZE.
-    const sent: { text: string; params: unknown[] }[] = [];
-    const sql = postgres(db.url, { max: 1, debug: (_c, text, params) => sent.push({ text, params }) });
-    try {
-      for (const owner of [
-        { publisherId: 'pub-001', apiKeyId: key!.id },
-        { publisherId: null, apiKeyId: key!.id },
-      ]) {
-        expect(await countActiveExports(sql, owner)).toBe(2);
-        const { text, params } = sent.at(-1)!;
-        const [row] = await sql.unsafe<{ 'QUERY PLAN': [{ Plan: PlanNode }] }[]>(
-          `explain (analyze, format json) ${text}`,
-          params as never[],
-        );
-        expect(rowsRead(row!['QUERY PLAN'][0].Plan, 'exports')).toBe(2);
-      }
-    } finally {
-      await sql.end();
+    sql = postgres(db.url, { max: 1, debug: (_c, text, params) => sent.push({ text, params }) });
+  });
+  afterAll(() => sql.end());
+
+  it("the active-export limit counts an owner's queued and running exports only", async () => {
+    for (const owner of [
+      { publisherId: 'pub-001', apiKeyId: keyId },
+      { publisherId: null, apiKeyId: keyId },
+    ]) {
+      expect(await countActiveExports(sql, owner)).toBe(2);
+      expect(await rowsReadBy(() => countActiveExports(sql, owner))).toBe(2);
     }
+  });
+
+  it("the watchdog's search for stalled exports reads the queued and running ones only", async () => {
+    expect(await findStalledExports(sql, 60_000)).toHaveLength(2);
+    expect(await rowsReadBy(() => findStalledExports(sql, 60_000))).toBe(2);
   });
 });
