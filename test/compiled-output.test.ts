@@ -19,14 +19,9 @@ import {
 import { seed } from '@ax/seed';
 import { buildDist, entryPoints } from '../scripts/build';
 import { eventually, freePort, killLaunched, launch, ROOT, stopProc, type Proc } from './support/private-services';
-import { packageScript } from './support/package-scripts';
+import { productionStart } from './support/package-scripts';
 
 const out = mkdtempSync(join(tmpdir(), 'ax-dist-'));
-/** A worker's Node flags and environment settings as production starts it (`pnpm start:<name>`). */
-const production = (name: 'export-worker' | 'retention-worker') => {
-  const { env, command } = packageScript(`start:${name}`);
-  return { env, flags: command.filter((w) => w.startsWith('--')) };
-};
 const bundle = (name: keyof typeof entryPoints) => join(out, `${name}.js`);
 let db: TestDb;
 const prefix = uniquePrefix('compiled');
@@ -113,14 +108,14 @@ it('the compiled API and workers start, answer their probes, serve their page as
     startService('api', [bundle('api/main')], { PORT: String(apiPort) }, `${api}/healthz`),
     startService(
       'export-worker',
-      [...production('export-worker').flags, bundle('export-worker/main')],
-      { ...production('export-worker').env, METRICS_PORT: String(workerPort), EXPORT_CONCURRENCY: '1' },
+      [...productionStart('export-worker').nodeFlags, bundle('export-worker/main')],
+      { ...productionStart('export-worker').env, METRICS_PORT: String(workerPort), EXPORT_CONCURRENCY: '1' },
       `http://127.0.0.1:${workerPort}/readyz`,
     ),
     startService(
       'retention-worker',
-      [...production('retention-worker').flags, bundle('retention-worker/main')],
-      { ...production('retention-worker').env, METRICS_PORT: String(retentionPort) },
+      [...productionStart('retention-worker').nodeFlags, bundle('retention-worker/main')],
+      { ...productionStart('retention-worker').env, METRICS_PORT: String(retentionPort) },
       `http://127.0.0.1:${retentionPort}/readyz`,
     ),
   ]);

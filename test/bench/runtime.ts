@@ -15,7 +15,8 @@ import { apiKey, createTestDatabase, prepareTemplate, TEST_RETENTION_MONTHS, uni
 import { seed } from '@ax/seed';
 import { buildDist } from '../../scripts/build';
 import { freePort, peakRssMb, sleep, stop } from './processes';
-import { benchWorkerEnv, productionStart, ROOT, startBenchApi } from './stack';
+import { productionStart } from '../support/package-scripts';
+import { benchWorkerEnv, ROOT, startBenchApi } from './stack';
 import { median, round } from './stats';
 
 export type RuntimeBenchRow = {

@@ -9,18 +9,11 @@ import { buildApp } from '@ax/api';
 import { createQueues, producerConnection } from '@ax/jobs';
 import { createLogger } from '@ax/runtime';
 import { REDIS_URL, TEST_RETENTION_MONTHS, testStorage, testStorageConfig, type TestDb } from '@ax/testing';
-import { packageScript } from '../support/package-scripts';
+import { productionStart } from '../support/package-scripts';
 import { statCpuSeconds } from './baselines';
 import { cpuSeconds, exportWorkerArgv, freePort, listeningPid, waitHttp } from './processes';
 
 export const ROOT = join(__dirname, '..', '..');
-
-/** How production starts a service (`pnpm start:<name>`): its environment settings and Node flags, not a copy of them. */
-export function productionStart(name: 'api' | 'export-worker'): { env: Record<string, string>; nodeFlags: string[] } {
-  const { env, command } = packageScript(`start:${name}`);
-  if (command[0] !== 'node') throw new Error(`start:${name} does not run node: ${command.join(' ')}`);
-  return { env, nodeFlags: command.filter((w) => w.startsWith('--')) };
-}
 
 /** The API's URL, and its Redis connection (the benches read Redis' CPU through it). */
 export type BenchApi = { url: string; redis: Redis; close(): Promise<void> };

@@ -1,6 +1,6 @@
 // package.json's scripts, read the way a shell starts them: the leading `VAR=value` assignments (the export worker's
 // glibc malloc settings, which like Node's flags cannot come from code) and the command words after them. The k8s and
-// compose checks compare against them; the benches start workers with them.
+// compose checks compare against them; the benches and the compiled-output test start services with them.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -17,4 +17,11 @@ export function packageScript(name: string): { env: Record<string, string>; comm
     env: Object.fromEntries(assignments.map((w) => [w.slice(0, w.indexOf('=')), w.slice(w.indexOf('=') + 1)])),
     command: words.slice(assignments.length),
   };
+}
+
+/** How production starts a service (`pnpm start:<name>`): its environment settings and Node flags, not a copy of them. */
+export function productionStart(name: string): { env: Record<string, string>; nodeFlags: string[] } {
+  const { env, command } = packageScript(`start:${name}`);
+  if (command[0] !== 'node') throw new Error(`start:${name} does not run node: ${command.join(' ')}`);
+  return { env, nodeFlags: command.filter((w) => w.startsWith('--')) };
 }
