@@ -160,6 +160,12 @@ export class CsvCopyOut extends Readable implements Submittable {
     const emit = (piece: Buffer) => {
       if (piece.length > 0 && !this.push(piece)) this.wanted = false;
     };
+    // Pushes the output written so far, then `piece` in its own buffer; reading goes on after the message, at `end`.
+    const emitThen = (piece: Buffer, end: number) => {
+      emit(chunk.subarray(from, w));
+      emit(piece);
+      from = w = end;
+    };
     // A record whose bytes are chunk[start, bytesEnd), its message ending at `end`: moved down to `w` and ended with
     // CR LF, in place when there is room, else as pieces.
     const endRecord = (start: number, bytesEnd: number, end: number) => {
@@ -167,11 +173,7 @@ export class CsvCopyOut extends Readable implements Submittable {
       if (w + 2 <= end) {
         chunk[w++] = CR;
         chunk[w++] = LF;
-      } else {
-        emit(chunk.subarray(from, w));
-        emit(CRLF);
-        from = w = end;
-      }
+      } else emitThen(CRLF, end);
     };
     while (i < n) {
       if (this.remaining === 0) {
@@ -222,11 +224,7 @@ export class CsvCopyOut extends Readable implements Submittable {
           const record = this.finishRecord(chunk, i, end);
           if (record === null) return;
           if (typeof record === 'number') endRecord(i, record, end);
-          else {
-            emit(chunk.subarray(from, w));
-            emit(record);
-            from = w = end;
-          }
+          else emitThen(record, end);
         } else {
           this.hold(chunk, i, end);
           if (rowEnds) {
@@ -234,9 +232,7 @@ export class CsvCopyOut extends Readable implements Submittable {
             this.carryLength = 0;
             if (this.carry.length > 64 * 1024) this.carry = Buffer.alloc(0); // a rare long row: let it go
             if (record === null) return;
-            emit(chunk.subarray(from, w));
-            emit(record as Buffer);
-            from = w = end;
+            emitThen(record as Buffer, end);
           }
         }
         this.remaining -= take;
