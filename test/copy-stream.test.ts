@@ -10,6 +10,7 @@ import { createGzip } from 'node:zlib';
 import type pg from 'pg';
 import { randomBytes } from 'node:crypto';
 import { createCopyPool, createSql, copyValue, renderCopyQuery, withCopyStream } from '@ax/db';
+import { textCell, utcTimestamp } from '@ax/datasets';
 import { createTestDatabase, TEST_PG_BASE, type TestDb } from '@ax/testing';
 
 let db: TestDb;
@@ -385,7 +386,7 @@ describe('a last column written by the reader (utcTimestampLast)', () => {
     const sqlFormatted = await withCopyStream(
       pool,
       {
-        text: `select ${fields}, replace(date_trunc('second', t at time zone 'UTC')::text, ' ', 'T') || 'Z' ${from} order by g`,
+        text: `select ${fields}, ${utcTimestamp('t')} ${from} order by g`,
         values: {},
       },
       collect,
@@ -433,7 +434,7 @@ describe('leading text cells guarded by the reader (leadingTextCells)', () => {
     const sqlGuarded = await withCopyStream(
       pool,
       {
-        text: `select app.csv_text(a), app.csv_text(b), g, replace(date_trunc('second', t at time zone 'UTC')::text, ' ', 'T') || 'Z' ${from} order by g`,
+        text: `select ${textCell('a')}, ${textCell('b')}, g, ${utcTimestamp('t')} ${from} order by g`,
         values: {},
       },
       collect,

@@ -26,3 +26,5 @@ export { planTimeSlices } from './time-slices';
 export { exportScope, type SourceDeps, withExportSource } from './export-source';
 export { countPeriods, MAX_JSON_PERIODS } from './period-count';
 export { topPackages } from './top-packages';
+// The SQL the COPY reader's record finishing replaces (test/copy-stream.test.ts compares the two byte for byte).
+export { textCell, utcTimestamp } from './sql-fragments';
