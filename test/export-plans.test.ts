@@ -137,14 +137,15 @@ describe('queries over app.exports read only the live exports, however many fini
   // The statements the functions send, caught through postgres.js' debug option, then run again under EXPLAIN ANALYZE.
   const sent: { text: string; params: unknown[] }[] = [];
   let sql: Sql;
-  const rowsReadBy = async (call: () => Promise<unknown>): Promise<number> => {
-    await call();
+  /** What `call` returned, and the rows of app.exports its last statement read. */
+  const withRowsRead = async <T>(call: () => Promise<T>): Promise<{ result: T; read: number }> => {
+    const result = await call();
     const { text, params } = sent.at(-1)!;
     const [row] = await sql.unsafe<{ 'QUERY PLAN': [{ Plan: PlanNode }] }[]>(
       `explain (analyze, format json) ${text}`,
       params as never[],
     );
-    return rowsRead(row!['QUERY PLAN'][0].Plan, 'exports');
+    return { result, read: rowsRead(row!['QUERY PLAN'][0].Plan, 'exports') };
   };
 
   beforeAll(async () => {
@@ -169,13 +170,14 @@ describe('queries over app.exports read only the live exports, however many fini
       { publisherId: 'pub-001', apiKeyId: keyId },
       { publisherId: null, apiKeyId: keyId },
     ]) {
-      expect(await countActiveExports(sql, owner)).toBe(2);
-      expect(await rowsReadBy(() => countActiveExports(sql, owner))).toBe(2);
+      const { result, read } = await withRowsRead(() => countActiveExports(sql, owner));
+      expect({ owner, result, read }).toEqual({ owner, result: 2, read: 2 });
     }
   });
 
   it("the watchdog's search for stalled exports reads the queued and running ones only", async () => {
-    expect(await findStalledExports(sql, 60_000)).toHaveLength(2);
-    expect(await rowsReadBy(() => findStalledExports(sql, 60_000))).toBe(2);
+    const { result, read } = await withRowsRead(() => findStalledExports(sql, 60_000));
+    expect(result).toHaveLength(2);
+    expect(read).toBe(2);
   });
 });
