@@ -49,9 +49,9 @@ export async function startBenchApi(
 
 /**
  * An export worker's environment in a bench: the bench's database, queue prefix and S3 emulator, no reconcile
- * rounds, and production's memory settings, read from `pnpm start:export-worker` (productionStart): its Node flags
- * unless BENCH_WORKER_NODE_OPTIONS replaces them, and its glibc malloc settings unless the bench's own environment sets
- * them. `extra` adds or replaces variables.
+ * rounds, and production's glibc malloc settings, read from `pnpm start:export-worker` (productionStart), unless the
+ * bench's own environment sets them. Production's Node flags go on the command line (exportWorkerArgv), as V8 flags
+ * such as --heap-growing-percent are refused in NODE_OPTIONS. `extra` adds or replaces variables.
  */
 export function benchWorkerEnv(db: TestDb, prefix: string, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   const production = productionStart('export-worker');
@@ -65,7 +65,7 @@ export function benchWorkerEnv(db: TestDb, prefix: string, extra: NodeJS.Process
     S3_ENDPOINT: testStorageConfig.S3_ENDPOINT,
     S3_BUCKET: testStorageConfig.S3_BUCKET,
     REPORT_RECONCILE_INTERVAL_MS: '3600000',
-    NODE_OPTIONS: process.env.BENCH_WORKER_NODE_OPTIONS ?? production.nodeFlags.join(' '),
+    NODE_OPTIONS: process.env.BENCH_WORKER_NODE_OPTIONS ?? '',
     ...extra,
   };
 }
