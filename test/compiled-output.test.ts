@@ -55,8 +55,15 @@ async function run(p: Proc): Promise<string> {
   return p.lines.join('\n');
 }
 
-async function startService(name: string, args: string[], extra: Record<string, string>, url: string): Promise<Proc> {
-  const proc = launch(name, process.execPath, args, { ...env(), ...extra });
+/** Starts a service's bundle as `pnpm start:<name>` does (its Node flags and environment), plus `extra`. */
+async function startService(
+  name: 'api' | 'export-worker' | 'retention-worker',
+  extra: Record<string, string>,
+  url: string,
+): Promise<Proc> {
+  const start = productionStart(name);
+  const args = [...start.nodeFlags, bundle(`${name}/main`)];
+  const proc = launch(name, process.execPath, args, { ...env(), ...start.env, ...extra });
   await eventually(
     `${name} ready`,
     async () => {
@@ -105,17 +112,15 @@ it('the compiled API and workers start, answer their probes, serve their page as
   const [apiPort, workerPort, retentionPort] = [await freePort(), await freePort(), await freePort()];
   const api = `http://127.0.0.1:${apiPort}`;
   const started = await Promise.all([
-    startService('api', [bundle('api/main')], { PORT: String(apiPort) }, `${api}/healthz`),
+    startService('api', { PORT: String(apiPort) }, `${api}/healthz`),
     startService(
       'export-worker',
-      [...productionStart('export-worker').nodeFlags, bundle('export-worker/main')],
-      { ...productionStart('export-worker').env, METRICS_PORT: String(workerPort), EXPORT_CONCURRENCY: '1' },
+      { METRICS_PORT: String(workerPort), EXPORT_CONCURRENCY: '1' },
       `http://127.0.0.1:${workerPort}/readyz`,
     ),
     startService(
       'retention-worker',
-      [...productionStart('retention-worker').nodeFlags, bundle('retention-worker/main')],
-      { ...productionStart('retention-worker').env, METRICS_PORT: String(retentionPort) },
+      { METRICS_PORT: String(retentionPort) },
       `http://127.0.0.1:${retentionPort}/readyz`,
     ),
   ]);
