@@ -84,8 +84,9 @@ export const totalCpuSeconds = async (pids: number[]): Promise<number> =>
  * How the benches start an export worker: the production bundle (built once per bench run into a temporary
  * directory), or its sources through tsx with BENCH_WORKER_FROM_SOURCE=1, with production's Node flags (`pnpm
  * start:export-worker`) unless BENCH_WORKER_NODE_OPTIONS is set (it then replaces them, as NODE_OPTIONS).
- * BENCH_WORKER_NODE_ARGS adds flags that NODE_OPTIONS refuses, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` for a profile. The bundle is removed when the bench
- * exits, unless BENCH_KEEP_BUNDLE=1 (a profile's frames are mapped back to the sources through its main.js.map).
+ * BENCH_WORKER_NODE_ARGS adds flags that NODE_OPTIONS refuses, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` for a
+ * profile. The bundle is removed when the bench exits, unless BENCH_KEEP_BUNDLE=1 (a profile's frames are mapped back
+ * to the sources through its main.js.map).
  * BENCH_WORKER_BUNDLE=<dir> runs a bundle built before (`node -r tsx/cjs -e "require('./scripts/build').buildDist(dir)"`).
  */
 let bundle: Promise<string> | undefined;
