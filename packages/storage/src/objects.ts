@@ -34,8 +34,8 @@ export function exportFile(row: {
 /** S3's smallest part (but the last). Files smaller than one part go up in a single PutObject. */
 export const PART_SIZE = 5 * 1024 * 1024;
 /**
- * Parts in flight at once. With two, a 5M-row CSV export waited on the S3 emulator's part writes: four took
- * 5.48–6.12 s against 5.84–6.44 s with two (2 alternating `pnpm bench` pairs), for ~8 MB more peak RSS.
+ * Parts in flight at once. With two, a 5M-row CSV export waited on the S3 emulator's part writes: four took 5.94
+ * and 5.48 s against 6.43 and 5.84 s with two (medians of 2 alternating `pnpm bench` pairs), for ~8 MB more peak RSS.
  */
 const PARALLEL_PARTS = 4;
 /** The first buffer's size: a small file never takes a whole part's memory (300 small exports took 1.5 GB). */
